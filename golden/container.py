@@ -1,0 +1,202 @@
+"""The file container: what ``./encode`` writes and ``./decode`` reads (``docs/FORMAT.md``).
+
+A compressed file is a small header, then a payload. 16-bit PCM WAV files are coded by the
+core (:mod:`golden.core`): as 10-bit ADC codes when every sample lies on the ADC lattice
+(:mod:`golden.samples`), otherwise as 16-bit samples; the channels of a multi-channel file
+are the core's interleaved channels. A canonical 44-byte WAV header is rebuilt from the
+sample rate; any other header and any bytes after the samples are stored verbatim. Every
+other input is stored through LZMA (or as is, if LZMA does not help). A CRC-32 of the
+original file lets the decoder refuse to write anything but the original.
+"""
+
+import lzma
+import struct
+import zlib
+
+from . import core, samples, wav
+
+MAGIC = b"NRC"
+VERSION = 1
+
+# modes
+STORED = 0
+CORE = 1
+
+# sample mappings of the core mode
+MAP_LINEAR16 = 0  # 16-bit signed samples, offset to unsigned
+MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
+
+# flags of the core mode
+CANONICAL_HEADER = 1
+
+# flags of the stored mode
+LZMA = 1
+
+
+class FormatError(ValueError):
+    """The compressed data is malformed, truncated, corrupted or of an unknown version."""
+
+
+def _varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+class _Cursor:
+    def __init__(self, data):
+        self.data = data
+        self.offset = 0
+
+    def take(self, size):
+        if self.offset + size > len(self.data):
+            raise FormatError("compressed file is truncated")
+        chunk = self.data[self.offset : self.offset + size]
+        self.offset += size
+        return chunk
+
+    def byte(self):
+        return self.take(1)[0]
+
+    def varint(self, limit=1 << 32):
+        value = shift = 0
+        while True:
+            byte = self.byte()
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if value > limit or shift > 35:
+                raise FormatError("compressed file has an out-of-range length field")
+            if not byte & 0x80:
+                return value
+
+    def rest(self):
+        return self.take(len(self.data) - self.offset)
+
+
+def _crc(data):
+    return zlib.crc32(data).to_bytes(4, "little")
+
+
+def _map(pcm):
+    """The core's mapping, width and unsigned samples for a PCM file."""
+    codes = samples.values_to_codes(pcm.samples)
+    if codes is not None:
+        return MAP_ADC10, samples.CODE_BITS, codes
+    return MAP_LINEAR16, 16, [v + 0x8000 for v in pcm.samples]
+
+
+def _unmap(mapping, values):
+    if mapping == MAP_ADC10:
+        return samples.codes_to_values(values)
+    return [v - 0x8000 for v in values]
+
+
+def _encode_core(pcm, original, encode_samples):
+    mapping, width, values = _map(pcm)
+    head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
+    head += _varint(pcm.channels) + _varint(len(values))
+    if pcm.is_canonical():
+        head += bytes([CANONICAL_HEADER]) + _varint(pcm.rate)
+    else:
+        head += bytes([0]) + _varint(len(pcm.prefix)) + pcm.prefix
+        head += _varint(len(pcm.suffix)) + pcm.suffix
+    head += _crc(original)
+    return bytes(head) + encode_samples(values, width, pcm.channels)
+
+
+def _encode_stored(original):
+    packed = lzma.compress(original, preset=9 | lzma.PRESET_EXTREME)
+    flag, payload = (LZMA, packed) if len(packed) < len(original) else (0, original)
+    return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
+
+
+def compress(original, encode_samples=core.encode):
+    """The compressed form of the bytes ``original``, whatever they are.
+
+    ``encode_samples(values, width, channels)`` codes the samples; the golden core by default.
+    """
+    pcm = wav.parse_pcm16(original)
+    if pcm is not None:
+        coded = _encode_core(pcm, original, encode_samples)
+        if len(coded) < len(original):
+            return coded
+    return _encode_stored(original)
+
+
+def decompress(data, decode_samples=core.decode):
+    """The original bytes of the compressed ``data``; raises :class:`FormatError`.
+
+    ``decode_samples(payload, count, width, channels)`` decodes the samples.
+    """
+    cursor = _Cursor(data)
+    if cursor.take(3) != MAGIC:
+        raise FormatError("not a neurorice file (bad magic)")
+    version = cursor.byte()
+    if version != VERSION:
+        raise FormatError(f"unsupported format version {version}, expected {VERSION}")
+    mode = cursor.byte()
+    if mode == STORED:
+        original = _decompress_stored(cursor)
+    elif mode == CORE:
+        original = _decompress_core(cursor, decode_samples)
+    else:
+        raise FormatError(f"unknown mode {mode}")
+    return original
+
+
+def _check(original, crc):
+    if _crc(original) != crc:
+        raise FormatError("CRC mismatch: the compressed file is corrupted")
+    return original
+
+
+def _decompress_stored(cursor):
+    flag = cursor.byte()
+    crc = cursor.take(4)
+    payload = cursor.rest()
+    if flag == LZMA:
+        try:
+            payload = lzma.decompress(payload)
+        except lzma.LZMAError as error:
+            raise FormatError(f"corrupted stored payload ({error})") from None
+    elif flag != 0:
+        raise FormatError(f"unknown stored flag {flag}")
+    return _check(payload, crc)
+
+
+def _decompress_core(cursor, decode_samples):
+    mapping = cursor.byte()
+    if mapping not in (MAP_LINEAR16, MAP_ADC10):
+        raise FormatError(f"unknown sample mapping {mapping}")
+    width = samples.CODE_BITS if mapping == MAP_ADC10 else 16
+    channels = cursor.varint(core.MAX_CHANNELS)
+    count = cursor.varint()
+    if channels == 0:
+        raise FormatError("compressed file declares zero channels")
+    flags = cursor.byte()
+    if flags == CANONICAL_HEADER:
+        rate = cursor.varint()
+        prefix, suffix = wav.header(rate, channels, count), b""
+    elif flags == 0:
+        prefix = cursor.take(cursor.varint())
+        suffix = cursor.take(cursor.varint())
+    else:
+        raise FormatError(f"unknown header flags {flags}")
+    crc = cursor.take(4)
+    payload = cursor.rest()
+    # a sample takes at least one bit: refuse absurd counts before decoding anything
+    if count > 8 * len(payload):
+        raise FormatError("compressed file is truncated")
+    try:
+        values = decode_samples(payload, count, width, channels)
+    except ValueError as error:
+        raise FormatError(f"corrupted compressed stream ({error})") from None
+    body = _unmap(mapping, values)
+    original = prefix + struct.pack(f"<{len(body)}h", *body) + suffix
+    return _check(original, crc)

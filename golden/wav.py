@@ -1,0 +1,83 @@
+"""WAV parsing: split a file into the bytes before its samples, the samples, and the rest.
+
+Only what the codec needs: a RIFF/WAVE file with a PCM ``fmt`` chunk of 16 bits per sample
+(any channel count) followed by a ``data`` chunk. Everything else about the file (other
+chunks, odd sizes, a data chunk longer than the file) is kept as opaque bytes, so that any
+such file is restored byte for byte. Files that are not 16-bit PCM WAV are not parsed at
+all: the container stores them through its fallback path.
+"""
+
+import struct
+from dataclasses import dataclass
+
+PCM = 1
+
+
+@dataclass(frozen=True)
+class Pcm16:
+    """A 16-bit PCM WAV file taken apart.
+
+    Members
+    -------
+    prefix : bytes
+        Everything before the first sample (RIFF header, ``fmt`` and other chunks).
+    samples : tuple of int
+        The signed 16-bit samples, interleaved by channel.
+    suffix : bytes
+        Everything after the last whole sample.
+    channels : int
+    rate : int
+        Samples per second per channel.
+    """
+
+    prefix: bytes
+    samples: tuple
+    suffix: bytes
+    channels: int
+    rate: int
+
+    def is_canonical(self):
+        """True if the file is the 44-byte header and the samples, as :func:`header` writes."""
+        expected = header(self.rate, self.channels, len(self.samples))
+        return self.prefix == expected and not self.suffix
+
+
+def header(rate, channels, count):
+    """The canonical 44-byte header of a 16-bit PCM WAV with ``count`` samples."""
+    size = 2 * count
+    block = 2 * channels
+    fmt = struct.pack("<HHIIHH", PCM, channels, rate, rate * block, block, 16)
+    return (
+        b"RIFF" + struct.pack("<I", 36 + size) + b"WAVE"
+        + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+        + b"data" + struct.pack("<I", size)
+    )
+
+
+def parse_pcm16(data):
+    """The :class:`Pcm16` view of ``data``, or ``None`` if it is not a 16-bit PCM WAV."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    fmt = None
+    offset = 12
+    while offset + 8 <= len(data):
+        kind = data[offset : offset + 4]
+        (size,) = struct.unpack_from("<I", data, offset + 4)
+        body = offset + 8
+        if kind == b"fmt ":
+            if size < 16 or body + 16 > len(data):
+                return None
+            fmt = struct.unpack_from("<HHIIHH", data, body)
+        elif kind == b"data":
+            if fmt is None:
+                return None
+            tag, channels, rate, _, _, bits = fmt
+            if tag != PCM or bits != 16 or channels == 0:
+                return None
+            end = min(body + size, len(data))
+            count = (end - body) // 2
+            samples = struct.unpack_from(f"<{count}h", data, body)
+            return Pcm16(data[:body], samples, data[body + 2 * count :], channels, rate)
+        # chunks are padded to an even size
+        offset = body + size + (size & 1)
+    return None
