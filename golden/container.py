@@ -64,13 +64,13 @@ class _Cursor:
     def byte(self):
         return self.take(1)[0]
 
-    def varint(self, limit=1 << 32):
+    def varint(self, maximum=(1 << 32) - 1):
         value = shift = 0
         while True:
             byte = self.byte()
             value |= (byte & 0x7F) << shift
             shift += 7
-            if value > limit or shift > 35:
+            if value > maximum or shift > 35:
                 raise FormatError("compressed file has an out-of-range length field")
             if not byte & 0x80:
                 return value
@@ -161,10 +161,14 @@ def _decompress_stored(cursor):
     crc = cursor.take(4)
     payload = cursor.rest()
     if flag == LZMA:
+        # exactly one .xz stream and nothing after it
+        unpacker = lzma.LZMADecompressor(lzma.FORMAT_XZ)
         try:
-            payload = lzma.decompress(payload)
+            payload = unpacker.decompress(payload)
         except lzma.LZMAError as error:
             raise FormatError(f"corrupted stored payload ({error})") from None
+        if not unpacker.eof or unpacker.unused_data:
+            raise FormatError("corrupted stored payload (not one complete .xz stream)")
     elif flag != 0:
         raise FormatError(f"unknown stored flag {flag}")
     return _check(payload, crc)
@@ -182,7 +186,10 @@ def _decompress_core(cursor, decode_samples):
     flags = cursor.byte()
     if flags == CANONICAL_HEADER:
         rate = cursor.varint()
-        prefix, suffix = wav.header(rate, channels, count), b""
+        try:
+            prefix, suffix = wav.header(rate, channels, count), b""
+        except ValueError as error:
+            raise FormatError(str(error)) from None
     elif flags == 0:
         prefix = cursor.take(cursor.varint())
         suffix = cursor.take(cursor.varint())

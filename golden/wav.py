@@ -38,14 +38,23 @@ class Pcm16:
 
     def is_canonical(self):
         """True if the file is the 44-byte header and the samples, as :func:`header` writes."""
-        expected = header(self.rate, self.channels, len(self.samples))
+        try:
+            expected = header(self.rate, self.channels, len(self.samples))
+        except ValueError:
+            return False
         return self.prefix == expected and not self.suffix
 
 
 def header(rate, channels, count):
-    """The canonical 44-byte header of a 16-bit PCM WAV with ``count`` samples."""
+    """The canonical 44-byte header of a 16-bit PCM WAV with ``count`` samples.
+
+    Raises ``ValueError`` if a field does not fit its place in the header.
+    """
     size = 2 * count
     block = 2 * channels
+    if not (0 < block < 1 << 16 and rate * block < 1 << 32 and 36 + size < 1 << 32):
+        raise ValueError(f"no canonical WAV header for {channels} channels, {rate} Hz and"
+                         f" {count} samples: a field overflows")
     fmt = struct.pack("<HHIIHH", PCM, channels, rate, rate * block, block, 16)
     return (
         b"RIFF" + struct.pack("<I", 36 + size) + b"WAVE"

@@ -1,0 +1,92 @@
+"""The encoder: :func:`golden.core.encode_stream` as a pipeline, one sample a clock.
+
+::
+
+    i ──▶ Predictor ──▶ RiceCoder ──▶ BitPacker ──▶ o
+          sample          residual       codeword       word
+
+Each block takes an item when its output register is empty or being emptied, so the input
+waits only for backpressure on the output; each keeps its per-channel state in a
+:class:`~gateware.state.ChannelState`.
+"""
+
+from amaranth.hdl import Module
+from amaranth.lib import stream, wiring
+from amaranth.lib.wiring import In, Out
+
+from .packer import BitPacker, word_layout
+from .parameters import check_channels, check_width, check_word_width
+from .predictor import Predictor, sample_layout
+from .rice import RiceCoder
+
+__all__ = ["Encoder", "LATENCY"]
+
+#: Cycles from taking a sample to presenting the word that it completes on ``o``, without
+#: backpressure: one in each block. The last word of a stream comes one cycle later when
+#: the last sample's codeword spills over a word boundary.
+LATENCY = 3
+
+
+class Encoder(wiring.Component):
+    """Samples in, the golden core's bit stream out, as words.
+
+    The output of a stream of samples is ``encode_stream(samples, width, channels,
+    BitWriter(word_width)).flush()``, with ``last`` on its final word.
+
+    Throughput: one sample a clock, for any samples, as long as the output takes a word a
+    clock (codewords are at most ``16 + width`` bits, no longer than a word). The input is
+    refused only under backpressure on the output; so 1024 channels at 20 kHz need a
+    20.48 MHz clock.
+
+    Latency: a word is on ``o`` :data:`LATENCY` (3) cycles after the sample that completes
+    it is taken, the last word of a stream sometimes 4; a stream's other samples wait for
+    the word to fill.
+
+    Parameters
+    ----------
+    width : int
+        Sample width ``W`` in bits, 1 to 16; samples are unsigned.
+    channels : int
+        Number of channels interleaved round-robin, 1 to 65535: sample ``n`` of a stream
+        belongs to channel ``n % channels``. Their state lives in memories when there are
+        two or more.
+    word_width : int
+        Bits an output word: 8, 16, ... 64, and at least ``16 + width``.
+
+    Members
+    -------
+    i : In(stream.Signature(sample_layout(width)))
+        Samples; ``last`` on the final sample of a stream. The next sample starts a new
+        stream, in channel 0 with every channel's state reset.
+    o : Out(stream.Signature(word_layout(word_width)))
+        Words, the first bit in the most significant; ``last`` on a stream's final word,
+        zero-padded.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a parameter is not an integer, or out of range.
+    """
+
+    def __init__(self, width=10, channels=1, word_width=32):
+        check_width(width)
+        check_channels(channels)
+        check_word_width(word_width, width)
+        self.width = width
+        self.channels = channels
+        self.word_width = word_width
+        super().__init__({
+            "i": In(stream.Signature(sample_layout(width))),
+            "o": Out(stream.Signature(word_layout(word_width))),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.predictor = predictor = Predictor(self.width, self.channels)
+        m.submodules.rice = rice = RiceCoder(self.width, self.channels)
+        m.submodules.packer = packer = BitPacker(self.width, self.word_width)
+        wiring.connect(m, wiring.flipped(self.i), predictor.i)
+        wiring.connect(m, predictor.o, rice.i)
+        wiring.connect(m, rice.o, packer.i)
+        wiring.connect(m, packer.o, wiring.flipped(self.o))
+        return m

@@ -1,0 +1,168 @@
+"""The challenge's evaluation: encode, decode and compare every recording, then score.
+
+As the challenge's ``eval.sh`` does, each recording goes through ``./encode IN OUT`` and
+``./decode OUT COPY`` as separate processes, ``COPY`` must equal ``IN`` byte for byte, and
+the score is::
+
+    total raw bytes / (total compressed bytes + size of ./encode + size of ./decode)
+
+Recordings run on all cores; the first mismatch or failure stops the evaluation and names
+the file. With no data given, the evaluation runs on the synthetic recording set of
+:mod:`neurorice.synth`, so that it works on a machine without the challenge data.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class EvaluationError(Exception):
+    """A recording was not restored, or a program failed: the evaluation stops."""
+
+
+@dataclass
+class FileResult:
+    name: str
+    raw: int
+    compressed: int
+    encode_seconds: float
+    decode_seconds: float
+
+
+def recordings(source, workdir):
+    """The ``.wav`` recordings of a ``data.zip``, a directory or the synthetic set."""
+    if source is None:
+        from . import synth
+
+        return synth.generate(Path(workdir) / "synthetic")
+    source = Path(source)
+    if source.is_dir():
+        found = sorted(source.rglob("*.wav"))
+    elif zipfile.is_zipfile(source):
+        target = Path(workdir) / "recordings"
+        with zipfile.ZipFile(source) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith(".wav")]
+            archive.extractall(target, members)
+        found = sorted(target.rglob("*.wav"))
+    elif source.exists():
+        raise EvaluationError(f"{source} is neither a directory nor a zip archive")
+    else:
+        raise EvaluationError(f"{source} does not exist")
+    if not found:
+        raise EvaluationError(f"no .wav recordings in {source}")
+    return found
+
+
+def _run(program, source, destination):
+    started = time.perf_counter()
+    done = subprocess.run([str(program), str(source), str(destination)], capture_output=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        detail = message[-1] if message else f"exit status {done.returncode}"
+        raise EvaluationError(f"{Path(program).name} failed on {source.name}: {detail}")
+    return elapsed
+
+
+def evaluate_file(path, encoder, decoder, workdir):
+    """Round-trip one recording through the two programs; its :class:`FileResult`."""
+    compressed = Path(workdir) / (path.name + ".nrc")
+    copy = Path(workdir) / (path.name + ".copy")
+    encode_seconds = _run(encoder, path, compressed)
+    decode_seconds = _run(decoder, compressed, copy)
+    original = path.read_bytes()
+    if copy.read_bytes() != original:
+        raise EvaluationError(f"{path.name} was not restored byte for byte")
+    result = FileResult(path.name, len(original), compressed.stat().st_size,
+                        encode_seconds, decode_seconds)
+    compressed.unlink()
+    copy.unlink()
+    return result
+
+
+def evaluate(files, encoder, decoder, workdir, jobs, progress=None):
+    """Evaluate ``files`` on ``jobs`` workers; the list of :class:`FileResult`."""
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir) for f in files]
+        try:
+            for future in concurrent.futures.as_completed(pending):
+                results.append(future.result())
+                if progress:
+                    progress(len(results), len(files))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return sorted(results, key=lambda r: r.name)
+
+
+def report(results, encoder, decoder, wall):
+    """The evaluation's summary as lines of text."""
+    raw = sum(r.raw for r in results)
+    compressed = sum(r.compressed for r in results)
+    programs = Path(encoder).stat().st_size + Path(decoder).stat().st_size
+    ratios = sorted(r.raw / r.compressed for r in results)
+    encode_ms = statistics.median(r.encode_seconds for r in results) * 1e3
+    decode_ms = statistics.median(r.decode_seconds for r in results) * 1e3
+    return [
+        f"files          {len(results)}, all restored byte for byte",
+        f"raw bytes      {raw}",
+        f"compressed     {compressed} + {programs} (encode and decode)",
+        f"per-file ratio min {ratios[0]:.3f}  median {statistics.median(ratios):.3f}"
+        f"  max {ratios[-1]:.3f}",
+        f"time per file  encode {encode_ms:.0f} ms, decode {decode_ms:.0f} ms (median);"
+        f" wall {wall:.1f} s",
+        f"ratio          {raw / (compressed + programs):.4f}",
+    ]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="eval.sh", description="Score ./encode and ./decode as the challenge does.")
+    parser.add_argument("data", nargs="?", help="data.zip or a directory of .wav recordings"
+                        " (default: the built-in synthetic set)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="recordings evaluated at once (default: all cores)")
+    parser.add_argument("--encoder", default=str(ROOT / "encode"))
+    parser.add_argument("--decoder", default=str(ROOT / "decode"))
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, not {args.jobs}")
+
+    def progress(done, total):
+        print(f"\rfile {done} of {total}", end="", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="neurorice-eval-") as workdir:
+            files = recordings(args.data, workdir)
+            print(f"evaluating {len(files)} recordings from "
+                  f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)
+            results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,
+                               progress if sys.stderr.isatty() else None)
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+    except EvaluationError as error:
+        print(f"{chr(10) if sys.stderr.isatty() else ''}eval: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\neval: interrupted", file=sys.stderr)
+        return 130
+    for line in report(results, args.encoder, args.decoder, time.perf_counter() - started):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

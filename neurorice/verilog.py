@@ -1,0 +1,109 @@
+"""``neurorice verilog``: the encoder gateware as a Verilog module.
+
+Run as ``neurorice verilog [--channels C] [--sample-width W] [--word-width B] [-o FILE]`` or
+``python -m neurorice.verilog ...``; without ``-o`` the Verilog goes to standard output.
+``hdl/`` holds the output for the :data:`DEFAULTS` configurations, which
+``tests/gateware/test_hdl.py`` keeps fresh: regenerate them with
+``python -m neurorice.verilog --update-hdl``.
+"""
+
+import argparse
+import pathlib
+import sys
+
+#: ``(width, channels, word_width)`` of the Verilog kept in ``hdl/``.
+DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+
+HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
+
+
+def module_name(width, channels, word_width=32):
+    """``neurorice_encoder_c{channels}_w{width}``, and ``_b{word_width}`` unless 32."""
+    name = f"neurorice_encoder_c{channels}_w{width}"
+    return name if word_width == 32 else f"{name}_b{word_width}"
+
+
+def _header(width, channels, word_width):
+    ports = (
+        f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
+        f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
+        "clk, rst: clock, synchronous active-high reset",
+    )
+    lines = [
+        f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved "
+        f"round-robin, {word_width}-bit words.",
+        "Generated from gateware/ by `neurorice verilog`; do not edit.",
+        *ports,
+    ]
+    return "".join(f"// {line}\n" for line in lines)
+
+
+def generate(width=10, channels=1, word_width=32):
+    """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width)``.
+
+    Raises ``TypeError`` or ``ValueError`` for parameters the encoder does not support.
+    """
+    from amaranth.back import verilog
+
+    from gateware.encoder import Encoder
+
+    encoder = Encoder(width, channels, word_width)
+    text = verilog.convert(
+        encoder, name=module_name(width, channels, word_width),
+        emit_src=False, strip_internal_attrs=True,
+    )
+    return _header(width, channels, word_width) + text
+
+
+def default_path(width, channels, word_width=32):
+    """The file in ``hdl/`` of a configuration."""
+    return HDL / f"{module_name(width, channels, word_width)}.v"
+
+
+def add_arguments(parser):
+    """Add the options of ``neurorice verilog`` to ``parser``."""
+    parser.add_argument("--sample-width", type=int, default=10, metavar="W",
+                        help="sample width in bits, 1..16 (default 10)")
+    parser.add_argument("--channels", type=int, default=1, metavar="C",
+                        help="channels interleaved round-robin (default 1)")
+    parser.add_argument("--word-width", type=int, default=32, metavar="B",
+                        help="output word width in bits, 8..64, at least W + 16 (default 32)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the Verilog to FILE (default: standard output)")
+    parser.add_argument("--update-hdl", action="store_true",
+                        help="regenerate the default configurations in hdl/ and exit")
+
+
+def run(args):
+    """Carry out ``neurorice verilog`` with parsed ``args``; the exit status."""
+    if args.update_hdl:
+        for configuration in DEFAULTS:
+            path = default_path(*configuration)
+            path.write_text(generate(*configuration))
+            print(path)
+        return 0
+    try:
+        text = generate(args.sample_width, args.channels, args.word_width)
+    except (TypeError, ValueError) as error:
+        print(f"neurorice verilog: error: {error}", file=sys.stderr)
+        return 2
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        pathlib.Path(args.output).write_text(text)
+    except OSError as error:
+        print(f"neurorice verilog: error: cannot write {args.output}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="neurorice verilog", description=__doc__.split("\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+# amaranth: UnusedElaboratable=no
+"""The whole encoder against :func:`golden.core.encode_stream`, word for word."""
+
+import pytest
+
+import cases
+from gateware.encoder import LATENCY, Encoder
+from golden.bits import BitWriter
+from golden.core import encode_stream
+from harness import PATTERNS, run
+
+
+class LengthRecorder(BitWriter):
+    """A :class:`BitWriter` that also keeps the length of each codeword."""
+
+    def __init__(self, word_width):
+        super().__init__(word_width)
+        self.lengths = []
+
+    def write(self, value, length):
+        self.lengths.append(length)
+        super().write(value, length)
+
+
+def golden_words(streams, width, channels, word_width=32):
+    out = []
+    for samples in streams:
+        words = encode_stream(samples, width, channels, BitWriter(word_width)).flush()
+        out += [(w, int(j == len(words) - 1)) for j, w in enumerate(words)]
+    return out
+
+
+def rtl_encode(streams, width, channels, word_width=32, pattern="steady"):
+    idle, backpressure = PATTERNS[pattern]
+    inputs = [
+        {"sample": x, "last": int(j == len(samples) - 1)}
+        for samples in streams for j, x in enumerate(samples)
+    ]
+    result = run(Encoder(width, channels, word_width), inputs, idle=idle,
+                 backpressure=backpressure)
+    return [(item["word"], item["last"]) for item in result.outputs], result
+
+
+@pytest.mark.parametrize("name", cases.NAMES)
+@pytest.mark.parametrize("channels", [1, 3])
+def test_cases(name, channels):
+    samples = cases.make(name, 10, 400)
+    assert rtl_encode([samples], 10, channels)[0] == golden_words([samples], 10, channels)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("channels", [1, 2, 4])
+def test_idle_and_backpressure(pattern, channels):
+    samples = cases.make("escapes", 10, 150) + cases.make("walk", 10, 150)
+    assert rtl_encode([samples], 10, channels, pattern=pattern)[0] == \
+        golden_words([samples], 10, channels)
+
+
+@pytest.mark.parametrize("width, word_width", [(1, 24), (4, 24), (8, 24), (12, 40), (16, 32),
+                                               (16, 64)])
+def test_widths(width, word_width):
+    samples = cases.make("random", width, 150) + cases.make("alternating", width, 100)
+    assert rtl_encode([samples], width, 2, word_width, "both")[0] == \
+        golden_words([samples], width, 2, word_width)
+
+
+def test_streams():
+    # Streams shorter than a round of channels, and one ending on a word boundary.
+    streams = [cases.make("random", 10, n, seed=n) for n in (1, 5, 2, 13, 7)] + [[0] * 32]
+    for pattern in ("steady", "both"):
+        assert rtl_encode(streams, 10, 6, pattern=pattern)[0] == golden_words(streams, 10, 6)
+
+
+def test_1024_channels():
+    samples = cases.make("walk", 10, 3 * 1024, seed=3)
+    assert rtl_encode([samples], 10, 1024, pattern="both")[0] == \
+        golden_words([samples], 10, 1024)
+
+
+def test_recordings():
+    segments = cases.recordings(count=4, length=2000)
+    for _, codes in segments:
+        assert rtl_encode([codes], 10, 1)[0] == golden_words([codes], 10, 1)
+    # The four recordings as four interleaved channels, through idle and backpressure.
+    interleaved = [x for group in zip(*(codes for _, codes in segments)) for x in group]
+    assert rtl_encode([interleaved], 10, 4, pattern="both")[0] == \
+        golden_words([interleaved], 10, 4)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_throughput_and_latency(channels):
+    # Worst case for the packer (escapes) and real spread: one sample a clock, and each
+    # word LATENCY cycles after the sample that completes it.
+    streams = [cases.make("escapes", 10, 300), cases.make("walk", 10, 301), [5]]
+    words, result = rtl_encode(streams, 10, channels)
+    assert words == golden_words(streams, 10, channels)
+    assert result.stalls == 0
+    assert result.input_cycles == list(range(sum(map(len, streams))))
+    latencies = []
+    first_sample = 0
+    word_index = 0
+    for samples in streams:
+        writer = encode_stream(samples, 10, channels, LengthRecorder(32))
+        ends = [sum(writer.lengths[: j + 1]) for j in range(len(samples))]
+        count = len(writer.flush())
+        for q in range(count):
+            j = next((j for j, end in enumerate(ends) if end >= (q + 1) * 32), len(samples) - 1)
+            latency = result.output_cycles[word_index] - result.input_cycles[first_sample + j]
+            latencies.append((latency, q == count - 1))
+            word_index += 1
+        first_sample += len(samples)
+    assert {latency for latency, last in latencies if not last} == {LATENCY}
+    assert {latency for latency, last in latencies if last} <= {LATENCY, LATENCY + 1}
+
+
+def test_validation():
+    with pytest.raises(ValueError, match=r"sample width must be 1..16 bits, not 0"):
+        Encoder(0)
+    with pytest.raises(ValueError, match=r"channel count must be 1..65535, not 65536"):
+        Encoder(10, 65536)
+    with pytest.raises(TypeError, match=r"channel count must be an integer, not 2.0"):
+        Encoder(10, 2.0)
+    with pytest.raises(ValueError, match=r"word width must be at least 32 bits"):
+        Encoder(16, 1, 24)

@@ -1,0 +1,487 @@
+"""Tests of golden.container: the compressed file format of ``./encode`` and ``./decode``."""
+
+import io
+import random
+import struct
+import wave
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from golden import container
+from golden.container import FormatError, compress, decompress
+from golden.samples import CODE_TO_VALUE, codes_to_values
+
+quick = settings(database=None, deadline=None, max_examples=20)
+TRAIN = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "train.zip"
+RATE = 19531
+
+
+# building inputs
+
+
+def pcm(samples):
+    return struct.pack(f"<{len(samples)}h", *samples)
+
+
+def wav_file(frames, channels=1, rate=RATE, width=2):
+    """A WAV written by Python's ``wave``; ``frames`` are samples (16-bit) or raw bytes."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as writer:
+        writer.setnchannels(channels)
+        writer.setsampwidth(width)
+        writer.setframerate(rate)
+        writer.writeframes(pcm(frames) if width == 2 else bytes(frames))
+    return out.getvalue()
+
+
+def chunk(kind, body):
+    return kind + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) & 1)
+
+
+def riff(*chunks):
+    body = b"WAVE" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def fmt_chunk(channels=1, rate=RATE, bits=16, tag=1):
+    block = channels * bits // 8
+    return chunk(b"fmt ", struct.pack("<HHIIHH", tag, channels, rate, rate * block, block, bits))
+
+
+def lattice_walk(length, seed=0, channels=1):
+    """A random walk on the ADC lattice, like a quiet recording."""
+    rng = random.Random(seed)
+    codes, levels = [], [500 + 7 * c for c in range(channels)]
+    for _ in range(length // channels):
+        for c in range(channels):
+            levels[c] = min(1023, max(0, levels[c] + rng.randint(-4, 4)))
+            codes.append(levels[c])
+    return codes_to_values(codes)
+
+
+# reading the compressed header
+
+
+def varint(data, offset):
+    value = shift = 0
+    while True:
+        byte = data[offset]
+        offset += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, offset
+
+
+def describe(data):
+    """The header fields of a compressed file, as a dict."""
+    assert data[:3] == container.MAGIC
+    assert data[3] == container.VERSION
+    mode = data[4]
+    if mode == container.STORED:
+        return {"mode": "stored", "lzma": data[5] == container.LZMA}
+    assert mode == container.CORE
+    channels, offset = varint(data, 6)
+    count, offset = varint(data, offset)
+    return {
+        "mode": "core",
+        "mapping": {container.MAP_ADC10: "adc10", container.MAP_LINEAR16: "linear16"}[data[5]],
+        "channels": channels,
+        "count": count,
+        "canonical": data[offset] == container.CANONICAL_HEADER,
+    }
+
+
+def round_trip(original):
+    data = compress(original)
+    assert decompress(data) == original
+    return data
+
+
+# real recordings
+
+
+@pytest.fixture(scope="module")
+def recordings():
+    """Three training recordings and their compressed forms, by name."""
+    assert TRAIN.is_file(), f"training data not found at {TRAIN.resolve()}"
+    with zipfile.ZipFile(TRAIN) as archive:
+        names = sorted(n for n in archive.namelist() if n.endswith(".wav"))
+        chosen = [names[0], names[len(names) // 2], names[-1]]
+        originals = {name: archive.read(name) for name in chosen}
+    return {name: (raw, compress(raw)) for name, raw in originals.items()}
+
+
+@pytest.fixture(scope="module")
+def clip(recordings):
+    """The first 1000 samples of a real recording, as a canonical WAV."""
+    raw = next(iter(recordings.values()))[0]
+    return wav_file(struct.unpack_from("<1000h", raw, 44))
+
+
+def test_real_recordings_round_trip(recordings):
+    for name, (raw, data) in recordings.items():
+        assert decompress(data) == raw, name
+
+
+def test_real_recordings_use_the_adc_lattice(recordings):
+    for name, (raw, data) in recordings.items():
+        assert describe(data) == {
+            "mode": "core",
+            "mapping": "adc10",
+            "channels": 1,
+            "count": (len(raw) - 44) // 2,
+            "canonical": True,
+        }, name
+
+
+def test_real_recordings_compress(recordings):
+    for name, (raw, data) in recordings.items():
+        assert len(raw) / len(data) > 3, name
+
+
+def test_real_clip(clip):
+    data = round_trip(clip)
+    assert describe(data)["mapping"] == "adc10"
+
+
+# named inputs
+
+
+def test_empty_file():
+    data = round_trip(b"")
+    assert describe(data) == {"mode": "stored", "lzma": False}
+
+
+def test_one_byte():
+    assert describe(round_trip(b"\x00"))["mode"] == "stored"
+
+
+def test_text_is_stored_with_lzma():
+    original = b"not a recording at all " * 200
+    data = round_trip(original)
+    assert describe(data) == {"mode": "stored", "lzma": True}
+    assert len(data) < len(original) // 10
+
+
+@settings(database=None, deadline=None, max_examples=10)
+@given(st.binary(max_size=300))
+def test_random_bytes(original):
+    data = round_trip(original)
+    assert len(data) <= len(original) + 10  # magic, version, mode, flag and CRC
+
+
+@pytest.mark.parametrize(
+    "cut", [0, 1, 4, 8, 11, 12, 16, 20, 24, 35, 36, 40, 43, 44, 45, 46, 47, 100, 1001, 2043, 2044]
+)
+def test_truncated_wav(clip, cut):
+    original = clip[:cut]
+    data = round_trip(original)
+    if cut >= 1000:
+        assert describe(data)["mode"] == "core"
+        assert describe(data)["canonical"] is (cut == len(clip))
+
+
+def test_list_chunk_before_data(clip):
+    info = chunk(b"LIST", b"INFOISFT\x0e\x00\x00\x00Lavf58.76.100\x00")
+    original = riff(fmt_chunk(), info, chunk(b"data", clip[44:]))
+    data = round_trip(original)
+    assert describe(data)["mapping"] == "adc10" and not describe(data)["canonical"]
+
+
+def test_list_chunk_after_data(clip):
+    tail = chunk(b"LIST", b"INFOICMT\x05\x00\x00\x00hello\x00")
+    original = clip[:4] + struct.pack("<I", len(clip) - 8 + len(tail)) + clip[8:] + tail
+    data = round_trip(original)
+    assert describe(data)["mapping"] == "adc10" and not describe(data)["canonical"]
+
+
+def test_odd_sizes(clip):
+    round_trip(clip + b"\x01")
+    round_trip(riff(fmt_chunk(), chunk(b"odd!", b"abc"), chunk(b"data", clip[44:] + b"\x05")))
+
+
+@pytest.mark.parametrize("channels", [2, 3])
+def test_multichannel_on_the_lattice(channels):
+    samples = lattice_walk(1200, channels=channels)
+    data = round_trip(wav_file(samples, channels))
+    assert describe(data) == {
+        "mode": "core",
+        "mapping": "adc10",
+        "channels": channels,
+        "count": 1200,
+        "canonical": True,
+    }
+
+
+def test_stereo_off_the_lattice():
+    rng = random.Random(3)
+    samples = [rng.randint(-300, 300) for _ in range(2000)]
+    data = round_trip(wav_file(samples, 2))
+    assert describe(data)["mode"] == "core"
+    assert describe(data)["mapping"] == "linear16"
+    assert describe(data)["channels"] == 2
+
+
+@pytest.mark.parametrize(
+    "name, original",
+    [
+        ("8-bit", wav_file([(128 + 10 * (n % 7)) % 256 for n in range(3000)], width=1)),
+        ("24-bit", wav_file([n * 7 % 256 for n in range(3 * 1000)], width=3)),
+        ("32-bit", wav_file([n * 11 % 256 for n in range(4 * 1000)], width=4)),
+        ("32-bit stereo", wav_file([n * 13 % 256 for n in range(8 * 500)], channels=2, width=4)),
+        (
+            "float",
+            riff(
+                fmt_chunk(bits=32, tag=3),
+                chunk(b"data", struct.pack("<1000f", *(0.001 * (n % 50) for n in range(1000)))),
+            ),
+        ),
+        (
+            "extensible",
+            riff(
+                chunk(
+                    b"fmt ", struct.pack("<HHIIHH", 0xFFFE, 1, RATE, 2 * RATE, 2, 16) + bytes(24)
+                ),
+                chunk(b"data", pcm(lattice_walk(1000))),
+            ),
+        ),
+    ],
+)
+def test_other_formats_are_stored(name, original):
+    data = round_trip(original)
+    assert describe(data)["mode"] == "stored", name
+
+
+def test_off_lattice_16_bit():
+    rng = random.Random(4)
+    samples, value = [], 0
+    for _ in range(3000):
+        value = max(-32768, min(32767, value + rng.randint(-50, 50)))
+        samples.append(value)
+    data = round_trip(wav_file(samples))
+    assert describe(data) == {
+        "mode": "core",
+        "mapping": "linear16",
+        "channels": 1,
+        "count": 3000,
+        "canonical": True,
+    }
+
+
+def test_one_sample_off_the_lattice(clip):
+    samples = list(struct.unpack_from("<1000h", clip, 44))
+    samples[500] += 1
+    data = round_trip(wav_file(samples))
+    assert describe(data)["mapping"] == "linear16"
+
+
+@pytest.mark.parametrize(
+    "name, samples, mapping",
+    [
+        ("lattice square", [-32768, 32767] * 1000, "adc10"),
+        ("lattice slow square", ([-32768] * 10 + [32767] * 10) * 100, "adc10"),
+        ("square about zero", [-32768, 32767, 0, 0] * 500, "stored"),  # LZMA does better
+        ("lattice constant", [CODE_TO_VALUE[600]] * 3000, "adc10"),
+        ("lattice bottom", [-32768] * 3000, "adc10"),
+        ("zero", [0] * 3000, "linear16"),
+        ("off-lattice constant", [1234] * 3000, "linear16"),
+        ("lattice ramp", list(CODE_TO_VALUE) * 2, "adc10"),
+        ("full ramp", list(range(-32768, 32768, 16)), "linear16"),
+    ],
+)
+def test_named_signals(name, samples, mapping):
+    original = wav_file(samples)
+    data = round_trip(original)
+    assert describe(data).get("mapping", "stored") == mapping, name
+    if "constant" in name or name in ("zero", "lattice bottom"):
+        assert len(data) < len(original) / 5, name
+
+
+@quick
+@given(
+    st.integers(1, 3).flatmap(
+        lambda c: st.tuples(st.just(c), st.lists(st.integers(0, 1023), max_size=300))
+    )
+)
+def test_random_lattice_files(case):
+    channels, codes = case
+    codes = codes[: len(codes) - len(codes) % channels]
+    original = wav_file(codes_to_values(codes), channels)
+    data = round_trip(original)
+    if describe(data)["mode"] == "core":
+        assert describe(data)["mapping"] == "adc10"
+
+
+@quick
+@given(st.lists(st.integers(-32768, 32767), max_size=300), st.integers(1, 100000))
+def test_random_16_bit_files(samples, rate):
+    round_trip(wav_file(samples, rate=rate))
+
+
+@pytest.mark.parametrize(
+    "channels, rate",
+    [
+        (1, 1 << 31),  # a byte rate of 2 ** 32 has no canonical header
+        (32768, 8000),  # nor does a block align of 65536
+    ],
+)
+def test_header_fields_out_of_range(channels, rate):
+    fields = struct.pack("<HHIIHH", 1, channels, rate, 0, 0, 16)
+    round_trip(riff(chunk(b"fmt ", fields), chunk(b"data", pcm(lattice_walk(2000)))))
+
+
+# malformed compressed files
+
+
+def flipped(data, bit):
+    corrupted = bytearray(data)
+    corrupted[bit // 8] ^= 0x80 >> (bit % 8)
+    return bytes(corrupted)
+
+
+def positions(data, header_bytes=24, step=13):
+    """Every bit of the first ``header_bytes`` bytes, then every ``step``-th bit."""
+    head = range(min(8 * header_bytes, 8 * len(data)))
+    return list(head) + list(range(len(head), 8 * len(data), step))
+
+
+@pytest.fixture(scope="module")
+def compressed_files(clip):
+    """Small compressed files of each mode, by name."""
+    info = chunk(b"LIST", b"INFOICMT\x05\x00\x00\x00hello\x00")
+    rng = random.Random(9)
+    off = [rng.randint(-200, 200) for _ in range(300)]
+    files = {
+        "adc10 canonical": wav_file(struct.unpack_from("<400h", clip, 44)),
+        "adc10 with chunks": riff(fmt_chunk(), info, chunk(b"data", clip[44:644]), info),
+        "linear16 stereo": wav_file(off, 2),
+        "stored lzma": b"neural data? no. " * 40,
+        "stored plain": bytes(rng.randrange(256) for _ in range(200)),
+    }
+    return {name: compress(original) for name, original in files.items()}
+
+
+def test_compressed_files_modes(compressed_files):
+    modes = {name: describe(data)["mode"] for name, data in compressed_files.items()}
+    assert modes == {
+        "adc10 canonical": "core",
+        "adc10 with chunks": "core",
+        "linear16 stereo": "core",
+        "stored lzma": "stored",
+        "stored plain": "stored",
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["adc10 canonical", "adc10 with chunks", "linear16 stereo", "stored lzma", "stored plain"],
+)
+def test_bit_flips_raise(compressed_files, name):
+    data = compressed_files[name]
+    for bit in positions(data):
+        with pytest.raises(FormatError):
+            decompress(flipped(data, bit))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["adc10 canonical", "adc10 with chunks", "linear16 stereo", "stored lzma", "stored plain"],
+)
+def test_truncations_raise(compressed_files, name):
+    data = compressed_files[name]
+    for cut in list(range(min(40, len(data)))) + list(range(40, len(data), 7)):
+        with pytest.raises(FormatError):
+            decompress(data[:cut])
+
+
+def test_bytes_appended_to_core_file_raise(compressed_files):
+    data = compressed_files["adc10 canonical"]
+    for extra in (b"\x00", b"\x80", b"garbage"):
+        with pytest.raises(FormatError):
+            decompress(data + extra)
+
+
+@quick
+@given(st.data())
+def test_random_corruption_raises(compressed_files, data):
+    name = data.draw(st.sampled_from(sorted(compressed_files)))
+    original = compressed_files[name]
+    corrupted = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 4))):
+        where = data.draw(st.integers(0, len(corrupted) - 1))
+        corrupted[where] = data.draw(st.integers(0, 255))
+    if bytes(corrupted) == original:
+        return
+    with pytest.raises(FormatError):
+        decompress(bytes(corrupted))
+
+
+def core_header(
+    channels=1, count=10, flags=container.CANONICAL_HEADER, rate=RATE, mapping=container.MAP_ADC10
+):
+    head = container.MAGIC + bytes([container.VERSION, container.CORE, mapping])
+    head += container._varint(channels) + container._varint(count) + bytes([flags])
+    if flags == container.CANONICAL_HEADER:
+        head += container._varint(rate)
+    return head + b"\x00" * 4
+
+
+MALFORMED = [
+    ("empty", b"", "truncated"),
+    ("bad magic", b"NRX\x01\x00\x00" + b"\x00" * 4, "bad magic"),
+    ("a WAV", wav_file([1, 2, 3]), "bad magic"),
+    ("magic only", b"NRC", "truncated"),
+    ("version 0", b"NRC\x00\x00\x00" + b"\x00" * 4, "version 0"),
+    ("version 2", b"NRC\x02\x00\x00" + b"\x00" * 4, "version 2"),
+    ("unknown mode", b"NRC\x01\x07\x00" + b"\x00" * 4, "mode 7"),
+    ("unknown stored flag", b"NRC\x01\x00\x05" + b"\x00" * 4, "flag 5"),
+    ("stored CRC cut", b"NRC\x01\x00\x00\x00\x00", "truncated"),
+    ("bad lzma", b"NRC\x01\x00\x01" + b"\x00" * 4 + b"\xfd7zXZ\x00\x00junk", "stored payload"),
+    ("unknown mapping", core_header(mapping=9), "mapping 9"),
+    ("zero channels", core_header(channels=0), "zero channels"),
+    ("too many channels", core_header(channels=65536), "out-of-range"),
+    ("unknown flags", core_header(flags=2), "flags 2"),
+    ("long varint", b"NRC\x01\x01\x01" + b"\xff" * 10, "out-of-range"),
+    ("count beyond payload", core_header(count=1000) + b"\x00" * 10, "truncated"),
+    ("count beyond payload, header kept", core_header(count=1000, flags=0) + b"\x00", "truncated"),
+    # fields that no canonical WAV header can hold
+    ("huge count", core_header(count=1 << 32) + b"\x00" * 10, None),
+    ("count beyond 31 bits", core_header(count=1 << 31) + b"\x00" * 10, None),
+    ("huge rate", core_header(rate=1 << 31) + b"\x00" * 10, None),
+    ("huge rate, many channels", core_header(channels=3, rate=(1 << 32) // 4), None),
+    ("channels without a header", core_header(channels=40000) + b"\x00" * 10, None),
+]
+
+
+@pytest.mark.parametrize("name, data, message", MALFORMED, ids=[case[0] for case in MALFORMED])
+def test_malformed_headers(name, data, message):
+    with pytest.raises(FormatError, match=message):
+        decompress(data)
+
+
+def payload_offset(data):
+    """Where the payload of a compressed file with a canonical header starts."""
+    _, offset = varint(data, 6)
+    _, offset = varint(data, offset)
+    _, offset = varint(data, offset + 1)
+    return offset + 4
+
+
+def test_crc_guards_the_samples(clip):
+    # another signal's payload under the clip's header decodes to valid samples: the CRC
+    # is what refuses them
+    data = compress(clip)
+    other = compress(clip[:44] + pcm(codes_to_values([511] * 1000)))
+    start = payload_offset(data)
+    assert data[: start - 4] == other[: start - 4]
+    with pytest.raises(FormatError, match="CRC mismatch"):
+        decompress(data[:start] + other[start:])
+
+
+def test_format_error_is_value_error():
+    assert issubclass(FormatError, ValueError)

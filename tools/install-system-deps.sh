@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the simulators the tests use, if missing: Icarus Verilog and Verilator.
+# (Python packages, Yosys and nextpnr come from PyPI through `make setup`.)
+set -euo pipefail
+missing=()
+command -v iverilog >/dev/null || missing+=(iverilog)
+command -v verilator >/dev/null || missing+=(verilator)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing ${missing[*]} from the system packages" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; else
+  echo "error: ${missing[*]} missing and not root: install them (Debian: apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "error: ${missing[*]} missing and no apt-get: install them with your package manager" >&2
+  exit 1
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
