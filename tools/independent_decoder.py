@@ -35,7 +35,7 @@ class Cursor:
     def byte(self):
         return self.take(1)[0]
 
-    def varint(self, limit=1 << 32):
+    def varint(self, limit=(1 << 32) - 1):
         """Unsigned LEB128 (1.1)."""
         value = shift = 0
         while True:
