@@ -140,8 +140,11 @@ def main(argv=None):
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, not {args.jobs}")
 
+    terminal = sys.stderr.isatty()
+
     def progress(done, total):
-        print(f"\rfile {done} of {total}", end="", file=sys.stderr, flush=True)
+        end = "\n" if done == total else ""
+        print(f"\rfile {done} of {total}", end=end, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
     try:
@@ -150,11 +153,11 @@ def main(argv=None):
             print(f"evaluating {len(files)} recordings from "
                   f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)
             results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,
-                               progress if sys.stderr.isatty() else None)
-            if sys.stderr.isatty():
-                print(file=sys.stderr)
+                               progress if terminal else None)
     except EvaluationError as error:
-        print(f"{chr(10) if sys.stderr.isatty() else ''}eval: error: {error}", file=sys.stderr)
+        # end the progress line first
+        newline = "\n" if terminal else ""
+        print(f"{newline}eval: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\neval: interrupted", file=sys.stderr)
