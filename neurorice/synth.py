@@ -66,6 +66,10 @@ MAX_UNITS = 3
 REFRACTORY_S = 0.002
 SPREAD_LIMIT = 2.0  # per-file draws stay within this many (log) standard deviations
 
+#: The built-in set: how many recordings, and the seed they are drawn from.
+DEFAULT_COUNT = 24
+DEFAULT_SEED = 2024
+
 
 def _draw(rng, median, log_sd):
     """A log-normal draw around ``median``, truncated at :data:`SPREAD_LIMIT` deviations."""
@@ -125,7 +129,7 @@ def _spikes(rng, n, rate, noise_sigma):
     return signal
 
 
-def recording(index, seed=2024, seconds=5.0):
+def recording(index, seed=DEFAULT_SEED, seconds=5.0):
     """The 10-bit ADC codes of synthetic recording ``index`` of the set ``seed``.
 
     Parameters
@@ -163,7 +167,7 @@ def write_wav(path, codes):
     pathlib.Path(path).write_bytes(header + data)
 
 
-def generate(directory, count=24, seed=2024, seconds=5.0):
+def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0):
     """Write a synthetic recording set.
 
     Parameters
@@ -198,8 +202,8 @@ def main(argv=None):
         prog="python -m neurorice.synth", description=__doc__.split("\n")[0]
     )
     parser.add_argument("directory", type=pathlib.Path, help="where to write synth_NNN.wav")
-    parser.add_argument("--count", type=int, default=24, help="number of files (24)")
-    parser.add_argument("--seed", type=int, default=2024, help="seed of the set (2024)")
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="number of files")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the set")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of a file (5.0)")
     args = parser.parse_args(argv)
     paths = generate(args.directory, args.count, args.seed, args.seconds)

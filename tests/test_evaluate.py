@@ -1,0 +1,90 @@
+"""./eval.sh: the challenge's evaluation, on small sets and with broken programs."""
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from neurorice import evaluate, synth
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("recordings")
+    return synth.generate(directory, count=3, seconds=0.2)
+
+
+def run_eval(*args):
+    return subprocess.run([str(ROOT / "eval.sh"), *map(str, args)], capture_output=True,
+                          text=True)
+
+
+def test_directory(recordings):
+    done = run_eval(recordings[0].parent)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(None, 1) for line in done.stdout.splitlines())
+    assert lines["files"].startswith("3, all restored")
+    raw = sum(p.stat().st_size for p in recordings)
+    assert int(lines["raw"].split()[-1]) == raw
+    assert float(lines["ratio"]) > 2.5
+
+
+def test_zip_in_the_challenge_layout(recordings, tmp_path):
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in recordings:
+            z.write(path, f"data/{path.name}")
+    done = run_eval(archive)
+    assert done.returncode == 0, done.stderr
+    assert "files          3, all restored byte for byte" in done.stdout
+
+
+def test_score_counts_the_programs(recordings):
+    results = evaluate.evaluate(recordings, ROOT / "encode", ROOT / "decode",
+                                recordings[0].parent, jobs=2)
+    lines = evaluate.report(results, ROOT / "encode", ROOT / "decode", wall=1.0)
+    raw = sum(r.raw for r in results)
+    compressed = sum(r.compressed for r in results)
+    programs = (ROOT / "encode").stat().st_size + (ROOT / "decode").stat().st_size
+    assert lines[-1].split()[-1] == f"{raw / (compressed + programs):.4f}"
+
+
+def test_mismatch_names_the_file(recordings, tmp_path):
+    liar = tmp_path / "liar"
+    liar.write_text("#!/bin/sh\nprintf 'not the original' > \"$2\"\n")
+    liar.chmod(0o755)
+    done = run_eval(recordings[0].parent, "--decoder", liar, "--jobs", "1")
+    assert done.returncode == 1
+    assert "was not restored byte for byte" in done.stderr
+    assert any(p.name in done.stderr for p in recordings)
+
+
+def test_failing_program_is_reported(recordings, tmp_path):
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\necho 'broken: error: no' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    done = run_eval(recordings[0].parent, "--encoder", broken)
+    assert done.returncode == 1
+    assert "broken failed on" in done.stderr and "broken: error: no" in done.stderr
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: tmp / "missing.zip",
+    lambda tmp: (tmp / "empty").mkdir() or tmp / "empty",
+    lambda tmp: (tmp / "notzip").write_bytes(b"hello") or tmp / "notzip",
+], ids=["missing", "no recordings", "not a zip"])
+def test_bad_data_argument(tmp_path, make):
+    done = run_eval(make(tmp_path))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("eval: error:")
+    assert "Traceback" not in done.stderr
+
+
+def test_default_is_the_synthetic_set():
+    done = run_eval("--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "synthetic" in done.stderr
+    assert f"files          {synth.DEFAULT_COUNT}, all restored" in done.stdout
