@@ -19,12 +19,18 @@ from .parameters import check_channels, check_width, check_word_width
 from .predictor import Predictor, sample_layout
 from .rice import RiceCoder
 
-__all__ = ["Encoder", "LATENCY"]
+__all__ = ["LATENCY", "Encoder", "check_parameters"]
 
-#: Cycles from taking a sample to presenting the word that it completes on ``o``, without
-#: backpressure: one in each block. The last word of a stream comes one cycle later when
-#: the last sample's codeword spills over a word boundary.
+#: Cycles from taking a sample to presenting the word it completes on ``o``, without
+#: backpressure: one in each block.
 LATENCY = 3
+
+
+def check_parameters(width, channels, word_width):
+    """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
+    check_width(width)
+    check_channels(channels)
+    check_word_width(word_width, width)
 
 
 class Encoder(wiring.Component):
@@ -38,9 +44,11 @@ class Encoder(wiring.Component):
     refused only under backpressure on the output; so 1024 channels at 20 kHz need a
     20.48 MHz clock.
 
-    Latency: a word is on ``o`` :data:`LATENCY` (3) cycles after the sample that completes
-    it is taken, the last word of a stream sometimes 4; a stream's other samples wait for
-    the word to fill.
+    Latency: without backpressure, a word is on ``o`` :data:`LATENCY` (3) cycles after the
+    sample that completes it is taken, and never more than 4. The final sample of a stream
+    can complete two words (its codeword, then the padding); the second comes a cycle later,
+    and words of the next stream that complete while it waits queue behind it. A stream's
+    other samples wait for their word to fill.
 
     Parameters
     ----------
@@ -69,9 +77,7 @@ class Encoder(wiring.Component):
     """
 
     def __init__(self, width=10, channels=1, word_width=32):
-        check_width(width)
-        check_channels(channels)
-        check_word_width(word_width, width)
+        check_parameters(width, channels, word_width)
         self.width = width
         self.channels = channels
         self.word_width = word_width

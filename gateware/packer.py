@@ -90,7 +90,7 @@ class BitPacker(wiring.Component):
         take = self.i.valid & self.i.ready
         length = Mux(take, self.i.p.length, 0)
         # the `length` low bits of `bits`
-        bits = Cat(bit & take & (self.i.p.length > j) for j, bit in enumerate(self.i.p.bits))
+        bits = Cat(bit & (length > j) for j, bit in enumerate(self.i.p.bits))
 
         # write()
         filled = Signal(range(span + 1))

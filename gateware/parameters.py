@@ -2,7 +2,7 @@
 
 from golden import core, rice
 
-__all__ = ["check_width", "check_channels", "check_word_width"]
+__all__ = ["check_channels", "check_width", "check_word_width"]
 
 
 def _check_int(value, what):

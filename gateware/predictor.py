@@ -15,7 +15,7 @@ from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WE
 from .parameters import check_channels, check_width
 from .state import ChannelState
 
-__all__ = ["Predictor", "sample_layout", "residual_layout", "state_layout"]
+__all__ = ["Predictor", "residual_layout", "sample_layout", "state_layout"]
 
 
 def sample_layout(width):

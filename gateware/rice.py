@@ -17,7 +17,7 @@ from .parameters import check_channels, check_width
 from .predictor import residual_layout
 from .state import ChannelState
 
-__all__ = ["RiceCoder", "codeword_layout", "state_layout", "max_total"]
+__all__ = ["RiceCoder", "codeword_layout", "max_total", "state_layout"]
 
 
 def max_total(width):

@@ -12,11 +12,12 @@ round takes the initial state instead of the stored one, and stores its successo
 as usual.
 
 With one channel the state is a register. With more it lives in an
-:class:`amaranth.lib.memory.Memory` with a synchronous read port, addressed one cycle ahead
-with the channel of the item the stage holds next. A memory write lands at the clock edge
-that ends the cycle, so a read in the same cycle sees the old row; that needs no forwarding,
-because two consecutive items of one channel occur only with one channel (a register) or
-across the end of a stream, where the second item is of a first round and ignores the row.
+:class:`amaranth.lib.memory.Memory` with a synchronous read port, read as the stage takes an
+item, so that the row is there the next cycle, when the stage holds the item, and held while
+it does. A write lands at the clock edge that ends its cycle, so a read in the same cycle
+sees the old row. That needs no forwarding: two consecutive items of one channel occur only
+with one channel (a register) or across the end of a stream, where the second item is of a
+first round and ignores the row.
 """
 
 from amaranth.hdl import Const, Module, Mux, ShapeCastable, Signal
@@ -99,7 +100,9 @@ class ChannelState(wiring.Component):
                 write.addr.eq(channel),
                 write.data.eq(self.update),
                 write.en.eq(self.leave),
-                read.addr.eq(Mux(self.take, next_channel, channel)),
+                # while the stage holds its item, the read register holds that item's row
+                read.addr.eq(next_channel),
+                read.en.eq(self.take),
             ]
             stored = read.data
 

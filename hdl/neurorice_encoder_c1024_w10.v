@@ -69,8 +69,8 @@ module neurorice_encoder_c1024_w10(i__valid, o__ready, clk, rst, i__ready, o__pa
     .o__payload(o__payload),
     .o__ready(o__ready),
     .o__valid(o__valid),
-    .\port$577$0 (\$3 ),
-    .\port$581$0 (\$4 ),
+    .\port$575$0 (\$3 ),
+    .\port$579$0 (\$4 ),
     .rst(rst)
   );
   \neurorice_encoder_c1024_w10.predictor  predictor (
@@ -80,7 +80,7 @@ module neurorice_encoder_c1024_w10(i__valid, o__ready, clk, rst, i__ready, o__pa
     .i__valid(i__valid),
     .o__ready(\o__ready$13 ),
     .o__valid(\i__valid$15 ),
-    .\port$560$0 (\$2 ),
+    .\port$558$0 (\$2 ),
     .\port$60$0 (\$1 ),
     .rst(rst)
   );
@@ -90,8 +90,8 @@ module neurorice_encoder_c1024_w10(i__valid, o__ready, clk, rst, i__ready, o__pa
     .i__valid(\i__valid$15 ),
     .o__ready(\o__ready$19 ),
     .o__valid(\i__valid$21 ),
-    .\port$577$0 (\$3 ),
-    .\port$581$0 (\$4 ),
+    .\port$575$0 (\$3 ),
+    .\port$579$0 (\$4 ),
     .\port$60$0 (\$1 ),
     .rst(rst),
     .take_last(\$2 )
@@ -130,48 +130,48 @@ module neurorice_encoder_c1024_w10(i__valid, o__ready, clk, rst, i__ready, o__pa
   assign \o__payload$23.last  = o__payload[32];
 endmodule
 
-module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \port$581$0 , i__valid, o__valid, o__payload, o__ready);
+module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$575$0 , \port$579$0 , i__valid, o__valid, o__payload, o__ready);
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire \$1 ;
   wire \$10 ;
   wire \$11 ;
   wire \$12 ;
-  wire \$13 ;
+  wire [4:0] \$13 ;
   wire \$14 ;
   wire \$15 ;
   wire \$16 ;
-  wire \$17 ;
+  wire [4:0] \$17 ;
   wire \$18 ;
   wire \$19 ;
   wire \$2 ;
   wire \$20 ;
-  wire \$21 ;
+  wire [4:0] \$21 ;
   wire \$22 ;
   wire \$23 ;
   wire \$24 ;
-  wire \$25 ;
+  wire [4:0] \$25 ;
   wire \$26 ;
   wire \$27 ;
   wire \$28 ;
-  wire \$29 ;
+  wire [4:0] \$29 ;
   wire \$3 ;
   wire \$30 ;
   wire \$31 ;
   wire \$32 ;
-  wire \$33 ;
+  wire [4:0] \$33 ;
   wire \$34 ;
   wire \$35 ;
   wire \$36 ;
-  wire \$37 ;
+  wire [4:0] \$37 ;
   wire \$38 ;
   wire \$39 ;
   wire \$4 ;
   wire \$40 ;
-  wire \$41 ;
+  wire [4:0] \$41 ;
   wire \$42 ;
   wire \$43 ;
   wire \$44 ;
-  wire \$45 ;
+  wire [4:0] \$45 ;
   wire \$46 ;
   wire \$47 ;
   wire [136:0] \$48 ;
@@ -204,7 +204,7 @@ module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \p
   reg [6:0] \$72 ;
   reg [1:0] \$73 ;
   wire \$8 ;
-  wire \$9 ;
+  wire [4:0] \$9 ;
   reg [63:0] buffer = 64'h0000000000000000;
   input clk;
   wire clk;
@@ -231,38 +231,38 @@ module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \p
   output o__valid;
   reg o__valid = 1'h0;
   reg [6:0] padded;
-  input [14:0] \port$577$0 ;
-  wire [14:0] \port$577$0 ;
-  input \port$581$0 ;
-  wire \port$581$0 ;
+  input [14:0] \port$575$0 ;
+  wire [14:0] \port$575$0 ;
+  input \port$579$0 ;
+  wire \port$579$0 ;
   input rst;
   wire rst;
-  assign \$26  = \port$577$0 [14:10] > 3'h4;
-  assign \$27  = \$25  & \$26 ;
+  assign \$26  = \$25  > 3'h4;
+  assign \$27  = \port$575$0 [4] & \$26 ;
   assign \$28  = i__valid & i__ready;
-  assign \$29  = \port$577$0 [5] & \$28 ;
-  assign \$30  = \port$577$0 [14:10] > 3'h5;
-  assign \$31  = \$29  & \$30 ;
+  assign \$29  = \$28  ? \port$575$0 [14:10] : 5'h00;
+  assign \$30  = \$29  > 3'h5;
+  assign \$31  = \port$575$0 [5] & \$30 ;
   assign \$32  = i__valid & i__ready;
-  assign \$33  = \port$577$0 [6] & \$32 ;
-  assign \$34  = \port$577$0 [14:10] > 3'h6;
-  assign \$35  = \$33  & \$34 ;
+  assign \$33  = \$32  ? \port$575$0 [14:10] : 5'h00;
+  assign \$34  = \$33  > 3'h6;
+  assign \$35  = \port$575$0 [6] & \$34 ;
   assign \$36  = i__valid & i__ready;
-  assign \$37  = \port$577$0 [7] & \$36 ;
-  assign \$38  = \port$577$0 [14:10] > 3'h7;
-  assign \$39  = \$37  & \$38 ;
+  assign \$37  = \$36  ? \port$575$0 [14:10] : 5'h00;
+  assign \$38  = \$37  > 3'h7;
+  assign \$39  = \port$575$0 [7] & \$38 ;
   assign \$40  = i__valid & i__ready;
-  assign \$41  = \port$577$0 [8] & \$40 ;
-  assign \$42  = \port$577$0 [14:10] > 4'h8;
-  assign \$43  = \$41  & \$42 ;
+  assign \$41  = \$40  ? \port$575$0 [14:10] : 5'h00;
+  assign \$42  = \$41  > 4'h8;
+  assign \$43  = \port$575$0 [8] & \$42 ;
   assign \$44  = i__valid & i__ready;
-  assign \$45  = \port$577$0 [9] & \$44 ;
-  assign \$46  = \port$577$0 [14:10] > 4'h9;
-  assign \$47  = \$45  & \$46 ;
+  assign \$45  = \$44  ? \port$575$0 [14:10] : 5'h00;
+  assign \$46  = \$45  > 4'h9;
+  assign \$47  = \port$575$0 [9] & \$46 ;
   assign \$48  = { \$47 , \$43 , \$39 , \$35 , \$31 , \$27 , \$23 , \$19 , \$15 , \$11  } << \$7 [6:0];
   assign \$49  = { 41'h00000000000, buffer, 32'h00000000 } | \$48 ;
   assign \$50  = i__valid & i__ready;
-  assign \$51  = \$50  & \port$581$0 ;
+  assign \$51  = \$50  & \port$579$0 ;
   assign \$52  = \$6 [6:0] <= 7'h60;
   assign \$54  = \$6 [6:0] <= 7'h40;
   assign \$56  = \$6 [6:0] <= 6'h20;
@@ -292,27 +292,27 @@ module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \p
   assign \$3  = fill <= 6'h26;
   assign i__ready = \$2  | \$3 ;
   assign \$4  = i__valid & i__ready;
-  assign \$5  = \$4  ? \port$577$0 [14:10] : 5'h00;
+  assign \$5  = \$4  ? \port$575$0 [14:10] : 5'h00;
   assign \$6  = fill + \$5 ;
   assign \$7  = 7'h60 - \$6 [6:0];
   assign \$8  = i__valid & i__ready;
-  assign \$9  = \port$577$0 [0] & \$8 ;
-  assign \$10  = \port$577$0 [14:10] > 1'h0;
-  assign \$11  = \$9  & \$10 ;
+  assign \$9  = \$8  ? \port$575$0 [14:10] : 5'h00;
+  assign \$10  = \$9  > 1'h0;
+  assign \$11  = \port$575$0 [0] & \$10 ;
   assign \$12  = i__valid & i__ready;
-  assign \$13  = \port$577$0 [1] & \$12 ;
-  assign \$14  = \port$577$0 [14:10] > 1'h1;
-  assign \$15  = \$13  & \$14 ;
+  assign \$13  = \$12  ? \port$575$0 [14:10] : 5'h00;
+  assign \$14  = \$13  > 1'h1;
+  assign \$15  = \port$575$0 [1] & \$14 ;
   assign \$16  = i__valid & i__ready;
-  assign \$17  = \port$577$0 [2] & \$16 ;
-  assign \$18  = \port$577$0 [14:10] > 2'h2;
-  assign \$19  = \$17  & \$18 ;
+  assign \$17  = \$16  ? \port$575$0 [14:10] : 5'h00;
+  assign \$18  = \$17  > 2'h2;
+  assign \$19  = \port$575$0 [2] & \$18 ;
   assign \$20  = i__valid & i__ready;
-  assign \$21  = \port$577$0 [3] & \$20 ;
-  assign \$22  = \port$577$0 [14:10] > 2'h3;
-  assign \$23  = \$21  & \$22 ;
+  assign \$21  = \$20  ? \port$575$0 [14:10] : 5'h00;
+  assign \$22  = \$21  > 2'h3;
+  assign \$23  = \port$575$0 [3] & \$22 ;
   assign \$24  = i__valid & i__ready;
-  assign \$25  = \port$577$0 [4] & \$24 ;
+  assign \$25  = \$24  ? \port$575$0 [14:10] : 5'h00;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     padded = \$6 [6:0];
@@ -401,12 +401,12 @@ module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \p
     end
   end
   assign filled = \$6 [6:0];
-  assign i__payload = { \port$581$0 , \port$577$0  };
+  assign i__payload = { \port$579$0 , \port$575$0  };
   assign free = \$7 [6:0];
   assign joined = \$49 [95:0];
-  assign \i__payload.bits  = \port$577$0 [9:0];
-  assign \i__payload.length  = \port$577$0 [14:10];
-  assign \i__payload.last  = \port$581$0 ;
+  assign \i__payload.bits  = \port$575$0 [9:0];
+  assign \i__payload.length  = \port$575$0 [14:10];
+  assign \i__payload.last  = \port$579$0 ;
   assign \o__payload.word  = o__payload[31:0];
   assign \o__payload.last  = o__payload[32];
   assign \$53 [1:0] = ends;
@@ -417,7 +417,7 @@ module \neurorice_encoder_c1024_w10.packer (clk, rst, i__ready, \port$577$0 , \p
   assign \$57 [0] = 1'h1;
 endmodule
 
-module \neurorice_encoder_c1024_w10.predictor (i__valid, clk, rst, i__ready, \port$60$0 , o__ready, \port$560$0 , o__valid, i__payload);
+module \neurorice_encoder_c1024_w10.predictor (i__valid, clk, rst, i__ready, \port$60$0 , o__ready, \port$558$0 , o__valid, i__payload);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire \$1 ;
   wire [34:0] \$10 ;
@@ -800,8 +800,8 @@ module \neurorice_encoder_c1024_w10.predictor (i__valid, clk, rst, i__ready, \po
   output o__valid;
   reg o__valid = 1'h0;
   (* init = 1'h0 *)
-  output \port$560$0 ;
-  wire \port$560$0 ;
+  output \port$558$0 ;
+  wire \port$558$0 ;
   output [9:0] \port$60$0 ;
   wire [9:0] \port$60$0 ;
   wire [9:0] prediction;
@@ -1209,7 +1209,7 @@ module \neurorice_encoder_c1024_w10.predictor (i__valid, clk, rst, i__ready, \po
   assign prediction = \$56 [9:0];
   assign o__payload = { \$359 , difference[9:0] };
   assign \port$60$0  = difference[9:0];
-  assign \port$560$0  = \$359 ;
+  assign \port$558$0  = \$359 ;
   assign \i__payload.sample  = i__payload[9:0];
   assign \i__payload.last  = i__payload[10];
   assign \state.history  = state[29:0];
@@ -1307,6 +1307,7 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   reg first_round = 1'h1;
   wire leave;
   reg [9:0] next_channel = 10'h000;
+  (* init = 10'h000 *)
   wire [9:0] read__addr;
   wire [129:0] read__data;
   wire [35:0] \read__data.averages ;
@@ -1321,6 +1322,7 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   wire [15:0] \read__data.weights[1] ;
   wire [15:0] \read__data.weights[2] ;
   wire [15:0] \read__data.weights[3] ;
+  wire read__en;
   input rst;
   wire rst;
   output [129:0] state;
@@ -2405,7 +2407,9 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   end
   reg [129:0] _0_;
   always @(posedge clk) begin
-    _0_ <= memory[read__addr];
+    if (take) begin
+      _0_ <= memory[next_channel];
+    end
   end
   assign read__data = _0_;
   assign \$1  = next_channel == 10'h3ff;
@@ -2416,7 +2420,6 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   assign \$6  = ~ \$5 ;
   assign \$7  = first_round & \$6 ;
   assign \$8  = take_last | \$7 ;
-  assign read__addr = take ? next_channel : channel;
   assign state = first ? 130'h000000000000000020000800020080200 : read__data;
   always @(posedge clk)
     first <= \$9 ;
@@ -2469,6 +2472,8 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   assign write__addr = channel;
   assign update = write__data;
   assign leave = write__en;
+  assign read__addr = next_channel;
+  assign read__en = take;
   assign \write__data.history  = write__data[29:0];
   assign \write__data.history[0]  = write__data[9:0];
   assign \write__data.history[1]  = write__data[19:10];
@@ -2519,7 +2524,7 @@ module \neurorice_encoder_c1024_w10.predictor.state$16 (clk, rst, take, write__e
   assign \read__data.weights[3]  = read__data[129:114];
 endmodule
 
-module \neurorice_encoder_c1024_w10.rice (rst, \port$60$0 , i__ready, o__ready, take_last, i__valid, \port$577$0 , \port$581$0 , o__valid, clk);
+module \neurorice_encoder_c1024_w10.rice (rst, \port$60$0 , i__ready, o__ready, take_last, i__valid, \port$575$0 , \port$579$0 , o__valid, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
   wire \$1 ;
   wire [14:0] \$10 ;
@@ -2593,11 +2598,11 @@ module \neurorice_encoder_c1024_w10.rice (rst, \port$60$0 , i__ready, o__ready, 
   wire o__ready;
   output o__valid;
   reg o__valid = 1'h0;
-  output [14:0] \port$577$0 ;
-  wire [14:0] \port$577$0 ;
+  output [14:0] \port$575$0 ;
+  wire [14:0] \port$575$0 ;
   (* init = 1'h0 *)
-  output \port$581$0 ;
-  wire \port$581$0 ;
+  output \port$579$0 ;
+  wire \port$579$0 ;
   input [9:0] \port$60$0 ;
   wire [9:0] \port$60$0 ;
   input rst;
@@ -2751,8 +2756,8 @@ module \neurorice_encoder_c1024_w10.rice (rst, \port$60$0 , i__ready, o__ready, 
   assign i__payload = { take_last, \port$60$0  };
   assign value = \$21 [9:0];
   assign o__payload = { \$50 , \$48  };
-  assign \port$577$0  = \$48 ;
-  assign \port$581$0  = \$50 ;
+  assign \port$575$0  = \$48 ;
+  assign \port$579$0  = \$50 ;
   assign \i__payload.error  = \port$60$0 ;
   assign \i__payload.last  = take_last;
   assign \state.total  = state[16:0];
@@ -2797,10 +2802,12 @@ module \neurorice_encoder_c1024_w10.rice.state$16 (rst, take, write__en, state, 
   reg first_round = 1'h1;
   wire leave;
   reg [9:0] next_channel = 10'h000;
+  (* init = 10'h000 *)
   wire [9:0] read__addr;
   wire [24:0] read__data;
   wire [7:0] \read__data.count ;
   wire [16:0] \read__data.total ;
+  wire read__en;
   input rst;
   wire rst;
   output [24:0] state;
@@ -3855,7 +3862,9 @@ module \neurorice_encoder_c1024_w10.rice.state$16 (rst, take, write__en, state, 
   end
   reg [24:0] _0_;
   always @(posedge clk) begin
-    _0_ <= memory[read__addr];
+    if (take) begin
+      _0_ <= memory[next_channel];
+    end
   end
   assign read__data = _0_;
   assign \$1  = next_channel == 10'h3ff;
@@ -3866,7 +3875,6 @@ module \neurorice_encoder_c1024_w10.rice.state$16 (rst, take, write__en, state, 
   assign \$6  = ~ \$5 ;
   assign \$7  = first_round & \$6 ;
   assign \$8  = take_last | \$7 ;
-  assign read__addr = take ? next_channel : channel;
   assign state = first ? 25'h0020010 : read__data;
   always @(posedge clk)
     first <= \$9 ;
@@ -3919,6 +3927,8 @@ module \neurorice_encoder_c1024_w10.rice.state$16 (rst, take, write__en, state, 
   assign write__addr = channel;
   assign update = write__data;
   assign leave = write__en;
+  assign read__addr = next_channel;
+  assign read__en = take;
   assign \write__data.total  = write__data[16:0];
   assign \write__data.count  = write__data[24:17];
   assign \update.total  = write__data[16:0];

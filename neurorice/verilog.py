@@ -30,8 +30,8 @@ def _header(width, channels, word_width):
         "clk, rst: clock, synchronous active-high reset",
     )
     lines = [
-        f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved "
-        f"round-robin, {word_width}-bit words.",
+        f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
+        + f" round-robin, {word_width}-bit words.",
         "Generated from gateware/ by `neurorice verilog`; do not edit.",
         *ports,
     ]
@@ -45,8 +45,9 @@ def generate(width=10, channels=1, word_width=32):
     """
     from amaranth.back import verilog
 
-    from gateware.encoder import Encoder
+    from gateware.encoder import Encoder, check_parameters
 
+    check_parameters(width, channels, word_width)  # before an Encoder exists, unused
     encoder = Encoder(width, channels, word_width)
     text = verilog.convert(
         encoder, name=module_name(width, channels, word_width),
@@ -100,7 +101,8 @@ def run(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="neurorice verilog", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="neurorice verilog",
+                                     description="Write the encoder gateware as Verilog.")
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

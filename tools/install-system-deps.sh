@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs the simulators the tests use, if missing: Icarus Verilog and Verilator.
-# (Python packages, Yosys and nextpnr come from PyPI through `make setup`.)
+# Installs the system packages the project needs, if missing: the simulators the tests use
+# (Icarus Verilog, Verilator), Yosys for the synthesis check, and a C compiler and the
+# headers of $PYTHON (default python3) for the fast codec's C core. (Python packages come
+# from PyPI through `make setup`.)
 set -euo pipefail
 missing=()
 command -v iverilog >/dev/null || missing+=(iverilog)
 command -v verilator >/dev/null || missing+=(verilator)
+command -v yosys >/dev/null || missing+=(yosys)
+command -v cc >/dev/null || missing+=(gcc)
+"${PYTHON:-python3}" -c 'import os, sys, sysconfig
+sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' ||
+  missing+=(python3-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} from the system packages" >&2
 if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; else

@@ -1,13 +1,11 @@
 """Named sample sequences for the edge cases, and segments of real recordings."""
 
-import pathlib
 import random
-import zipfile
 
 from golden.samples import values_to_codes
 from golden.wav import parse_pcm16
 
-TRAIN_ZIP = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "train.zip"
+from ..recordings import training_recordings
 
 
 def make(name, width, count, seed=0):
@@ -43,19 +41,11 @@ NAMES = ["zeros", "constant", "full-scale", "alternating", "ramp", "steep-ramp",
          "random", "walk"]
 
 
-def recordings(count, length, offset=0):
-    """The 10-bit codes of ``length`` samples from ``offset`` of ``count`` training files."""
-    if not TRAIN_ZIP.is_file():
-        raise FileNotFoundError(
-            f"the training recordings are missing: expected {TRAIN_ZIP.resolve()} "
-            "(the challenge's data.zip layout, files under data/)")
-    with zipfile.ZipFile(TRAIN_ZIP) as archive:
-        names = sorted(n for n in archive.namelist() if n.endswith(".wav"))
-        step = len(names) // count
-        segments = []
-        for name in names[::step][:count]:
-            pcm = parse_pcm16(archive.read(name))
-            codes = values_to_codes(pcm.samples[offset:offset + length])
-            assert codes is not None, f"{name} is off the 10-bit lattice"
-            segments.append((name, codes))
+def recordings(count, length):
+    """The 10-bit codes of the first ``length`` samples of ``count`` training recordings."""
+    segments = []
+    for name, data in training_recordings(count, samples=length):
+        codes = values_to_codes(parse_pcm16(data).samples)
+        assert codes is not None, f"{name} is off the 10-bit lattice"
+        segments.append((name, codes))
     return segments

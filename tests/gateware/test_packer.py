@@ -9,7 +9,7 @@ from gateware.packer import BitPacker
 from golden.bits import BitWriter
 from golden.rice import max_codeword_bits
 
-from harness import PATTERNS, never, run, sometimes
+from .harness import PATTERNS, never, run, sometimes
 
 
 def golden_words(streams, word_width):

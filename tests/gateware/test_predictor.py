@@ -6,8 +6,8 @@ from gateware.predictor import Predictor
 from golden.predictor import Predictor as Model
 from golden.rice import reduce
 
-import cases
-from harness import PATTERNS, run
+from . import cases
+from .harness import PATTERNS, run
 
 
 def golden_residuals(samples, width, channels):
