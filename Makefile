@@ -3,15 +3,21 @@
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
+# the fast codec's C core, which `pip install -e .` builds beside its source (setup.py)
+FAST    = neurorice/fast/_core.abi3.so
 
 .PHONY: setup eval test clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(FAST)
 
 $(VENV)/.installed: pyproject.toml
-	tools/install-system-deps.sh
+	PYTHON=$(PYTHON) tools/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(FAST): neurorice/fast/_core.c setup.py | $(VENV)/.installed
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
@@ -22,4 +28,4 @@ test: setup
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(FAST)

@@ -1,7 +1,8 @@
 """The ``neurorice`` command: one subcommand a job, each in its own module.
 
 A subcommand's module is imported only when it runs, so that ``neurorice encode`` does not
-pay for Amaranth and ``neurorice verilog`` does not pay for anything else.
+pay for Amaranth and ``neurorice verilog`` does not pay for anything else. It runs the
+module's ``main_<command>(argv)`` if it has one, else its ``main(argv)``.
 """
 
 import argparse
@@ -12,6 +13,10 @@ import sys
 COMMANDS = {
     "encode": ("neurorice.filecodec", "compress one file, as ./encode IN OUT"),
     "decode": ("neurorice.filecodec", "restore one file, as ./decode IN OUT"),
+    "compress": ("neurorice.batch", "compress a directory or zip of recordings, all cores"),
+    "decompress": ("neurorice.batch", "restore a directory or zip of compressed files"),
+    "bench": ("neurorice.bench", "measure the fast codec: throughput, per-process time, memory"),
+    "verify-fast": ("neurorice.fast.verify", "check the fast codec against the golden model"),
     "eval": ("neurorice.evaluate", "score encode and decode as the challenge does"),
     "synth": ("neurorice.synth", "write the synthetic recording set"),
     "verilog": ("neurorice.verilog", "write the encoder as Verilog"),
@@ -28,14 +33,15 @@ def main(argv=None):
         parser.print_help()
         print("\ncommands:")
         for name, (_, text) in COMMANDS.items():
-            print(f"  {name:10} {text}")
+            print(f"  {name:12} {text}")
         return 0 if argv else 2
     args = parser.parse_args(argv[:1])
     module = importlib.import_module(COMMANDS[args.command][0])
     if args.command in ("encode", "decode"):
         action = module.encode_file if args.command == "encode" else module.decode_file
         return module.main(action, argv[1:])
-    return module.main(argv[1:])
+    # a module that serves several commands has an entry point for each
+    return getattr(module, f"main_{args.command}", module.main)(argv[1:])
 
 
 if __name__ == "__main__":

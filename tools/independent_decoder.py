@@ -149,7 +149,7 @@ def decode_stream(payload, count, width, channels):
         x = (p + e) % (1 << width)
         out.append(x)
         d = (x > p) - (x < p)  # sign(x - p)
-        s.w = [min(max(wj + 4 * d * ((fj > 0) - (fj < 0)), -32768), 32767)
+        s.w = [min(max(wj + 4 * d * ((fj > 0) - (fj < 0)), -8192), 8191)
                for wj, fj in zip(s.w, f)]
         s.h = [x, h[0], h[1]]
         s.a = [a[0] + (((x << 8) - a[0]) >> 3), a[1] + (((x << 8) - a[1]) >> 8)]

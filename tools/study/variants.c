@@ -36,8 +36,8 @@
 #define MAXCODE ((1 << WIDTH) - 1)
 #define ESCAPE_ZEROS 16             /* golden/rice.py: quotient that announces an escape */
 #define WEIGHT_FRAC 14              /* golden/predictor.py: Q14 weights ... */
-#define WEIGHT_MIN (-32768)         /* ... saturating at 16 bits ... */
-#define WEIGHT_MAX 32767
+#define WEIGHT_MIN (-8192)          /* ... saturating at 14 bits ... */
+#define WEIGHT_MAX 8191
 #define STEP 4                      /* ... moved by 4 units a sample */
 #define AVERAGE_FRAC 8              /* fraction bits of the moving averages */
 #define MAXTAPS 32

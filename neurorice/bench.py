@@ -1,0 +1,250 @@
+"""``neurorice bench [DATA]``: the fast codec's figures, next to the targets of issue 6.
+
+A benchmark that prints, not a test that asserts: timings depend on the machine and on what
+else runs on it (the load average is printed with the figures). It measures, on the
+recordings of ``DATA`` (default: the challenge's ``../shared/data/train.zip``):
+
+- throughput in this one process: the whole container, WAV bytes to compressed bytes and
+  back (:mod:`neurorice.fast.container`), in M samples/s, the median of three passes;
+- ``./encode`` and ``./decode`` started as the challenge starts them, a new process per
+  recording: median and 90th percentile wall time, and the largest peak RSS;
+- with ``--eval``, the wall time of ``./eval.sh DATA``.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "train.zip"
+
+#: The targets of issue 6.
+MIN_THROUGHPUT = 20.5  # M samples/s, encode and decode
+MAX_PROCESS_MS = 120  # median per recording, ./encode and ./decode
+MAX_RSS_MIB = 100  # one ./encode or ./decode
+MAX_EVAL_S = 120  # ./eval.sh on the training recordings
+
+
+class BenchError(Exception):
+    """The benchmark cannot run."""
+
+
+def load(source, limit=None):
+    """``(name, bytes)`` of the ``.wav`` files of a zip or directory, ``limit`` spread over them."""
+    source = Path(source)
+    if source.is_dir():
+        names = sorted(p.relative_to(source).as_posix() for p in source.rglob("*")
+                       if p.name.lower().endswith(".wav"))
+
+        def fetch(name):
+            return (source / name).read_bytes()
+    elif source.is_file() and zipfile.is_zipfile(source):
+        archive = zipfile.ZipFile(source)
+        names = sorted(n for n in archive.namelist() if n.lower().endswith(".wav"))
+        fetch = archive.read
+    elif source.exists():
+        raise BenchError(f"{source} is neither a directory nor a zip archive")
+    else:
+        raise BenchError(f"no recordings at {source}: give a data.zip or a directory")
+    if not names:
+        raise BenchError(f"no .wav recordings in {source}")
+    if limit is not None:
+        names = names[:: max(1, len(names) // limit)][:limit]
+    return [(name, fetch(name)) for name in names]
+
+
+def sample_count(original):
+    from .fast.container import pcm_layout
+
+    layout = pcm_layout(original)
+    return layout[1] if layout else 0
+
+
+def throughput(recordings, passes=3):
+    """Encode and decode M samples/s over ``recordings`` in this process (median of passes)."""
+    from .fast import container
+
+    samples = sum(sample_count(data) for _, data in recordings)
+    times = {"encode": [], "decode": []}
+    for _ in range(passes):
+        started = time.perf_counter()
+        packed = [container.compress(data) for _, data in recordings]
+        times["encode"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        restored = [container.decompress(data) for data in packed]
+        times["decode"].append(time.perf_counter() - started)
+        if restored != [data for _, data in recordings]:
+            raise BenchError("the fast codec did not restore the recordings")
+    ratio = sum(len(d) for _, d in recordings) / sum(len(p) for p in packed)
+    return samples, ratio, {k: samples / statistics.median(v) / 1e6 for k, v in times.items()}
+
+
+#: Runs each command line it reads (NUL-separated arguments) and answers with the wall time,
+#: the peak RSS in KiB and the exit status. A child's peak RSS counts its parent's at the
+#: fork, so the programs are started from this small process, not from the benchmark.
+RUNNER = r"""
+import os, sys, time
+for line in sys.stdin:
+    arguments = line.rstrip("\n").split("\0")
+    started = time.perf_counter()
+    pid = os.posix_spawnp(arguments[0], arguments, os.environ)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - started
+    print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), flush=True)
+"""
+
+
+class Runner:
+    """Runs programs from a small separate process: :data:`RUNNER`."""
+
+    def __enter__(self):
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-S", "-c", RUNNER], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.errors, text=True)
+        return self
+
+    def run(self, arguments):
+        """Run ``arguments`` to its end; ``(seconds, peak RSS in bytes)``."""
+        self.errors.seek(0)
+        self.errors.truncate()
+        self.process.stdin.write("\0".join(map(str, arguments)) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().split()
+        if len(answer) != 3:
+            raise BenchError(f"cannot run {arguments[0]}")
+        seconds, rss, status = float(answer[0]), int(answer[1]), int(answer[2])
+        self.errors.seek(0)
+        error = self.errors.read().decode(errors="replace").strip()
+        if status != 0 or error:
+            raise BenchError(f"{Path(arguments[0]).name} {arguments[1]}: "
+                             f"exit status {status}: {error}")
+        return seconds, rss * 1024  # Linux counts KiB
+
+    def __exit__(self, *exc):
+        self.process.stdin.close()
+        self.process.wait()
+        self.process.stdout.close()
+        self.errors.close()
+
+
+def per_process(recordings, workdir, runner):
+    """``./encode`` then ``./decode`` on each recording: ``{program: [(seconds, rss), ...]}``."""
+    figures = {"encode": [], "decode": []}
+    for index, (_, data) in enumerate(recordings):
+        original = Path(workdir) / f"{index}.wav"
+        packed, restored = original.with_suffix(".nrc"), original.with_suffix(".out")
+        original.write_bytes(data)
+        figures["encode"].append(runner.run([ROOT / "encode", original, packed]))
+        figures["decode"].append(runner.run([ROOT / "decode", packed, restored]))
+        if restored.read_bytes() != data:
+            raise BenchError("./decode did not restore a recording")
+        for path in (original, packed, restored):
+            path.unlink()
+    return figures
+
+
+def interpreter():
+    """The Python that ``./encode`` runs, as its script chooses it."""
+    venv = ROOT / ".venv" / "bin" / "python"
+    return ".venv/bin/python" if os.access(venv, os.X_OK) else "python3"
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def verdict(ok):
+    return "ok" if ok else "MISSED"
+
+
+def report(args, out=None):
+    """Measure and print, line by line, to ``out`` (standard output by default)."""
+    from . import fast
+
+    out = out or sys.stdout
+
+    fast.require()
+    recordings = load(args.data, args.files)
+
+    def say(line=""):
+        print(line, file=out, flush=True)
+
+    load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    say(f"neurorice bench: {len(recordings)} recordings from {args.data}")
+    say(f"machine: {os.cpu_count()} cores, load average {load_average};"
+        f" fast codec {Path(fast._core.__file__).name}")
+
+    samples, ratio, rates = throughput(recordings)
+    say(f"\nthroughput, one process, whole container ({samples / 1e6:.1f} M samples,"
+        f" ratio {ratio:.3f}, median of 3 passes):")
+    for name, rate in rates.items():
+        say(f"  {name}  {rate:6.1f} M samples/s   target >= {MIN_THROUGHPUT}:"
+            f" {verdict(rate >= MIN_THROUGHPUT)}")
+
+    chosen = recordings[:: max(1, len(recordings) // args.runs)][: args.runs]
+    python = interpreter()
+    with Runner() as runner, tempfile.TemporaryDirectory(prefix="neurorice-bench-") as workdir:
+        start = [runner.run([ROOT / python if "/" in python else python, "-S", "-c", "pass"])[0]
+                 for _ in range(10)]
+        figures = per_process(chosen, workdir, runner)
+    say(f"\n./encode and ./decode, a process per recording ({len(chosen)} recordings,"
+        f" one at a time; {python} -S alone starts in {1e3 * statistics.median(start):.0f} ms):")
+    for name, runs in figures.items():
+        times = [1e3 * seconds for seconds, _ in runs]
+        rss = max(r for _, r in runs) / 2**20
+        median = statistics.median(times)
+        say(f"  ./{name}  median {median:4.0f} ms  p90 {percentile(times, 0.9):4.0f} ms"
+            f"  max {max(times):4.0f} ms   target median <= {MAX_PROCESS_MS} ms:"
+            f" {verdict(median <= MAX_PROCESS_MS)}")
+        say(f"  ./{name}  peak RSS {rss:5.1f} MiB   target <= {MAX_RSS_MIB} MiB:"
+            f" {verdict(rss <= MAX_RSS_MIB)}")
+
+    if args.eval:
+        started = time.perf_counter()
+        done = subprocess.run([str(ROOT / "eval.sh"), str(args.data)], capture_output=True,
+                              text=True, check=False)
+        wall = time.perf_counter() - started
+        if done.returncode != 0:
+            raise BenchError(f"eval.sh failed: {done.stderr.strip()}")
+        score = done.stdout.strip().splitlines()[-1].split()[-1]
+        say(f"\n./eval.sh {args.data}: wall {wall:.1f} s, ratio {score}"
+            f"   target <= {MAX_EVAL_S} s: {verdict(wall <= MAX_EVAL_S)}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="neurorice bench",
+        description="Measure the fast codec: throughput, per-process time and memory.")
+    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
+                        help="data.zip or a directory of .wav recordings"
+                             " (default: ../shared/data/train.zip beside the repository)")
+    parser.add_argument("--files", type=int, default=None,
+                        help="use this many recordings, spread over the set (default: all)")
+    parser.add_argument("--runs", type=int, default=50,
+                        help="recordings for the per-process figures (default: 50)")
+    parser.add_argument("--eval", action="store_true", help="also time ./eval.sh DATA")
+    args = parser.parse_args(argv)
+    if args.files is not None and args.files < 1 or args.runs < 1:
+        parser.error("--files and --runs must be at least 1")
+    args.data = os.path.relpath(args.data)
+    try:
+        report(args)
+    except ImportError as error:
+        print(f"neurorice bench: error: {error}", file=sys.stderr)
+        return 1
+    except BenchError as error:
+        print(f"neurorice bench: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

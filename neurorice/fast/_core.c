@@ -1,0 +1,511 @@
+/* The codec core of golden/core.py in C, bit for bit, and the container's per-sample work.
+ *
+ * Each function here does what the named golden function does (same steps, same order, same
+ * errors); golden/ is the specification and tests/test_fast_*.py hold the two together. The
+ * constants are the golden model's and are exported so that a test can check them.
+ *
+ * Widths: a sample has at most 16 bits, so a feature fits 17 bits and a weight 16; the
+ * prediction sums four 33-bit products in 64 bits. A codeword is at most ESCAPE_ZEROS + 16 =
+ * 32 bits, so the bit packer's 64-bit accumulator never holds more than 63 pending bits.
+ * `>>` on negative values is arithmetic, as golden's floor shift; gcc or clang (for
+ * __builtin_clzll).
+ *
+ * Built against the limited API of Python 3.11 (abi3), so that any CPython >= 3.11 loads it.
+ */
+#define Py_LIMITED_API 0x030B0000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* golden/rice.py */
+#define ESCAPE_ZEROS 16
+#define RESET 256
+/* golden/predictor.py */
+#define AVERAGE_FRAC 8
+#define AVERAGE_SHIFT_FAST 3
+#define AVERAGE_SHIFT_SLOW 8
+#define WEIGHT_FRAC 14
+#define WEIGHT_MIN (-8192)
+#define WEIGHT_MAX 8191
+#define STEP 4
+/* golden/core.py */
+#define MAX_WIDTH 16
+#define MAX_CHANNELS 65535
+
+static PyObject *truncated_error; /* golden.bits.TruncatedError */
+
+/* One channel: golden.core.ChannelState, that is a Predictor and a RiceAdapter. */
+typedef struct {
+    int32_t history[3];
+    int32_t average[2];
+    int32_t weight[4];
+    int32_t total, count;
+} Channel;
+
+static void channel_reset(Channel *ch, int width)
+{
+    int32_t mid = 1 << (width - 1);
+    int32_t total = ((1 << width) + 32) >> 6;
+    memset(ch, 0, sizeof *ch);
+    ch->history[0] = ch->history[1] = ch->history[2] = mid;
+    ch->average[0] = ch->average[1] = mid << AVERAGE_FRAC;
+    ch->total = total > 2 ? total : 2;
+    ch->count = 1;
+}
+
+static inline int32_t sign(int32_t v) { return (v > 0) - (v < 0); }
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = (uint8_t)v;
+}
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+/* Predictor.features() */
+static inline void features(const Channel *ch, int32_t f[4])
+{
+    const int32_t *h = ch->history;
+    f[0] = h[0] - h[1];
+    f[1] = h[1] - h[2];
+    f[2] = (ch->average[0] >> AVERAGE_FRAC) - h[0];
+    f[3] = (ch->average[1] >> AVERAGE_FRAC) - h[0];
+}
+
+/* Predictor.predict() */
+static inline int32_t predict(const Channel *ch, const int32_t f[4], int32_t top)
+{
+    int64_t acc = (int64_t)ch->weight[0] * f[0] + (int64_t)ch->weight[1] * f[1]
+                + (int64_t)ch->weight[2] * f[2] + (int64_t)ch->weight[3] * f[3];
+    int64_t p = ch->history[0] + ((acc + (1 << (WEIGHT_FRAC - 1))) >> WEIGHT_FRAC);
+    return p < 0 ? 0 : p > top ? top : (int32_t)p;
+}
+
+/* Predictor.update() and RiceAdapter.update() */
+static inline void update(Channel *ch, const int32_t f[4], int32_t sample, int32_t prediction,
+                          int32_t error)
+{
+    int32_t direction = sign(sample - prediction);
+    for (int i = 0; i < 4; i++) {
+        int32_t w = ch->weight[i] + STEP * direction * sign(f[i]);
+        ch->weight[i] = w < WEIGHT_MIN ? WEIGHT_MIN : w > WEIGHT_MAX ? WEIGHT_MAX : w;
+    }
+    ch->history[2] = ch->history[1];
+    ch->history[1] = ch->history[0];
+    ch->history[0] = sample;
+    ch->average[0] += ((sample << AVERAGE_FRAC) - ch->average[0]) >> AVERAGE_SHIFT_FAST;
+    ch->average[1] += ((sample << AVERAGE_FRAC) - ch->average[1]) >> AVERAGE_SHIFT_SLOW;
+    ch->total += error < 0 ? -error : error;
+    if (++ch->count == RESET) {
+        ch->total = (ch->total + 1) >> 1;
+        ch->count >>= 1;
+    }
+}
+
+/* rice_k(): the least k with count << k >= total, at most width - 1. Without the loop: with
+   d the distance between the leading ones of count and total (0 if count's is higher), k
+   is d or d + 1. (total >= 1: it starts at 2 or more and halving rounds up.) */
+static inline int rice_k(const Channel *ch, int width)
+{
+    int d = __builtin_clz(ch->count) - __builtin_clz(ch->total);
+    d = d < 0 ? 0 : d;
+    int k = d + ((ch->count << d) < ch->total);
+    return k < width - 1 ? k : width - 1;
+}
+
+/* reduce(): error modulo 2**width, in -2**(width-1) .. 2**(width-1) - 1 */
+static inline int32_t reduce(int32_t error, int width)
+{
+    int32_t half = 1 << (width - 1);
+    return ((error + half) & ((1 << width) - 1)) - half;
+}
+
+static int check_parameters(int width, Py_ssize_t channels)
+{
+    if (width < 1 || width > MAX_WIDTH) {
+        PyErr_Format(PyExc_ValueError, "sample width must be 1..%d bits, not %d", MAX_WIDTH,
+                     width);
+        return -1;
+    }
+    if (channels < 1 || channels > MAX_CHANNELS) {
+        PyErr_Format(PyExc_ValueError, "channel count must be 1..%d, not %zd", MAX_CHANNELS,
+                     channels);
+        return -1;
+    }
+    return 0;
+}
+
+/* Check a buffer of native uint16 values: its length in samples, or -1 with an error set. */
+static Py_ssize_t uint16_count(const Py_buffer *buffer, const char *what)
+{
+    if (buffer->len % 2) {
+        PyErr_Format(PyExc_ValueError, "%s must be 16-bit values, not %zd bytes", what,
+                     buffer->len);
+        return -1;
+    }
+    return buffer->len / 2;
+}
+
+/* golden.core.encode(): the coded stream of native uint16 samples, as bytes. */
+static PyObject *encode(PyObject *module, PyObject *args)
+{
+    Py_buffer input;
+    int width;
+    Py_ssize_t channels;
+    if (!PyArg_ParseTuple(args, "y*in:encode", &input, &width, &channels))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&input, "samples");
+    if (count < 0 || check_parameters(width, channels) < 0)
+        goto done;
+    const uint16_t *samples = input.buf;
+    /* at most ESCAPE_ZEROS + width bits a sample, and 8 bytes of slack for the flush */
+    Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 8;
+    uint8_t *out = PyMem_Malloc(bound);
+    Channel *state = PyMem_Malloc(channels * sizeof *state);
+    if (!out || !state) {
+        PyErr_NoMemory();
+        goto free;
+    }
+    for (Py_ssize_t c = 0; c < channels; c++)
+        channel_reset(&state[c], width);
+
+    const int32_t top = (1 << width) - 1;
+    Py_ssize_t bad = -1;
+    uint8_t *o = out;
+    uint64_t acc = 0; /* pending bits in the low `fill` bits */
+    int fill = 0;
+    Py_BEGIN_ALLOW_THREADS
+    Channel *ch = state, *last = state + channels - 1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int32_t sample = samples[i], f[4];
+        if (sample > top) {
+            bad = i;
+            break;
+        }
+        features(ch, f);
+        int32_t prediction = predict(ch, f, top);
+        int32_t error = reduce(sample - prediction, width);
+        int k = rice_k(ch, width);
+        /* codeword(zigzag(error), k, width) */
+        uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
+        uint32_t quotient = value >> k;
+        int length;
+        if (quotient < ESCAPE_ZEROS) {
+            length = quotient + 1 + k;
+            value = (1u << k) | (value & ((1u << k) - 1));
+        } else {
+            length = ESCAPE_ZEROS + width;
+        }
+        /* BitWriter.write(), whole 32-bit words at a time, big-endian */
+        acc = (acc << length) | value;
+        fill += length;
+        /* without a branch: store the top word always, keep it only if it is whole */
+        int whole = fill >= 32;
+        fill -= 32 * whole;
+        store_be32(o, (uint32_t)(acc >> fill));
+        o += 4 * whole;
+        update(ch, f, sample, prediction, error);
+        ch = ch == last ? state : ch + 1;
+    }
+    /* BitWriter.to_bytes(): the last partial word, without whole padding bytes */
+    for (; fill > 0; fill -= 8)
+        *o++ = (uint8_t)(fill >= 8 ? acc >> (fill - 8) : acc << (8 - fill));
+    Py_END_ALLOW_THREADS
+    if (bad >= 0)
+        PyErr_Format(PyExc_ValueError, "sample %zd is %d, not a %d-bit unsigned value", bad,
+                     (int)samples[bad], width);
+    else
+        result = PyBytes_FromStringAndSize((const char *)out, o - out);
+free:
+    PyMem_Free(out);
+    PyMem_Free(state);
+done:
+    PyBuffer_Release(&input);
+    return result;
+}
+
+enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING };
+
+/* golden.core.decode(): count samples as native uint16 bytes. */
+static PyObject *decode(PyObject *module, PyObject *args)
+{
+    Py_buffer input;
+    Py_ssize_t count, channels;
+    int width;
+    if (!PyArg_ParseTuple(args, "y*nin:decode", &input, &count, &width, &channels))
+        return NULL;
+    PyObject *result = NULL;
+    if (check_parameters(width, channels) < 0)
+        goto done;
+    const uint8_t *data = input.buf;
+    const Py_ssize_t size = input.len;
+    /* a codeword has at least one bit: a longer count fails with the stream's end */
+    if (count < 0)
+        count = 0;
+    Py_ssize_t capacity = count < 8 * size + 1 ? count : 8 * size + 1;
+    uint16_t *out = PyMem_Malloc(capacity * 2 + 2);
+    uint8_t *padded = PyMem_Malloc(size + 8);
+    Channel *state = PyMem_Malloc(channels * sizeof *state);
+    if (!out || !padded || !state) {
+        PyErr_NoMemory();
+        goto free;
+    }
+    for (Py_ssize_t c = 0; c < channels; c++)
+        channel_reset(&state[c], width);
+
+    const int32_t top = (1 << width) - 1;
+    const uint64_t total_bits = 8 * (uint64_t)size;
+    /* the stream and 8 zero bytes, so that every codeword is one 64-bit load away */
+    memcpy(padded, data, size);
+    memset(padded + size, 0, 8);
+    int status = DECODED;
+    Py_ssize_t i = 0;
+    uint64_t position = 0; /* bits consumed */
+    Py_BEGIN_ALLOW_THREADS
+    Channel *ch = state, *last = state + channels - 1;
+    for (; i < count; i++) {
+        if (i == capacity) {
+            status = TRUNCATED;
+            break;
+        }
+        /* the next 57 bits or more, MSB-aligned */
+        uint64_t window = load_be64(padded + (position >> 3)) << (position & 7);
+        int32_t f[4];
+        features(ch, f);
+        int32_t prediction = predict(ch, f, top);
+        int k = rice_k(ch, width);
+        /* read_codeword(): the stream is truncated if the codeword, read as if zeros
+           followed the end, does not end inside it */
+        int zeros = window ? __builtin_clzll(window) : 64;
+        uint32_t value;
+        int length;
+        if (zeros < ESCAPE_ZEROS) {
+            length = zeros + 1 + k;
+            value = ((uint32_t)zeros << k) | (uint32_t)((window << zeros << 1) >> 1 >> (63 - k));
+        } else {
+            length = ESCAPE_ZEROS + width;
+            value = (uint32_t)((window << ESCAPE_ZEROS) >> (64 - width));
+        }
+        if (position + length > total_bits) {
+            status = TRUNCATED;
+            break;
+        }
+        position += length;
+        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t sample = (prediction + error) & top;
+        if (reduce(sample - prediction, width) != error) {
+            status = OUT_OF_RANGE;
+            break;
+        }
+        out[i] = (uint16_t)sample;
+        update(ch, f, sample, prediction, error);
+        ch = ch == last ? state : ch + 1;
+    }
+    if (status == DECODED) {
+        /* only the zero padding of the last byte may follow */
+        uint64_t rest = total_bits - position;
+        if (rest >= 8 || (rest && data[size - 1] & ((1u << rest) - 1)))
+            status = TRAILING;
+    }
+    Py_END_ALLOW_THREADS
+    if (status == TRUNCATED)
+        PyErr_SetString(truncated_error, "compressed stream ends inside a codeword");
+    else if (status == OUT_OF_RANGE)
+        PyErr_Format(PyExc_ValueError,
+                     "residual of sample %zd is out of range: corrupted stream", i);
+    else if (status == TRAILING)
+        PyErr_SetString(PyExc_ValueError, "compressed stream has data after its last sample");
+    else
+        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+free:
+    PyMem_Free(out);
+    PyMem_Free(padded);
+    PyMem_Free(state);
+done:
+    PyBuffer_Release(&input);
+    return result;
+}
+
+/* golden.samples.values_to_codes(): little-endian int16 values to native uint16 codes through
+   a table of 65536 codes indexed by the value's bit pattern (0xFFFF: off the lattice); None
+   if any value is off it. */
+static PyObject *values_to_codes(PyObject *module, PyObject *args)
+{
+    Py_buffer pcm, table;
+    if (!PyArg_ParseTuple(args, "y*y*:values_to_codes", &pcm, &table))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&pcm, "values");
+    if (count < 0)
+        goto done;
+    if (table.len != 2 << 16) {
+        PyErr_SetString(PyExc_ValueError, "the table must have 65536 16-bit entries");
+        goto done;
+    }
+    uint16_t *out = PyMem_Malloc(2 * count + 2);
+    if (!out) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint8_t *in = pcm.buf;
+    const uint16_t *codes = table.buf;
+    uint16_t off = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        uint16_t code = codes[in[2 * i] | in[2 * i + 1] << 8];
+        off |= code == 0xFFFF;
+        out[i] = code;
+    }
+    if (off)
+        result = Py_NewRef(Py_None);
+    else
+        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+    PyMem_Free(out);
+done:
+    PyBuffer_Release(&pcm);
+    PyBuffer_Release(&table);
+    return result;
+}
+
+/* golden.samples.codes_to_values(): native uint16 codes to little-endian int16 values through
+   the table of the codes' values (native int16). */
+static PyObject *codes_to_values(PyObject *module, PyObject *args)
+{
+    Py_buffer input, table;
+    if (!PyArg_ParseTuple(args, "y*y*:codes_to_values", &input, &table))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&input, "codes"), entries = uint16_count(&table, "table");
+    if (count < 0 || entries < 0)
+        goto done;
+    uint8_t *out = PyMem_Malloc(2 * count + 2);
+    if (!out) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint16_t *codes = input.buf, *values = table.buf;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (codes[i] >= entries) {
+            PyErr_Format(PyExc_ValueError, "code %zd is %d, beyond the table", i, codes[i]);
+            goto free;
+        }
+        uint16_t value = values[codes[i]];
+        out[2 * i] = (uint8_t)value;
+        out[2 * i + 1] = value >> 8;
+    }
+    result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+free:
+    PyMem_Free(out);
+done:
+    PyBuffer_Release(&input);
+    PyBuffer_Release(&table);
+    return result;
+}
+
+/* The container's 16-bit mapping: little-endian int16 `v` to native uint16 `v + 0x8000`. */
+static PyObject *offset_values(PyObject *module, PyObject *args)
+{
+    Py_buffer pcm;
+    if (!PyArg_ParseTuple(args, "y*:offset_values", &pcm))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&pcm, "values");
+    uint16_t *out = count < 0 ? NULL : PyMem_Malloc(2 * count + 2);
+    if (out) {
+        const uint8_t *in = pcm.buf;
+        for (Py_ssize_t i = 0; i < count; i++)
+            out[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8) ^ 0x8000;
+        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+        PyMem_Free(out);
+    } else if (count >= 0) {
+        PyErr_NoMemory();
+    }
+    PyBuffer_Release(&pcm);
+    return result;
+}
+
+/* Its inverse: native uint16 `u` to little-endian int16 `u - 0x8000`. */
+static PyObject *unoffset_values(PyObject *module, PyObject *args)
+{
+    Py_buffer input;
+    if (!PyArg_ParseTuple(args, "y*:unoffset_values", &input))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&input, "values");
+    uint8_t *out = count < 0 ? NULL : PyMem_Malloc(2 * count + 2);
+    if (out) {
+        const uint16_t *in = input.buf;
+        for (Py_ssize_t i = 0; i < count; i++) {
+            uint16_t value = in[i] ^ 0x8000;
+            out[2 * i] = (uint8_t)value;
+            out[2 * i + 1] = value >> 8;
+        }
+        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+        PyMem_Free(out);
+    } else if (count >= 0) {
+        PyErr_NoMemory();
+    }
+    PyBuffer_Release(&input);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"encode", encode, METH_VARARGS,
+     "encode(samples, width, channels) -> bytes: golden.core.encode of native uint16 samples"},
+    {"decode", decode, METH_VARARGS,
+     "decode(data, count, width, channels) -> bytes: golden.core.decode, as native uint16"},
+    {"values_to_codes", values_to_codes, METH_VARARGS,
+     "values_to_codes(pcm, table) -> bytes | None: little-endian int16 to uint16 codes"},
+    {"codes_to_values", codes_to_values, METH_VARARGS,
+     "codes_to_values(codes, table) -> bytes: uint16 codes to little-endian int16"},
+    {"offset_values", offset_values, METH_VARARGS,
+     "offset_values(pcm) -> bytes: little-endian int16 v to uint16 v + 0x8000"},
+    {"unoffset_values", unoffset_values, METH_VARARGS,
+     "unoffset_values(values) -> bytes: uint16 u to little-endian int16 u - 0x8000"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int exec_module(PyObject *module)
+{
+    PyObject *bits = PyImport_ImportModule("golden.bits");
+    if (!bits)
+        return -1;
+    truncated_error = PyObject_GetAttrString(bits, "TruncatedError");
+    Py_DECREF(bits);
+    if (!truncated_error || PyModule_AddObjectRef(module, "TruncatedError", truncated_error))
+        return -1;
+    struct { const char *name; long value; } constants[] = {
+        {"ESCAPE_ZEROS", ESCAPE_ZEROS}, {"RESET", RESET}, {"AVERAGE_FRAC", AVERAGE_FRAC},
+        {"AVERAGE_SHIFT_FAST", AVERAGE_SHIFT_FAST}, {"AVERAGE_SHIFT_SLOW", AVERAGE_SHIFT_SLOW},
+        {"WEIGHT_FRAC", WEIGHT_FRAC}, {"WEIGHT_MIN", WEIGHT_MIN}, {"WEIGHT_MAX", WEIGHT_MAX},
+        {"STEP", STEP}, {"MAX_WIDTH", MAX_WIDTH}, {"MAX_CHANNELS", MAX_CHANNELS},
+    };
+    for (size_t i = 0; i < sizeof constants / sizeof *constants; i++)
+        if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value))
+            return -1;
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef definition = {
+    PyModuleDef_HEAD_INIT, "neurorice.fast._core",
+    "The golden model's codec core and sample mappings in C, bit for bit.", 0, methods, slots,
+};
+
+PyMODINIT_FUNC PyInit__core(void) { return PyModuleDef_Init(&definition); }

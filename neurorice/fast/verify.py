@@ -1,0 +1,74 @@
+"""``neurorice verify-fast [DATA]``: the fast path against the golden model, on every recording.
+
+For each recording: the fast container's compressed file must be the golden container's,
+byte for byte, and the fast container must restore the recording from it. The golden
+model takes about a second a recording, so the 493 training recordings take a few minutes
+on all cores: too long for the test suite, which checks a few whole recordings and the
+beginning of every one (``tests/test_fast_container.py``); CI runs this.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import sys
+import time
+
+from .. import bench
+from ..batch import Progress
+
+
+def check(item):
+    """``None`` if the fast path matches the golden model on ``(name, original)``, else why."""
+    from golden import container as golden
+
+    from . import container as fast
+
+    name, original = item
+    expected = golden.compress(original)
+    if fast.compress(original) != expected:
+        return f"{name}: the fast path compresses it differently"
+    if fast.decompress(expected) != original:
+        return f"{name}: the fast path does not restore it"
+    return None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="neurorice verify-fast",
+        description="Check the fast codec against the golden model, byte for byte.")
+    parser.add_argument("data", nargs="?", default=str(bench.DEFAULT_DATA),
+                        help="data.zip or a directory of .wav recordings"
+                             " (default: ../shared/data/train.zip beside the repository)")
+    parser.add_argument("--files", type=int, default=None,
+                        help="check this many recordings, spread over the set (default: all)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="recordings checked at once (default: all cores)")
+    args = parser.parse_args(argv)
+    if args.jobs < 1 or args.files is not None and args.files < 1:
+        parser.error("--jobs and --files must be at least 1")
+    try:
+        from . import require
+
+        require()
+        recordings = bench.load(args.data, args.files)
+    except (ImportError, bench.BenchError) as error:
+        print(f"neurorice verify-fast: error: {error}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    progress = Progress(len(recordings), "verify-fast")
+    failures = []
+    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
+        for done, failure in enumerate(pool.map(check, recordings, chunksize=2), 1):
+            if failure:
+                failures.append(failure)
+            progress.update(done)
+    progress.close()
+    for failure in failures:
+        print(f"verify-fast: {failure}")
+    print(f"{len(recordings)} recordings, {len(recordings) - len(failures)} identical to the"
+          f" golden model, {len(failures)} not; {time.perf_counter() - started:.0f} s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

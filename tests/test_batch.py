@@ -1,0 +1,182 @@
+"""Tests of ``neurorice compress`` and ``neurorice decompress``: many files, restartable."""
+
+import zipfile
+
+import pytest
+
+from golden import container
+from neurorice import batch, cli
+from tests.golden.test_container import lattice_walk, wav_file
+from tests.recordings import training_recordings
+
+
+@pytest.fixture(scope="module")
+def originals():
+    """Recordings by relative path: real ones, synthetic ones, one in a subdirectory."""
+    files = {f"real{i}.wav": data for i, (_, data) in enumerate(training_recordings(2, 5000))}
+    files["walk.wav"] = wav_file(lattice_walk(3000))
+    files["stereo.WAV"] = wav_file(lattice_walk(2000, channels=2), 2)
+    files["sub/deeper/text.wav"] = b"not a recording " * 50
+    files["sub/empty.wav"] = b""
+    return files
+
+
+def write_tree(root, files):
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+def read_tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file()}
+
+
+def run(command, *args):
+    return cli.main([command, *map(str, args)])
+
+
+def summary(capsys):
+    out, err = capsys.readouterr()
+    assert err == "", err  # no progress bar when stderr is not a terminal
+    return out.splitlines()[0]
+
+
+def test_compress_and_decompress_a_directory(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", {**originals, "notes.txt": b"not a .wav"})
+    assert run("compress", source, tmp_path / "packed") == 0
+    assert summary(capsys).startswith("6 files: 6 written, 0 skipped")
+    packed = read_tree(tmp_path / "packed")
+    assert sorted(packed) == sorted(name + ".nrc" for name in originals)
+    for name, data in originals.items():
+        assert packed[name + ".nrc"] == container.compress(data), name
+
+    assert run("decompress", tmp_path / "packed", tmp_path / "out") == 0
+    assert summary(capsys).startswith("6 files: 6 written, 0 skipped")
+    assert read_tree(tmp_path / "out") == originals
+
+
+def test_a_zip_in_the_challenge_layout(tmp_path, originals, capsys):
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name, data in originals.items():
+            z.writestr(f"data/{name}", data)
+    assert run("compress", archive, tmp_path / "packed", "--jobs", "1") == 0
+    summary(capsys)
+    with zipfile.ZipFile(tmp_path / "packed.zip", "w") as z:
+        for name, data in read_tree(tmp_path / "packed").items():
+            z.writestr(name, data)
+    assert run("decompress", tmp_path / "packed.zip", tmp_path / "out") == 0
+    summary(capsys)
+    assert read_tree(tmp_path / "out") == {f"data/{n}": d for n, d in originals.items()}
+
+
+def test_compress_restarts(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    packed = tmp_path / "packed"
+    assert run("compress", source, packed) == 0
+    summary(capsys)
+    before = {p: p.stat().st_mtime_ns for p in packed.rglob("*.nrc")}
+    assert run("compress", source, packed) == 0
+    assert summary(capsys).startswith("6 files: 0 written, 6 skipped")
+    assert {p: p.stat().st_mtime_ns for p in packed.rglob("*.nrc")} == before
+
+    # a half-written, a corrupted and a missing output are done again; the rest is kept
+    (packed / "walk.wav.nrc").write_bytes(b"NRC\x01")
+    damaged = bytearray((packed / "real0.wav.nrc").read_bytes())
+    damaged[-3] ^= 0x40
+    (packed / "real0.wav.nrc").write_bytes(bytes(damaged))
+    (packed / "sub" / "empty.wav.nrc").unlink()
+    assert run("compress", source, packed) == 0
+    assert summary(capsys).startswith("6 files: 3 written, 3 skipped")
+    for name, data in originals.items():
+        assert container.decompress((packed / (name + ".nrc")).read_bytes()) == data, name
+
+
+def test_decompress_restarts(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    run("compress", source, tmp_path / "packed")
+    run("decompress", tmp_path / "packed", tmp_path / "out")
+    capsys.readouterr()
+    (tmp_path / "out" / "walk.wav").write_bytes(b"something else")
+    assert run("decompress", tmp_path / "packed", tmp_path / "out") == 0
+    assert summary(capsys).startswith("6 files: 1 written, 5 skipped")
+    assert read_tree(tmp_path / "out") == originals
+
+
+def test_no_temporary_files_left(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    run("compress", source, tmp_path / "packed")
+    run("decompress", tmp_path / "packed", tmp_path / "out")
+    capsys.readouterr()
+    assert not [p for p in tmp_path.rglob(".neurorice-*")]
+
+
+def test_corrupted_input_is_reported_and_the_rest_done(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    run("compress", source, tmp_path / "packed")
+    capsys.readouterr()
+    (tmp_path / "packed" / "walk.wav.nrc").write_bytes(b"garbage")
+    assert run("decompress", tmp_path / "packed", tmp_path / "out") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("6 files: 5 written, 0 skipped")
+    assert lines[-1] == (f"failed: {tmp_path / 'packed' / 'walk.wav.nrc'}:"
+                         " not a neurorice file (bad magic)")
+    assert not (tmp_path / "out" / "walk.wav").exists()
+    assert len(read_tree(tmp_path / "out")) == 5
+
+
+@pytest.mark.parametrize("command", ["compress", "decompress"])
+def test_bad_arguments(tmp_path, capsys, command):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "file").write_bytes(b"x")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.wav.nrc" if command == "decompress" else tmp_path / "in" / "a.wav"
+     ).write_bytes(container.compress(b"x") if command == "decompress" else b"x")
+    cases = [
+        ((tmp_path / "absent", tmp_path / "out"), "does not exist"),
+        ((tmp_path / "empty", tmp_path / "out"), "no "),
+        ((tmp_path / "file", tmp_path / "out"), "neither a directory nor a zip archive"),
+        ((tmp_path / "in", tmp_path / "file"), "is not a directory"),
+    ]
+    for args, message in cases:
+        assert run(command, *args) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"neurorice {command}: error: ") and message in err, err
+        assert err.count("\n") == 1
+
+
+def test_unsafe_zip_member(tmp_path, capsys):
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as z:
+        z.writestr("../escape.wav", b"x")
+    assert run("compress", tmp_path / "evil.zip", tmp_path / "out") == 1
+    assert "unsafe member name '../escape.wav'" in capsys.readouterr().err
+    assert not (tmp_path / "escape.wav.nrc").exists()
+
+
+def test_jobs_must_be_positive(tmp_path):
+    with pytest.raises(SystemExit):
+        batch.main_compress([str(tmp_path), str(tmp_path), "--jobs", "0"])
+
+
+def test_progress_bar_on_a_terminal():
+    class Terminal:
+        text = ""
+
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            self.text += text
+
+        def flush(self):
+            pass
+
+    terminal = Terminal()
+    progress = batch.Progress(4, "compress", stream=terminal)
+    for done in range(1, 5):
+        progress.update(done)
+    progress.close()
+    assert "\rcompress [" + "#" * 30 + "] 4/4" in terminal.text
+    assert "] 2/4" in terminal.text and terminal.text.endswith("\n")

@@ -1,0 +1,229 @@
+"""Tests of neurorice.fast.container: golden.container's file format, per sample in C."""
+
+import random
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from golden import container as golden
+from golden import wav
+from golden.samples import CODE_TO_VALUE, codes_to_values
+from neurorice.fast import container as fast
+from tests.golden.test_container import chunk, fmt_chunk, lattice_walk, pcm, riff, wav_file
+from tests.recordings import training_recordings
+
+quick = settings(database=None, deadline=None, max_examples=30)
+
+
+def outcome(function, *args):
+    """What ``function(*args)`` gives: ``("value", result)`` or ``("error", type, message)``."""
+    try:
+        return "value", function(*args)
+    except Exception as error:  # noqa: BLE001 - the exception is what is compared
+        return "error", type(error), str(error)
+
+
+def assert_same(original):
+    """Fast and golden compress ``original`` alike, and the fast path restores it."""
+    data = golden.compress(original)
+    assert fast.compress(original) == data
+    assert fast.decompress(data) == original
+    return data
+
+
+# real recordings
+
+
+def test_whole_training_recordings():
+    # the golden model takes about a second a recording: a few, spread over the set
+    for name, original in training_recordings(3):
+        assert_same(original), name
+
+
+def test_every_training_recording_begins_alike():
+    for name, original in training_recordings(10**6, samples=1000):
+        assert_same(original), name
+
+
+def test_every_training_recording_round_trips():
+    for name, original in training_recordings(10**6):
+        assert fast.decompress(fast.compress(original)) == original, name
+
+
+# files of every kind
+
+
+def off_lattice(count, seed=0, step=50):
+    rng = random.Random(seed)
+    samples, value = [], 0
+    for _ in range(count):
+        value = max(-32768, min(32767, value + rng.randint(-step, step)))
+        samples.append(value)
+    return samples
+
+
+INFO = chunk(b"LIST", b"INFOICMT\x05\x00\x00\x00hello\x00")
+FILES = {
+    "empty": b"",
+    "one byte": b"\x00",
+    "text": b"not a recording at all " * 200,
+    "lattice walk": wav_file(lattice_walk(3000)),
+    "lattice stereo": wav_file(lattice_walk(3000, channels=2), 2),
+    "lattice 7 channels": wav_file(lattice_walk(2100, channels=7), 7),
+    "lattice 1024 channels": wav_file(lattice_walk(8192, channels=1024), 1024),
+    "lattice square": wav_file([-32768, 32767] * 1000),
+    "lattice ramp": wav_file(list(CODE_TO_VALUE) * 2),
+    "lattice constant": wav_file([CODE_TO_VALUE[600]] * 3000),
+    "off lattice": wav_file(off_lattice(3000)),
+    "off lattice stereo": wav_file(off_lattice(3000, step=300), 2),
+    "one value off": wav_file(lattice_walk(999) + [1]),
+    "zero": wav_file([0] * 3000),
+    "full ramp": wav_file(list(range(-32768, 32768, 16))),
+    "full-scale noise": wav_file([random.Random(1).randint(-32768, 32767) for _ in range(2000)]),
+    "square about zero": wav_file([-32768, 32767, 0, 0] * 500),
+    "list chunk before data": riff(fmt_chunk(), INFO, chunk(b"data", pcm(lattice_walk(2000)))),
+    "list chunk after data": riff(fmt_chunk(), chunk(b"data", pcm(lattice_walk(2000))), INFO),
+    "odd data": riff(fmt_chunk(), chunk(b"odd!", b"abc"),
+                     chunk(b"data", pcm(lattice_walk(2000)) + b"\x05")),
+    "trailing byte": wav_file(lattice_walk(2000)) + b"\x01",
+    "data longer than file": wav_file(lattice_walk(2000))[:-7],
+    "8-bit": wav_file([(128 + 10 * (n % 7)) % 256 for n in range(3000)], width=1),
+    "float": riff(fmt_chunk(bits=32, tag=3), chunk(b"data", bytes(4000))),
+    "huge rate": riff(chunk(b"fmt ", struct.pack("<HHIIHH", 1, 1, 1 << 31, 0, 0, 16)),
+                      chunk(b"data", pcm(lattice_walk(2000)))),
+    "huge block": riff(chunk(b"fmt ", struct.pack("<HHIIHH", 1, 32768, 8000, 0, 0, 16)),
+                       chunk(b"data", pcm(lattice_walk(2000)))),
+    "no data chunk": riff(fmt_chunk()),
+    "data before fmt": riff(chunk(b"data", pcm(lattice_walk(100))), fmt_chunk()),
+    "zero channels": riff(fmt_chunk(channels=0), chunk(b"data", pcm(lattice_walk(100)))),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_named_files(name):
+    assert_same(FILES[name])
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_named_files_cut(name):
+    original = FILES[name]
+    for cut in sorted({0, 1, 11, 12, 20, 35, 36, 43, 44, 45, 46, 99, len(original) - 1}):
+        if cut <= len(original):
+            assert_same(original[:cut])
+
+
+@quick
+@given(st.integers(1, 5).flatmap(
+    lambda c: st.tuples(st.just(c), st.lists(st.integers(0, 1023), max_size=400))))
+def test_random_lattice_files(case):
+    channels, codes = case
+    assert_same(wav_file(codes_to_values(codes[: len(codes) - len(codes) % channels]), channels))
+
+
+@quick
+@given(st.lists(st.integers(-32768, 32767), max_size=400), st.integers(1, 100000))
+def test_random_16_bit_files(samples, rate):
+    assert_same(wav_file(samples, rate=rate))
+
+
+@quick
+@given(st.binary(max_size=300))
+def test_random_bytes(original):
+    assert_same(original)
+
+
+# the WAV layout: where golden.wav.parse_pcm16 finds the samples
+
+
+def chunks():
+    """Chunk lists of RIFF files, valid or not: fmt and data chunks with fuzzed fields."""
+    fmt = st.builds(
+        lambda tag, channels, rate, bits, extra: chunk(
+            b"fmt ", struct.pack("<HHIIHH", tag, channels, rate, 0, 0, bits) + extra),
+        st.sampled_from([1, 3, 0xFFFE]), st.integers(0, 3), st.integers(0, 2**32 - 1),
+        st.sampled_from([8, 16, 24]), st.binary(max_size=3))
+    short_fmt = st.binary(max_size=15).map(lambda body: chunk(b"fmt ", body))
+    data = st.binary(max_size=40).map(lambda body: chunk(b"data", body))
+    other = st.binary(max_size=9).map(lambda body: chunk(b"LIST", body))
+    lying = st.tuples(st.sampled_from([b"data", b"fmt ", b"junk"]), st.integers(0, 2**32 - 1),
+                      st.binary(max_size=20)).map(
+        lambda t: t[0] + struct.pack("<I", t[1]) + t[2])
+    return st.lists(st.one_of(fmt, short_fmt, data, other, lying), max_size=4)
+
+
+@settings(database=None, deadline=None, max_examples=400)
+@given(chunks(), st.integers(0, 200))
+def test_layout_matches_parse_pcm16(parts, cut):
+    original = riff(*parts)
+    original = original[: len(original) - cut % (len(original) + 1)]
+    expected = wav.parse_pcm16(original)
+    layout = fast.pcm_layout(original)
+    if expected is None:
+        assert layout is None
+    else:
+        body, count, channels, rate = layout
+        assert original[:body] == expected.prefix
+        assert struct.unpack_from(f"<{count}h", original, body) == expected.samples
+        assert original[body + 2 * count :] == expected.suffix
+        assert (channels, rate) == (expected.channels, expected.rate)
+
+
+@quick
+@given(chunks())
+def test_fuzzed_riff_files(parts):
+    assert_same(riff(*parts))
+
+
+# malformed compressed files: the same error, word for word
+
+
+@pytest.fixture(scope="module")
+def compressed_files():
+    """Small compressed files of each mode and mapping."""
+    return {name: golden.compress(original) for name, original in {
+        "adc10": wav_file(lattice_walk(300)),
+        "adc10 stereo with chunks": riff(fmt_chunk(channels=2), INFO,
+                                         chunk(b"data", pcm(lattice_walk(300, channels=2)))),
+        "linear16": wav_file(off_lattice(300, step=300)),
+        "stored lzma": FILES["text"],
+        "stored": bytes(random.Random(2).randrange(256) for _ in range(100)),
+    }.items()}
+
+
+def assert_same_decompress(data):
+    assert outcome(fast.decompress, data) == outcome(golden.decompress, data)
+
+
+def test_every_bit_flip(compressed_files):
+    for data in compressed_files.values():
+        for bit in list(range(8 * min(len(data), 40))) + list(range(320, 8 * len(data), 7)):
+            corrupted = bytearray(data)
+            corrupted[bit // 8] ^= 0x80 >> bit % 8
+            assert_same_decompress(bytes(corrupted))
+
+
+def test_every_truncation(compressed_files):
+    for data in compressed_files.values():
+        for cut in list(range(min(60, len(data)))) + list(range(60, len(data), 37)):
+            assert_same_decompress(data[:cut])
+        assert_same_decompress(data + b"\x00")
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"NRC", b"NRC\x02", b"NRC\x01\x07", b"NRC\x01\x01\x05", b"NRC\x01\x01\x01\x00",
+    b"NRC\x01\x01\x01\x01\x80\x80\x80\x80\x10\x01\xcb\x98\x01" + bytes(20),
+    b"NRC\x01\x01\x01\x01\x01\x01\x09" + bytes(8),
+    b"NRC\x01\x01\x00\xff\xff\x7f\x01\x01\x01" + bytes(8),
+    b"NRC\x01\x01\x01\x01\x01\x01\x80\x80\x80\x80\x7f" + bytes(8),
+])
+def test_named_corruptions(data):
+    assert_same_decompress(data)
+
+
+@quick
+@given(st.binary(max_size=60))
+def test_arbitrary_compressed_files(tail):
+    for head in (b"NRC\x01\x01\x01\x01\x10", b"NRC\x01\x01\x00\x01\x20\x01", b"NRC\x01\x00"):
+        assert_same_decompress(head + tail)
