@@ -83,31 +83,58 @@ def _crc(data):
     return zlib.crc32(data).to_bytes(4, "little")
 
 
-def _map(pcm):
-    """The core's mapping, width and unsigned samples for a PCM file."""
-    codes = samples.values_to_codes(pcm.samples)
+class SampleSteps:
+    """The container's work sample by sample, which a faster implementation may replace.
+
+    Every step is a plain function; this class's are the golden model's. The fast path
+    (``neurorice.fast``) passes its own to :func:`compress` and :func:`decompress`, so the
+    container's format lives here alone.
+    """
+
+    @staticmethod
+    def unpack(data, offset, count):
+        """The ``count`` signed 16-bit little-endian samples at ``offset`` of ``data``."""
+        return struct.unpack_from(f"<{count}h", data, offset)
+
+    to_codes = staticmethod(samples.values_to_codes)
+
+    @staticmethod
+    def to_linear(values):
+        """16-bit signed samples as the unsigned values of the 16-bit mapping."""
+        return [v + 0x8000 for v in values]
+
+    encode = staticmethod(core.encode)
+    decode = staticmethod(core.decode)
+
+    @staticmethod
+    def from_codes(codes):
+        """ADC codes as little-endian 16-bit samples."""
+        return struct.pack(f"<{len(codes)}h", *samples.codes_to_values(codes))
+
+    @staticmethod
+    def from_linear(values):
+        """The unsigned values of the 16-bit mapping as little-endian 16-bit samples."""
+        return struct.pack(f"<{len(values)}h", *[v - 0x8000 for v in values])
+
+
+def _encode_core(original, layout, steps):
+    body, count, channels, rate = layout
+    values = steps.unpack(original, body, count)
+    codes = steps.to_codes(values)
     if codes is not None:
-        return MAP_ADC10, samples.CODE_BITS, codes
-    return MAP_LINEAR16, 16, [v + 0x8000 for v in pcm.samples]
-
-
-def _unmap(mapping, values):
-    if mapping == MAP_ADC10:
-        return samples.codes_to_values(values)
-    return [v - 0x8000 for v in values]
-
-
-def _encode_core(pcm, original, encode_samples):
-    mapping, width, values = _map(pcm)
-    head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
-    head += _varint(pcm.channels) + _varint(len(values))
-    if pcm.is_canonical():
-        head += bytes([CANONICAL_HEADER]) + _varint(pcm.rate)
+        mapping, width, values = MAP_ADC10, samples.CODE_BITS, codes
     else:
-        head += bytes([0]) + _varint(len(pcm.prefix)) + pcm.prefix
-        head += _varint(len(pcm.suffix)) + pcm.suffix
+        mapping, width, values = MAP_LINEAR16, 16, steps.to_linear(values)
+    prefix, suffix = original[:body], original[body + 2 * count :]
+    head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
+    head += _varint(channels) + _varint(count)
+    if wav.is_canonical(prefix, suffix, rate, channels, count):
+        head += bytes([CANONICAL_HEADER]) + _varint(rate)
+    else:
+        head += bytes([0]) + _varint(len(prefix)) + prefix
+        head += _varint(len(suffix)) + suffix
     head += _crc(original)
-    return bytes(head) + encode_samples(values, width, pcm.channels)
+    return bytes(head) + steps.encode(values, width, channels)
 
 
 def _encode_stored(original):
@@ -116,23 +143,23 @@ def _encode_stored(original):
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
-def compress(original, encode_samples=core.encode):
+def compress(original, steps=SampleSteps):
     """The compressed form of the bytes ``original``, whatever they are.
 
-    ``encode_samples(values, width, channels)`` codes the samples; the golden core by default.
+    ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
     """
-    pcm = wav.parse_pcm16(original)
-    if pcm is not None:
-        coded = _encode_core(pcm, original, encode_samples)
+    layout = wav.locate_pcm16(original)
+    if layout is not None:
+        coded = _encode_core(original, layout, steps)
         if len(coded) < len(original):
             return coded
     return _encode_stored(original)
 
 
-def decompress(data, decode_samples=core.decode):
+def decompress(data, steps=SampleSteps):
     """The original bytes of the compressed ``data``; raises :class:`FormatError`.
 
-    ``decode_samples(payload, count, width, channels)`` decodes the samples.
+    ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
     """
     cursor = _Cursor(data)
     if cursor.take(3) != MAGIC:
@@ -144,7 +171,7 @@ def decompress(data, decode_samples=core.decode):
     if mode == STORED:
         original = _decompress_stored(cursor)
     elif mode == CORE:
-        original = _decompress_core(cursor, decode_samples)
+        original = _decompress_core(cursor, steps)
     else:
         raise FormatError(f"unknown mode {mode}")
     return original
@@ -174,7 +201,7 @@ def _decompress_stored(cursor):
     return _check(payload, crc)
 
 
-def _decompress_core(cursor, decode_samples):
+def _decompress_core(cursor, steps):
     mapping = cursor.byte()
     if mapping not in (MAP_LINEAR16, MAP_ADC10):
         raise FormatError(f"unknown sample mapping {mapping}")
@@ -201,9 +228,8 @@ def _decompress_core(cursor, decode_samples):
     if count > 8 * len(payload):
         raise FormatError("compressed file is truncated")
     try:
-        values = decode_samples(payload, count, width, channels)
+        values = steps.decode(payload, count, width, channels)
     except ValueError as error:
         raise FormatError(f"corrupted compressed stream ({error})") from None
-    body = _unmap(mapping, values)
-    original = prefix + struct.pack(f"<{len(body)}h", *body) + suffix
-    return _check(original, crc)
+    body = steps.from_codes(values) if mapping == MAP_ADC10 else steps.from_linear(values)
+    return _check(prefix + body + suffix, crc)

@@ -38,11 +38,17 @@ class Pcm16:
 
     def is_canonical(self):
         """True if the file is the 44-byte header and the samples, as :func:`header` writes."""
-        try:
-            expected = header(self.rate, self.channels, len(self.samples))
-        except ValueError:
-            return False
-        return self.prefix == expected and not self.suffix
+        return is_canonical(self.prefix, self.suffix, self.rate, self.channels,
+                            len(self.samples))
+
+
+def is_canonical(prefix, suffix, rate, channels, count):
+    """True if a file of ``count`` samples is :func:`header` and the samples, nothing else."""
+    try:
+        expected = header(rate, channels, count)
+    except ValueError:
+        return False
+    return prefix == expected and not suffix
 
 
 def header(rate, channels, count):
@@ -63,8 +69,11 @@ def header(rate, channels, count):
     )
 
 
-def parse_pcm16(data):
-    """The :class:`Pcm16` view of ``data``, or ``None`` if it is not a 16-bit PCM WAV."""
+def locate_pcm16(data):
+    """Where the samples of a 16-bit PCM WAV are, or ``None`` if ``data`` is not one.
+
+    Returns ``(body, count, channels, rate)``: ``count`` samples start at offset ``body``.
+    """
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
     fmt = None
@@ -83,10 +92,17 @@ def parse_pcm16(data):
             tag, channels, rate, _, _, bits = fmt
             if tag != PCM or bits != 16 or channels == 0:
                 return None
-            end = min(body + size, len(data))
-            count = (end - body) // 2
-            samples = struct.unpack_from(f"<{count}h", data, body)
-            return Pcm16(data[:body], samples, data[body + 2 * count :], channels, rate)
+            return body, (min(body + size, len(data)) - body) // 2, channels, rate
         # chunks are padded to an even size
         offset = body + size + (size & 1)
     return None
+
+
+def parse_pcm16(data):
+    """The :class:`Pcm16` view of ``data``, or ``None`` if it is not a 16-bit PCM WAV."""
+    layout = locate_pcm16(data)
+    if layout is None:
+        return None
+    body, count, channels, rate = layout
+    samples = struct.unpack_from(f"<{count}h", data, body)
+    return Pcm16(data[:body], samples, data[body + 2 * count :], channels, rate)

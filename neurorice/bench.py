@@ -60,9 +60,9 @@ def load(source, limit=None):
 
 
 def sample_count(original):
-    from .fast.container import pcm_layout
+    from golden.wav import locate_pcm16
 
-    layout = pcm_layout(original)
+    layout = locate_pcm16(original)
     return layout[1] if layout else 0
 
 

@@ -134,7 +134,7 @@ def test_random_bytes(original):
     assert_same(original)
 
 
-# the WAV layout: where golden.wav.parse_pcm16 finds the samples
+# the WAV layout the containers share: where golden.wav.parse_pcm16 finds the samples
 
 
 def chunks():
@@ -159,7 +159,7 @@ def test_layout_matches_parse_pcm16(parts, cut):
     original = riff(*parts)
     original = original[: len(original) - cut % (len(original) + 1)]
     expected = wav.parse_pcm16(original)
-    layout = fast.pcm_layout(original)
+    layout = wav.locate_pcm16(original)
     if expected is None:
         assert layout is None
     else:
