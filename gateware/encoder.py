@@ -2,12 +2,14 @@
 
 ::
 
-    i ──▶ Predictor ──▶ RiceCoder ──▶ BitPacker ──▶ o
-          sample          residual       codeword       word
+    i ──▶ Predictor ──▶ RiceCoder ──▶ Register ──▶ BitPacker ──▶ o
+          sample          residual       codeword      codeword       word
 
 Each block takes an item when its output register is empty or being emptied, so the input
-waits only for backpressure on the output; each keeps its per-channel state in a
-:class:`~gateware.state.ChannelState`.
+waits only for backpressure on the output; the predictor and the Rice coder keep their
+per-channel state in a :class:`~gateware.state.ChannelState`. The register between the Rice
+coder and the packer cuts what would otherwise be the longest path (the Rice parameter, the
+codeword and the packer's shifter in one cycle; 72 ns against 54 ns on an iCE40 UP5K).
 """
 
 from amaranth.hdl import Module
@@ -17,20 +19,34 @@ from amaranth.lib.wiring import In, Out
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_width, check_word_width
 from .predictor import Predictor, sample_layout
-from .rice import RiceCoder
+from .register import Register
+from .rice import RiceCoder, codeword_layout
+from .spram import WIDTH as SPRAM_WIDTH
 
-__all__ = ["LATENCY", "Encoder", "check_parameters"]
+__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "check_parameters"]
 
 #: Cycles from taking a sample to presenting the word it completes on ``o``, without
-#: backpressure: one in each block.
-LATENCY = 3
+#: backpressure: one in each block and the register.
+LATENCY = 4
+
+#: Where the channels' state lives, with two or more channels: ``"generic"``, in memories
+#: with a read and a write port (block RAM); ``"ice40"``, with an even channel count, 16 bits
+#: of each stage's row in a pair of iCE40 UltraPlus SPRAMs (``SB_SPRAM256KA``) and the rest in
+#: block RAM, so that 1024 channels fit a UP5K; ``"spram-model"``, the same with behavioural
+#: models of the SPRAMs, for simulation.
+STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 
-def check_parameters(width, channels, word_width):
+def check_parameters(width, channels, word_width, state_memory="generic"):
     """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
     check_width(width)
     check_channels(channels)
     check_word_width(word_width, width)
+    if state_memory not in STATE_MEMORIES:
+        raise ValueError(f"state memory must be one of {', '.join(STATE_MEMORIES)}, "
+                         f"not {state_memory!r}")
+    if state_memory != "generic" and channels % 2:
+        raise ValueError(f"SPRAM state needs an even channel count, not {channels!r}")
 
 
 class Encoder(wiring.Component):
@@ -44,8 +60,8 @@ class Encoder(wiring.Component):
     refused only under backpressure on the output; so 1024 channels at 20 kHz need a
     20.48 MHz clock.
 
-    Latency: without backpressure, a word is on ``o`` :data:`LATENCY` (3) cycles after the
-    sample that completes it is taken, and never more than 4. The final sample of a stream
+    Latency: without backpressure, a word is on ``o`` :data:`LATENCY` (4) cycles after the
+    sample that completes it is taken, and never more than 5. The final sample of a stream
     can complete two words (its codeword, then the padding); the second comes a cycle later,
     and words of the next stream that complete while it waits queue behind it. A stream's
     other samples wait for their word to fill.
@@ -60,6 +76,9 @@ class Encoder(wiring.Component):
         two or more.
     word_width : int
         Bits an output word: 8, 16, ... 64, and at least ``16 + width``.
+    state_memory : str
+        One of :data:`STATE_MEMORIES`; anything but ``"generic"`` needs an even channel
+        count.
 
     Members
     -------
@@ -76,11 +95,12 @@ class Encoder(wiring.Component):
         If a parameter is not an integer, or out of range.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32):
-        check_parameters(width, channels, word_width)
+    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic"):
+        check_parameters(width, channels, word_width, state_memory)
         self.width = width
         self.channels = channels
         self.word_width = word_width
+        self.state_memory = state_memory
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
             "o": Out(stream.Signature(word_layout(word_width))),
@@ -88,11 +108,16 @@ class Encoder(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.predictor = predictor = Predictor(self.width, self.channels)
-        m.submodules.rice = rice = RiceCoder(self.width, self.channels)
+        spram = {}
+        if self.state_memory != "generic" and self.channels > 1:
+            spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
+        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram)
+        m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
+        m.submodules.register = register = Register(codeword_layout(self.width))
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         wiring.connect(m, wiring.flipped(self.i), predictor.i)
         wiring.connect(m, predictor.o, rice.i)
-        wiring.connect(m, rice.o, packer.i)
+        wiring.connect(m, rice.o, register.i)
+        wiring.connect(m, register.o, packer.i)
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m

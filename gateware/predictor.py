@@ -59,6 +59,8 @@ class Predictor(wiring.Component):
         Sample width ``W`` in bits.
     channels : int
         Number of round-robin interleaved channels.
+    spram_bits, spram_instance
+        Where the channels' state lives: see :class:`~gateware.state.ChannelState`.
 
     Members
     -------
@@ -68,11 +70,12 @@ class Predictor(wiring.Component):
         ``error = reduce(sample - predict(), W)``, with the sample's ``last``.
     """
 
-    def __init__(self, width, channels=1):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False):
         check_width(width)
         check_channels(channels)
         self._width = width
         self._channels = channels
+        self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
             "o": Out(stream.Signature(residual_layout(width))),
@@ -85,7 +88,7 @@ class Predictor(wiring.Component):
         m.submodules.state = state = ChannelState(
             state_layout(width),
             {"history": reset.history, "averages": reset.averages, "weights": reset.weights},
-            self._channels,
+            self._channels, **self._spram,
         )
 
         sample = Signal(width)

@@ -71,6 +71,8 @@ class RiceCoder(wiring.Component):
         Sample width ``W`` in bits; residuals are ``W``-bit signed.
     channels : int
         Number of round-robin interleaved channels.
+    spram_bits, spram_instance
+        Where the channels' state lives: see :class:`~gateware.state.ChannelState`.
 
     Members
     -------
@@ -80,11 +82,12 @@ class RiceCoder(wiring.Component):
         ``codeword(zigzag(error), k, W)``, with the residual's ``last``.
     """
 
-    def __init__(self, width, channels=1):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False):
         check_width(width)
         check_channels(channels)
         self._width = width
         self._channels = channels
+        self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
         super().__init__({
             "i": In(stream.Signature(residual_layout(width))),
             "o": Out(stream.Signature(codeword_layout(width))),
@@ -95,7 +98,8 @@ class RiceCoder(wiring.Component):
         width = self._width
         reset = model.RiceAdapter(width)
         m.submodules.state = state = ChannelState(
-            state_layout(width), {"total": reset.total, "count": reset.count}, self._channels)
+            state_layout(width), {"total": reset.total, "count": reset.count}, self._channels,
+            **self._spram)
 
         error = Signal(signed(width))
         take = self.i.valid & self.i.ready

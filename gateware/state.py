@@ -18,12 +18,24 @@ it does. A write lands at the clock edge that ends its cycle, so a read in the s
 sees the old row. That needs no forwarding: two consecutive items of one channel occur only
 with one channel (a register) or across the end of a stream, where the second item is of a
 first round and ignores the row.
+
+With ``spram_bits``, the low bits of each row live instead in two single-port RAMs
+(:class:`~gateware.spram.SinglePortRam`, the iCE40 UltraPlus SPRAM), one for the even
+channels and one for the odd: the item taken is of the channel after that of the item
+leaving, so with an even channel count the read and the write of a cycle go to different
+RAMs, and one sample a clock needs no second port. The one exception, the first item of a
+stream, is of a first round: its read is dropped for the write, and its row ignored. The
+iCE40 UP5K has 30 EBRs of 4 bits a row at 1024 rows, 120 bits a channel; two SPRAMs add 16.
 """
 
-from amaranth.hdl import Const, Module, Mux, ShapeCastable, Signal
+from amaranth.hdl import Cat, Const, Module, Mux, ShapeCastable, Signal
 from amaranth.lib import wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
+
+from .spram import WIDTH as SPRAM_WIDTH
+from .spram import DEPTH as SPRAM_DEPTH
+from .spram import SinglePortRam
 
 
 class ChannelState(wiring.Component):
@@ -37,6 +49,11 @@ class ChannelState(wiring.Component):
         The state of every channel at the start of a stream.
     channels : int
         Number of interleaved channels.
+    spram_bits : int
+        Bits of a row kept in a pair of single-port RAMs instead of the memory: 0, or up to
+        16 with an even channel count of at most twice the RAM's depth.
+    spram_instance : bool
+        Instantiate the iCE40 SPRAM primitive rather than its behavioural model.
 
     Members
     -------
@@ -52,9 +69,16 @@ class ChannelState(wiring.Component):
         The state of the channel of the item the stage holds.
     """
 
-    def __init__(self, shape, init, channels):
+    def __init__(self, shape, init, channels, *, spram_bits=0, spram_instance=False):
         if not isinstance(channels, int) or channels < 1:
             raise ValueError(f"channel count must be a positive integer, not {channels!r}")
+        if spram_bits and (channels % 2 or channels > 2 * SPRAM_DEPTH):
+            raise ValueError(f"SPRAM banks need an even channel count of at most "
+                             f"{2 * SPRAM_DEPTH}, not {channels!r}")
+        if not 0 <= spram_bits <= SPRAM_WIDTH:
+            raise ValueError(f"SPRAM bits must be 0..{SPRAM_WIDTH}, not {spram_bits!r}")
+        self._spram_bits = spram_bits
+        self._spram_instance = spram_instance
         self._shape = shape
         self._init = init
         self._channels = channels
@@ -93,18 +117,36 @@ class ChannelState(wiring.Component):
                     next_channel.eq(Mux(self.take_last | wraps, 0, next_channel + 1)),
                     first_round.eq(self.take_last | (first_round & ~wraps)),
                 ]
-            m.submodules.memory = memory = Memory(shape=self._shape, depth=channels, init=[])
+            update = self.update.as_value()
+            split = min(self._spram_bits, len(update) - 1)
+            m.submodules.memory = memory = Memory(
+                shape=len(update) - split, depth=channels, init=[])
             write = memory.write_port()
             read = memory.read_port()
             m.d.comb += [
                 write.addr.eq(channel),
-                write.data.eq(self.update),
+                write.data.eq(update[split:]),
                 write.en.eq(self.leave),
                 # while the stage holds its item, the read register holds that item's row
                 read.addr.eq(next_channel),
                 read.en.eq(self.take),
             ]
             stored = read.data
+            if split:
+                banks = [SinglePortRam(channels // 2, instance=self._spram_instance)
+                         for _ in range(2)]
+                m.submodules.even, m.submodules.odd = banks
+                for parity, bank in enumerate(banks):
+                    writes = self.leave & (channel[0] == parity)
+                    reads = self.take & (next_channel[0] == parity)
+                    m.d.comb += [
+                        bank.enable.eq(writes | reads),
+                        bank.write.eq(writes),
+                        bank.address.eq(Mux(writes, channel >> 1, next_channel >> 1)),
+                        bank.data_in.eq(update[:split]),
+                    ]
+                low = Mux(channel[0], banks[1].data_out, banks[0].data_out)
+                stored = Cat(low[:split], read.data)
 
         if isinstance(self._shape, ShapeCastable):
             init = self._shape.const(self._init)

@@ -21,6 +21,10 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
   wire [9:0] \i__payload$17.bits ;
   wire \i__payload$17.last ;
   wire [4:0] \i__payload$17.length ;
+  wire [15:0] \i__payload$23 ;
+  wire [9:0] \i__payload$23.bits ;
+  wire \i__payload$23.last ;
+  wire [4:0] \i__payload$23.length ;
   wire [10:0] \i__payload$8 ;
   wire \i__payload$8.last ;
   wire [9:0] \i__payload$8.sample ;
@@ -30,12 +34,14 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
   wire i__ready;
   wire \i__ready$14 ;
   wire \i__ready$20 ;
+  wire \i__ready$26 ;
   wire \i__ready$9 ;
   input i__valid;
   wire i__valid;
   wire \i__valid$10 ;
   wire \i__valid$15 ;
   wire \i__valid$21 ;
+  wire \i__valid$27 ;
   output [32:0] o__payload;
   wire [32:0] o__payload;
   wire [10:0] \o__payload$12 ;
@@ -45,32 +51,37 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
   wire [9:0] \o__payload$18.bits ;
   wire \o__payload$18.last ;
   wire [4:0] \o__payload$18.length ;
-  wire [32:0] \o__payload$23 ;
-  wire \o__payload$23.last ;
-  wire [31:0] \o__payload$23.word ;
+  wire [15:0] \o__payload$24 ;
+  wire [9:0] \o__payload$24.bits ;
+  wire \o__payload$24.last ;
+  wire [4:0] \o__payload$24.length ;
+  wire [32:0] \o__payload$29 ;
+  wire \o__payload$29.last ;
+  wire [31:0] \o__payload$29.word ;
   wire \o__payload.last ;
   wire [31:0] \o__payload.word ;
   input o__ready;
   wire o__ready;
   wire \o__ready$13 ;
   wire \o__ready$19 ;
-  wire \o__ready$24 ;
+  wire \o__ready$25 ;
+  wire \o__ready$30 ;
   output o__valid;
   wire o__valid;
   wire \o__valid$16 ;
   wire \o__valid$22 ;
-  wire \o__valid$25 ;
+  wire \o__valid$28 ;
+  wire \o__valid$31 ;
   input rst;
   wire rst;
   \neurorice_encoder_c1_w10.packer  packer (
     .clk(clk),
-    .i__ready(\o__ready$19 ),
-    .i__valid(\i__valid$21 ),
+    .i__payload(\i__payload$23 ),
+    .i__ready(\o__ready$25 ),
+    .i__valid(\i__valid$27 ),
     .o__payload(o__payload),
     .o__ready(o__ready),
     .o__valid(o__valid),
-    .\port$555$0 (\$3 ),
-    .\port$559$0 (\$4 ),
     .rst(rst)
   );
   \neurorice_encoder_c1_w10.predictor  predictor (
@@ -80,8 +91,19 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
     .i__valid(i__valid),
     .o__ready(\o__ready$13 ),
     .o__valid(\i__valid$15 ),
-    .\port$540$0 (\$2 ),
+    .\port$544$0 (\$2 ),
     .\port$60$0 (\$1 ),
+    .rst(rst)
+  );
+  \neurorice_encoder_c1_w10.register  register (
+    .clk(clk),
+    .i__ready(\o__ready$19 ),
+    .i__valid(\i__valid$21 ),
+    .o__payload(\i__payload$23 ),
+    .o__ready(\o__ready$25 ),
+    .o__valid(\i__valid$27 ),
+    .\port$559$0 (\$3 ),
+    .\port$563$0 (\$4 ),
     .rst(rst)
   );
   \neurorice_encoder_c1_w10.rice  rice (
@@ -90,8 +112,8 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
     .i__valid(\i__valid$15 ),
     .o__ready(\o__ready$19 ),
     .o__valid(\i__valid$21 ),
-    .\port$555$0 (\$3 ),
-    .\port$559$0 (\$4 ),
+    .\port$559$0 (\$3 ),
+    .\port$563$0 (\$4 ),
     .\port$60$0 (\$1 ),
     .rst(rst),
     .take_last(\$2 )
@@ -107,9 +129,12 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
   assign \o__payload$18  = { \$4 , \$3  };
   assign \i__ready$20  = \o__ready$19 ;
   assign \o__valid$22  = \i__valid$21 ;
-  assign \o__payload$23  = o__payload;
-  assign \o__ready$24  = o__ready;
-  assign \o__valid$25  = o__valid;
+  assign \o__payload$24  = \i__payload$23 ;
+  assign \i__ready$26  = \o__ready$25 ;
+  assign \o__valid$28  = \i__valid$27 ;
+  assign \o__payload$29  = o__payload;
+  assign \o__ready$30  = o__ready;
+  assign \o__valid$31  = o__valid;
   assign \i__payload.sample  = i__payload[9:0];
   assign \i__payload.last  = i__payload[10];
   assign \o__payload.word  = o__payload[31:0];
@@ -126,11 +151,17 @@ module neurorice_encoder_c1_w10(i__valid, o__ready, clk, rst, i__ready, o__paylo
   assign \o__payload$18.bits  = \$3 [9:0];
   assign \o__payload$18.length  = \$3 [14:10];
   assign \o__payload$18.last  = \$4 ;
-  assign \o__payload$23.word  = o__payload[31:0];
-  assign \o__payload$23.last  = o__payload[32];
+  assign \i__payload$23.bits  = \i__payload$23 [9:0];
+  assign \i__payload$23.length  = \i__payload$23 [14:10];
+  assign \i__payload$23.last  = \i__payload$23 [15];
+  assign \o__payload$24.bits  = \i__payload$23 [9:0];
+  assign \o__payload$24.length  = \i__payload$23 [14:10];
+  assign \o__payload$24.last  = \i__payload$23 [15];
+  assign \o__payload$29.word  = o__payload[31:0];
+  assign \o__payload$29.last  = o__payload[32];
 endmodule
 
-module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port$559$0 , i__valid, o__valid, o__payload, o__ready);
+module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, i__valid, i__payload, o__valid, o__payload, o__ready);
   reg \$auto$verilog_backend.cc:2355:dump_module$1  = 0;
   wire \$1 ;
   wire \$10 ;
@@ -213,6 +244,7 @@ module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port
   reg [6:0] fill = 7'h00;
   wire [6:0] filled;
   wire [6:0] free;
+  input [15:0] i__payload;
   wire [15:0] i__payload;
   wire [9:0] \i__payload.bits ;
   wire \i__payload.last ;
@@ -231,38 +263,34 @@ module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port
   output o__valid;
   reg o__valid = 1'h0;
   reg [6:0] padded;
-  input [14:0] \port$555$0 ;
-  wire [14:0] \port$555$0 ;
-  input \port$559$0 ;
-  wire \port$559$0 ;
   input rst;
   wire rst;
   assign \$26  = \$25  > 3'h4;
-  assign \$27  = \port$555$0 [4] & \$26 ;
+  assign \$27  = i__payload[4] & \$26 ;
   assign \$28  = i__valid & i__ready;
-  assign \$29  = \$28  ? \port$555$0 [14:10] : 5'h00;
+  assign \$29  = \$28  ? i__payload[14:10] : 5'h00;
   assign \$30  = \$29  > 3'h5;
-  assign \$31  = \port$555$0 [5] & \$30 ;
+  assign \$31  = i__payload[5] & \$30 ;
   assign \$32  = i__valid & i__ready;
-  assign \$33  = \$32  ? \port$555$0 [14:10] : 5'h00;
+  assign \$33  = \$32  ? i__payload[14:10] : 5'h00;
   assign \$34  = \$33  > 3'h6;
-  assign \$35  = \port$555$0 [6] & \$34 ;
+  assign \$35  = i__payload[6] & \$34 ;
   assign \$36  = i__valid & i__ready;
-  assign \$37  = \$36  ? \port$555$0 [14:10] : 5'h00;
+  assign \$37  = \$36  ? i__payload[14:10] : 5'h00;
   assign \$38  = \$37  > 3'h7;
-  assign \$39  = \port$555$0 [7] & \$38 ;
+  assign \$39  = i__payload[7] & \$38 ;
   assign \$40  = i__valid & i__ready;
-  assign \$41  = \$40  ? \port$555$0 [14:10] : 5'h00;
+  assign \$41  = \$40  ? i__payload[14:10] : 5'h00;
   assign \$42  = \$41  > 4'h8;
-  assign \$43  = \port$555$0 [8] & \$42 ;
+  assign \$43  = i__payload[8] & \$42 ;
   assign \$44  = i__valid & i__ready;
-  assign \$45  = \$44  ? \port$555$0 [14:10] : 5'h00;
+  assign \$45  = \$44  ? i__payload[14:10] : 5'h00;
   assign \$46  = \$45  > 4'h9;
-  assign \$47  = \port$555$0 [9] & \$46 ;
+  assign \$47  = i__payload[9] & \$46 ;
   assign \$48  = { \$47 , \$43 , \$39 , \$35 , \$31 , \$27 , \$23 , \$19 , \$15 , \$11  } << \$7 [6:0];
   assign \$49  = { 41'h00000000000, buffer, 32'h00000000 } | \$48 ;
   assign \$50  = i__valid & i__ready;
-  assign \$51  = \$50  & \port$559$0 ;
+  assign \$51  = \$50  & i__payload[15];
   assign \$52  = \$6 [6:0] <= 7'h60;
   assign \$54  = \$6 [6:0] <= 7'h40;
   assign \$56  = \$6 [6:0] <= 6'h20;
@@ -292,27 +320,27 @@ module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port
   assign \$3  = fill <= 6'h26;
   assign i__ready = \$2  | \$3 ;
   assign \$4  = i__valid & i__ready;
-  assign \$5  = \$4  ? \port$555$0 [14:10] : 5'h00;
+  assign \$5  = \$4  ? i__payload[14:10] : 5'h00;
   assign \$6  = fill + \$5 ;
   assign \$7  = 7'h60 - \$6 [6:0];
   assign \$8  = i__valid & i__ready;
-  assign \$9  = \$8  ? \port$555$0 [14:10] : 5'h00;
+  assign \$9  = \$8  ? i__payload[14:10] : 5'h00;
   assign \$10  = \$9  > 1'h0;
-  assign \$11  = \port$555$0 [0] & \$10 ;
+  assign \$11  = i__payload[0] & \$10 ;
   assign \$12  = i__valid & i__ready;
-  assign \$13  = \$12  ? \port$555$0 [14:10] : 5'h00;
+  assign \$13  = \$12  ? i__payload[14:10] : 5'h00;
   assign \$14  = \$13  > 1'h1;
-  assign \$15  = \port$555$0 [1] & \$14 ;
+  assign \$15  = i__payload[1] & \$14 ;
   assign \$16  = i__valid & i__ready;
-  assign \$17  = \$16  ? \port$555$0 [14:10] : 5'h00;
+  assign \$17  = \$16  ? i__payload[14:10] : 5'h00;
   assign \$18  = \$17  > 2'h2;
-  assign \$19  = \port$555$0 [2] & \$18 ;
+  assign \$19  = i__payload[2] & \$18 ;
   assign \$20  = i__valid & i__ready;
-  assign \$21  = \$20  ? \port$555$0 [14:10] : 5'h00;
+  assign \$21  = \$20  ? i__payload[14:10] : 5'h00;
   assign \$22  = \$21  > 2'h3;
-  assign \$23  = \port$555$0 [3] & \$22 ;
+  assign \$23  = i__payload[3] & \$22 ;
   assign \$24  = i__valid & i__ready;
-  assign \$25  = \$24  ? \port$555$0 [14:10] : 5'h00;
+  assign \$25  = \$24  ? i__payload[14:10] : 5'h00;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$1 ) begin end
     padded = \$6 [6:0];
@@ -401,12 +429,11 @@ module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port
     end
   end
   assign filled = \$6 [6:0];
-  assign i__payload = { \port$559$0 , \port$555$0  };
   assign free = \$7 [6:0];
   assign joined = \$49 [95:0];
-  assign \i__payload.bits  = \port$555$0 [9:0];
-  assign \i__payload.length  = \port$555$0 [14:10];
-  assign \i__payload.last  = \port$559$0 ;
+  assign \i__payload.bits  = i__payload[9:0];
+  assign \i__payload.length  = i__payload[14:10];
+  assign \i__payload.last  = i__payload[15];
   assign \o__payload.word  = o__payload[31:0];
   assign \o__payload.last  = o__payload[32];
   assign \$53 [1:0] = ends;
@@ -417,10 +444,10 @@ module \neurorice_encoder_c1_w10.packer (clk, rst, i__ready, \port$555$0 , \port
   assign \$57 [0] = 1'h1;
 endmodule
 
-module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$60$0 , o__ready, \port$540$0 , o__valid, i__payload);
+module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$60$0 , o__ready, \port$544$0 , o__valid, i__payload);
   reg \$auto$verilog_backend.cc:2355:dump_module$2  = 0;
   wire \$1 ;
-  wire [34:0] \$10 ;
+  wire [32:0] \$10 ;
   wire \$100 ;
   wire \$101 ;
   wire [10:0] \$102 ;
@@ -431,7 +458,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$107 ;
   wire \$108 ;
   wire \$109 ;
-  wire [35:0] \$11 ;
+  wire [33:0] \$11 ;
   wire \$110 ;
   wire [10:0] \$111 ;
   wire \$112 ;
@@ -444,9 +471,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [2:0] \$119 ;
   wire [17:0] \$12 ;
   wire [3:0] \$120 ;
-  wire [16:0] \$121 ;
-  wire [16:0] \$122 ;
-  wire [16:0] \$123 ;
+  wire [14:0] \$121 ;
+  wire [14:0] \$122 ;
+  wire [14:0] \$123 ;
   wire \$124 ;
   wire [10:0] \$125 ;
   wire \$126 ;
@@ -464,18 +491,18 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$137 ;
   wire [10:0] \$138 ;
   wire \$139 ;
-  wire [34:0] \$14 ;
+  wire [32:0] \$14 ;
   wire \$140 ;
   wire \$141 ;
   wire [2:0] \$142 ;
   wire [3:0] \$143 ;
-  wire [16:0] \$144 ;
+  wire [14:0] \$144 ;
   wire \$145 ;
   wire \$146 ;
   wire [10:0] \$147 ;
   wire \$148 ;
   wire \$149 ;
-  wire [36:0] \$15 ;
+  wire [34:0] \$15 ;
   wire \$150 ;
   wire [10:0] \$151 ;
   wire \$152 ;
@@ -486,18 +513,18 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$157 ;
   wire \$158 ;
   wire \$159 ;
-  wire [37:0] \$16 ;
+  wire [35:0] \$16 ;
   wire [10:0] \$160 ;
   wire \$161 ;
   wire \$162 ;
   wire \$163 ;
   wire [2:0] \$164 ;
   wire [3:0] \$165 ;
-  wire [16:0] \$166 ;
+  wire [14:0] \$166 ;
   wire \$167 ;
   wire \$168 ;
   wire [10:0] \$169 ;
-  wire [37:0] \$17 ;
+  wire [35:0] \$17 ;
   wire \$170 ;
   wire \$171 ;
   wire \$172 ;
@@ -508,7 +535,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$177 ;
   wire [10:0] \$178 ;
   wire \$179 ;
-  wire [38:0] \$18 ;
+  wire [36:0] \$18 ;
   wire \$180 ;
   wire \$181 ;
   wire [10:0] \$182 ;
@@ -517,10 +544,10 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$185 ;
   wire [2:0] \$186 ;
   wire [3:0] \$187 ;
-  wire [16:0] \$188 ;
-  wire [16:0] \$189 ;
+  wire [14:0] \$188 ;
+  wire [14:0] \$189 ;
   wire \$19 ;
-  wire [16:0] \$190 ;
+  wire [14:0] \$190 ;
   wire \$191 ;
   wire [17:0] \$192 ;
   wire [18:0] \$193 ;
@@ -542,18 +569,18 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$207 ;
   wire [17:0] \$208 ;
   wire [18:0] \$209 ;
-  wire [26:0] \$21 ;
+  wire [24:0] \$21 ;
   wire \$210 ;
   wire \$211 ;
   wire \$212 ;
   wire [2:0] \$213 ;
   wire [3:0] \$214 ;
-  wire [16:0] \$215 ;
+  wire [14:0] \$215 ;
   wire \$216 ;
   wire \$217 ;
   wire [17:0] \$218 ;
   wire [18:0] \$219 ;
-  wire [27:0] \$22 ;
+  wire [25:0] \$22 ;
   wire \$220 ;
   wire \$221 ;
   wire \$222 ;
@@ -575,9 +602,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$237 ;
   wire \$238 ;
   wire [2:0] \$239 ;
-  wire [26:0] \$24 ;
+  wire [24:0] \$24 ;
   wire [3:0] \$240 ;
-  wire [16:0] \$241 ;
+  wire [14:0] \$241 ;
   wire \$242 ;
   wire \$243 ;
   wire [17:0] \$244 ;
@@ -586,7 +613,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$247 ;
   wire \$248 ;
   wire [17:0] \$249 ;
-  wire [28:0] \$25 ;
+  wire [26:0] \$25 ;
   wire [18:0] \$250 ;
   wire \$251 ;
   wire \$252 ;
@@ -605,9 +632,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$264 ;
   wire [2:0] \$265 ;
   wire [3:0] \$266 ;
-  wire [16:0] \$267 ;
-  wire [16:0] \$268 ;
-  wire [16:0] \$269 ;
+  wire [14:0] \$267 ;
+  wire [14:0] \$268 ;
+  wire [14:0] \$269 ;
   wire [18:0] \$27 ;
   wire \$270 ;
   wire [17:0] \$271 ;
@@ -619,7 +646,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [18:0] \$277 ;
   wire \$278 ;
   wire \$279 ;
-  wire [34:0] \$28 ;
+  wire [32:0] \$28 ;
   wire \$280 ;
   wire \$281 ;
   wire [17:0] \$282 ;
@@ -630,18 +657,18 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [17:0] \$287 ;
   wire [18:0] \$288 ;
   wire \$289 ;
-  wire [35:0] \$29 ;
+  wire [33:0] \$29 ;
   wire \$290 ;
   wire \$291 ;
   wire [2:0] \$292 ;
   wire [3:0] \$293 ;
-  wire [16:0] \$294 ;
+  wire [14:0] \$294 ;
   wire \$295 ;
   wire \$296 ;
   wire [17:0] \$297 ;
   wire [18:0] \$298 ;
   wire \$299 ;
-  wire [26:0] \$3 ;
+  wire [24:0] \$3 ;
   wire [17:0] \$30 ;
   wire \$300 ;
   wire \$301 ;
@@ -664,8 +691,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$317 ;
   wire [2:0] \$318 ;
   wire [3:0] \$319 ;
-  wire [34:0] \$32 ;
-  wire [16:0] \$320 ;
+  wire [32:0] \$32 ;
+  wire [14:0] \$320 ;
   wire \$321 ;
   wire \$322 ;
   wire [17:0] \$323 ;
@@ -675,7 +702,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$327 ;
   wire [17:0] \$328 ;
   wire [18:0] \$329 ;
-  wire [36:0] \$33 ;
+  wire [34:0] \$33 ;
   wire \$330 ;
   wire \$331 ;
   wire \$332 ;
@@ -686,18 +713,18 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$337 ;
   wire \$338 ;
   wire [17:0] \$339 ;
-  wire [37:0] \$34 ;
+  wire [35:0] \$34 ;
   wire [18:0] \$340 ;
   wire \$341 ;
   wire \$342 ;
   wire \$343 ;
   wire [2:0] \$344 ;
   wire [3:0] \$345 ;
-  wire [16:0] \$346 ;
-  wire [16:0] \$347 ;
-  wire [16:0] \$348 ;
+  wire [14:0] \$346 ;
+  wire [14:0] \$347 ;
+  wire [14:0] \$348 ;
   wire [24:0] \$349 ;
-  wire [37:0] \$35 ;
+  wire [35:0] \$35 ;
   wire [25:0] \$350 ;
   wire [25:0] \$351 ;
   wire [26:0] \$352 ;
@@ -708,35 +735,35 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$357 ;
   reg \$358 ;
   reg \$359  = 1'h0;
-  wire [38:0] \$36 ;
+  wire [36:0] \$36 ;
   reg \$360 ;
   reg [9:0] \$361 ;
   wire \$37 ;
   wire [10:0] \$38 ;
-  wire [26:0] \$39 ;
-  wire [27:0] \$4 ;
-  wire [27:0] \$40 ;
+  wire [24:0] \$39 ;
+  wire [25:0] \$4 ;
+  wire [25:0] \$40 ;
   wire [10:0] \$41 ;
-  wire [26:0] \$42 ;
-  wire [28:0] \$43 ;
+  wire [24:0] \$42 ;
+  wire [26:0] \$43 ;
   wire [17:0] \$44 ;
   wire [18:0] \$45 ;
-  wire [34:0] \$46 ;
-  wire [35:0] \$47 ;
+  wire [32:0] \$46 ;
+  wire [33:0] \$47 ;
   wire [17:0] \$48 ;
   wire [18:0] \$49 ;
   wire [10:0] \$5 ;
-  wire [34:0] \$50 ;
-  wire [36:0] \$51 ;
-  wire [37:0] \$52 ;
-  wire [37:0] \$53 ;
-  wire [38:0] \$54 ;
-  wire [38:0] \$55 ;
-  wire [38:0] \$56 ;
+  wire [32:0] \$50 ;
+  wire [34:0] \$51 ;
+  wire [35:0] \$52 ;
+  wire [35:0] \$53 ;
+  wire [36:0] \$54 ;
+  wire [36:0] \$55 ;
+  wire [36:0] \$56 ;
   wire \$57 ;
   wire [10:0] \$58 ;
   wire \$59 ;
-  wire [26:0] \$6 ;
+  wire [24:0] \$6 ;
   wire \$60 ;
   wire \$61 ;
   wire [10:0] \$62 ;
@@ -747,7 +774,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [10:0] \$67 ;
   wire \$68 ;
   wire \$69 ;
-  wire [28:0] \$7 ;
+  wire [26:0] \$7 ;
   wire \$70 ;
   wire [10:0] \$71 ;
   wire \$72 ;
@@ -755,7 +782,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$74 ;
   wire [2:0] \$75 ;
   wire [3:0] \$76 ;
-  wire [16:0] \$77 ;
+  wire [14:0] \$77 ;
   wire \$78 ;
   wire \$79 ;
   wire [17:0] \$8 ;
@@ -779,7 +806,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire \$96 ;
   wire [2:0] \$97 ;
   wire [3:0] \$98 ;
-  wire [16:0] \$99 ;
+  wire [14:0] \$99 ;
   input clk;
   wire clk;
   wire [10:0] difference;
@@ -800,15 +827,15 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   output o__valid;
   reg o__valid = 1'h0;
   (* init = 1'h0 *)
-  output \port$540$0 ;
-  wire \port$540$0 ;
+  output \port$544$0 ;
+  wire \port$544$0 ;
   output [9:0] \port$60$0 ;
   wire [9:0] \port$60$0 ;
   wire [9:0] prediction;
   input rst;
   wire rst;
   reg [9:0] sample = 10'h000;
-  wire [129:0] state;
+  wire [121:0] state;
   wire [35:0] \state.averages ;
   wire [17:0] \state.averages[0] ;
   wire [17:0] \state.averages[1] ;
@@ -816,14 +843,14 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [9:0] \state.history[0] ;
   wire [9:0] \state.history[1] ;
   wire [9:0] \state.history[2] ;
-  wire [63:0] \state.weights ;
-  wire [15:0] \state.weights[0] ;
-  wire [15:0] \state.weights[1] ;
-  wire [15:0] \state.weights[2] ;
-  wire [15:0] \state.weights[3] ;
+  wire [55:0] \state.weights ;
+  wire [13:0] \state.weights[0] ;
+  wire [13:0] \state.weights[1] ;
+  wire [13:0] \state.weights[2] ;
+  wire [13:0] \state.weights[3] ;
   wire take;
   wire take_last;
-  wire [129:0] update;
+  wire [121:0] update;
   wire [35:0] \update.averages ;
   wire [17:0] \update.averages[0] ;
   wire [17:0] \update.averages[1] ;
@@ -831,61 +858,61 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   wire [9:0] \update.history[0] ;
   wire [9:0] \update.history[1] ;
   wire [9:0] \update.history[2] ;
-  wire [63:0] \update.weights ;
-  wire [15:0] \update.weights[0] ;
-  wire [15:0] \update.weights[1] ;
-  wire [15:0] \update.weights[2] ;
-  wire [15:0] \update.weights[3] ;
+  wire [55:0] \update.weights ;
+  wire [13:0] \update.weights[0] ;
+  wire [13:0] \update.weights[1] ;
+  wire [13:0] \update.weights[2] ;
+  wire [13:0] \update.weights[3] ;
   assign \$1  = ~ o__valid;
   assign i__ready = \$1  | o__ready;
   assign take = i__valid & i__ready;
   assign leave = o__valid & o__ready;
   assign \$2  = state[9:0] - state[19:10];
-  assign \$3  = $signed(state[81:66]) * $signed(\$2 );
+  assign \$3  = $signed(state[79:66]) * $signed(\$2 );
   assign \$4  = $signed(1'h0) + $signed(\$3 );
   assign \$5  = state[19:10] - state[29:20];
-  assign \$6  = $signed(state[97:82]) * $signed(\$5 );
+  assign \$6  = $signed(state[93:80]) * $signed(\$5 );
   assign \$7  = $signed(\$4 ) + $signed(\$6 );
   assign \$9  = \$8  - state[9:0];
-  assign \$10  = $signed(state[113:98]) * $signed(\$9 );
+  assign \$10  = $signed(state[107:94]) * $signed(\$9 );
   assign \$11  = $signed(\$7 ) + $signed(\$10 );
   assign \$13  = \$12  - state[9:0];
-  assign \$14  = $signed(state[129:114]) * $signed(\$13 );
+  assign \$14  = $signed(state[121:108]) * $signed(\$13 );
   assign \$15  = $signed(\$11 ) + $signed(\$14 );
   assign \$16  = $signed(\$15 ) + $signed(15'h2000);
   assign \$18  = $signed({ 1'h0, state[9:0] }) + $signed(\$17 );
   assign \$19  = $signed(\$18 ) < $signed(1'h0);
   assign \$20  = state[9:0] - state[19:10];
-  assign \$21  = $signed(state[81:66]) * $signed(\$20 );
+  assign \$21  = $signed(state[79:66]) * $signed(\$20 );
   assign \$22  = $signed(1'h0) + $signed(\$21 );
   assign \$23  = state[19:10] - state[29:20];
-  assign \$24  = $signed(state[97:82]) * $signed(\$23 );
+  assign \$24  = $signed(state[93:80]) * $signed(\$23 );
   assign \$25  = $signed(\$22 ) + $signed(\$24 );
   assign \$27  = \$26  - state[9:0];
-  assign \$28  = $signed(state[113:98]) * $signed(\$27 );
+  assign \$28  = $signed(state[107:94]) * $signed(\$27 );
   assign \$29  = $signed(\$25 ) + $signed(\$28 );
   assign \$31  = \$30  - state[9:0];
-  assign \$32  = $signed(state[129:114]) * $signed(\$31 );
+  assign \$32  = $signed(state[121:108]) * $signed(\$31 );
   assign \$33  = $signed(\$29 ) + $signed(\$32 );
   assign \$34  = $signed(\$33 ) + $signed(15'h2000);
   assign \$36  = $signed({ 1'h0, state[9:0] }) + $signed(\$35 );
   assign \$37  = $signed(\$36 ) > $signed(11'h3ff);
   assign \$38  = state[9:0] - state[19:10];
-  assign \$39  = $signed(state[81:66]) * $signed(\$38 );
+  assign \$39  = $signed(state[79:66]) * $signed(\$38 );
   assign \$40  = $signed(1'h0) + $signed(\$39 );
   assign \$41  = state[19:10] - state[29:20];
-  assign \$42  = $signed(state[97:82]) * $signed(\$41 );
+  assign \$42  = $signed(state[93:80]) * $signed(\$41 );
   assign \$43  = $signed(\$40 ) + $signed(\$42 );
   assign \$45  = \$44  - state[9:0];
-  assign \$46  = $signed(state[113:98]) * $signed(\$45 );
+  assign \$46  = $signed(state[107:94]) * $signed(\$45 );
   assign \$47  = $signed(\$43 ) + $signed(\$46 );
   assign \$49  = \$48  - state[9:0];
-  assign \$50  = $signed(state[129:114]) * $signed(\$49 );
+  assign \$50  = $signed(state[121:108]) * $signed(\$49 );
   assign \$51  = $signed(\$47 ) + $signed(\$50 );
   assign \$52  = $signed(\$51 ) + $signed(15'h2000);
   assign \$54  = $signed({ 1'h0, state[9:0] }) + $signed(\$53 );
-  assign \$55  = \$37  ? 39'h00000003ff : \$54 ;
-  assign \$56  = \$19  ? 39'h0000000000 : \$55 ;
+  assign \$55  = \$37  ? 37'h00000003ff : \$54 ;
+  assign \$56  = \$19  ? 37'h0000000000 : \$55 ;
   assign difference = sample - \$56 [9:0];
   assign \$57  = $signed(difference) > $signed(1'h0);
   assign \$58  = state[9:0] - state[19:10];
@@ -907,8 +934,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$74  = \$69  | \$73 ;
   assign \$75  = \$74  ? 3'h4 : 3'h0;
   assign \$76  = \$65  ? 4'h4 : { \$75 [2], \$75  };
-  assign \$77  = $signed(state[81:66]) + $signed(\$76 );
-  assign \$78  = $signed(\$77 ) < $signed(16'h8000);
+  assign \$77  = $signed(state[79:66]) + $signed(\$76 );
+  assign \$78  = $signed(\$77 ) < $signed(14'h2000);
   assign \$79  = $signed(difference) > $signed(1'h0);
   assign \$80  = state[9:0] - state[19:10];
   assign \$81  = $signed(\$80 ) > $signed(1'h0);
@@ -929,8 +956,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$96  = \$91  | \$95 ;
   assign \$97  = \$96  ? 3'h4 : 3'h0;
   assign \$98  = \$87  ? 4'h4 : { \$97 [2], \$97  };
-  assign \$99  = $signed(state[81:66]) + $signed(\$98 );
-  assign \$100  = $signed(\$99 ) > $signed(16'h7fff);
+  assign \$99  = $signed(state[79:66]) + $signed(\$98 );
+  assign \$100  = $signed(\$99 ) > $signed(14'h1fff);
   assign \$101  = $signed(difference) > $signed(1'h0);
   assign \$102  = state[9:0] - state[19:10];
   assign \$103  = $signed(\$102 ) > $signed(1'h0);
@@ -951,9 +978,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$118  = \$113  | \$117 ;
   assign \$119  = \$118  ? 3'h4 : 3'h0;
   assign \$120  = \$109  ? 4'h4 : { \$119 [2], \$119  };
-  assign \$121  = $signed(state[81:66]) + $signed(\$120 );
-  assign \$122  = \$100  ? 17'h07fff : \$121 ;
-  assign \$123  = \$78  ? 17'h18000 : \$122 ;
+  assign \$121  = $signed(state[79:66]) + $signed(\$120 );
+  assign \$122  = \$100  ? 15'h1fff : \$121 ;
+  assign \$123  = \$78  ? 15'h6000 : \$122 ;
   assign \$124  = $signed(difference) > $signed(1'h0);
   assign \$125  = state[19:10] - state[29:20];
   assign \$126  = $signed(\$125 ) > $signed(1'h0);
@@ -974,8 +1001,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$141  = \$136  | \$140 ;
   assign \$142  = \$141  ? 3'h4 : 3'h0;
   assign \$143  = \$132  ? 4'h4 : { \$142 [2], \$142  };
-  assign \$144  = $signed(state[97:82]) + $signed(\$143 );
-  assign \$145  = $signed(\$144 ) < $signed(16'h8000);
+  assign \$144  = $signed(state[93:80]) + $signed(\$143 );
+  assign \$145  = $signed(\$144 ) < $signed(14'h2000);
   assign \$146  = $signed(difference) > $signed(1'h0);
   assign \$147  = state[19:10] - state[29:20];
   assign \$148  = $signed(\$147 ) > $signed(1'h0);
@@ -996,8 +1023,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$163  = \$158  | \$162 ;
   assign \$164  = \$163  ? 3'h4 : 3'h0;
   assign \$165  = \$154  ? 4'h4 : { \$164 [2], \$164  };
-  assign \$166  = $signed(state[97:82]) + $signed(\$165 );
-  assign \$167  = $signed(\$166 ) > $signed(16'h7fff);
+  assign \$166  = $signed(state[93:80]) + $signed(\$165 );
+  assign \$167  = $signed(\$166 ) > $signed(14'h1fff);
   assign \$168  = $signed(difference) > $signed(1'h0);
   assign \$169  = state[19:10] - state[29:20];
   assign \$170  = $signed(\$169 ) > $signed(1'h0);
@@ -1018,9 +1045,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$185  = \$180  | \$184 ;
   assign \$186  = \$185  ? 3'h4 : 3'h0;
   assign \$187  = \$176  ? 4'h4 : { \$186 [2], \$186  };
-  assign \$188  = $signed(state[97:82]) + $signed(\$187 );
-  assign \$189  = \$167  ? 17'h07fff : \$188 ;
-  assign \$190  = \$145  ? 17'h18000 : \$189 ;
+  assign \$188  = $signed(state[93:80]) + $signed(\$187 );
+  assign \$189  = \$167  ? 15'h1fff : \$188 ;
+  assign \$190  = \$145  ? 15'h6000 : \$189 ;
   assign \$191  = $signed(difference) > $signed(1'h0);
   assign \$193  = \$192  - state[9:0];
   assign \$194  = $signed(\$193 ) > $signed(1'h0);
@@ -1041,8 +1068,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$212  = \$206  | \$211 ;
   assign \$213  = \$212  ? 3'h4 : 3'h0;
   assign \$214  = \$201  ? 4'h4 : { \$213 [2], \$213  };
-  assign \$215  = $signed(state[113:98]) + $signed(\$214 );
-  assign \$216  = $signed(\$215 ) < $signed(16'h8000);
+  assign \$215  = $signed(state[107:94]) + $signed(\$214 );
+  assign \$216  = $signed(\$215 ) < $signed(14'h2000);
   assign \$217  = $signed(difference) > $signed(1'h0);
   assign \$219  = \$218  - state[9:0];
   assign \$220  = $signed(\$219 ) > $signed(1'h0);
@@ -1063,8 +1090,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$238  = \$232  | \$237 ;
   assign \$239  = \$238  ? 3'h4 : 3'h0;
   assign \$240  = \$227  ? 4'h4 : { \$239 [2], \$239  };
-  assign \$241  = $signed(state[113:98]) + $signed(\$240 );
-  assign \$242  = $signed(\$241 ) > $signed(16'h7fff);
+  assign \$241  = $signed(state[107:94]) + $signed(\$240 );
+  assign \$242  = $signed(\$241 ) > $signed(14'h1fff);
   assign \$243  = $signed(difference) > $signed(1'h0);
   assign \$245  = \$244  - state[9:0];
   assign \$246  = $signed(\$245 ) > $signed(1'h0);
@@ -1085,9 +1112,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$264  = \$258  | \$263 ;
   assign \$265  = \$264  ? 3'h4 : 3'h0;
   assign \$266  = \$253  ? 4'h4 : { \$265 [2], \$265  };
-  assign \$267  = $signed(state[113:98]) + $signed(\$266 );
-  assign \$268  = \$242  ? 17'h07fff : \$267 ;
-  assign \$269  = \$216  ? 17'h18000 : \$268 ;
+  assign \$267  = $signed(state[107:94]) + $signed(\$266 );
+  assign \$268  = \$242  ? 15'h1fff : \$267 ;
+  assign \$269  = \$216  ? 15'h6000 : \$268 ;
   assign \$270  = $signed(difference) > $signed(1'h0);
   assign \$272  = \$271  - state[9:0];
   assign \$273  = $signed(\$272 ) > $signed(1'h0);
@@ -1108,8 +1135,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$291  = \$285  | \$290 ;
   assign \$292  = \$291  ? 3'h4 : 3'h0;
   assign \$293  = \$280  ? 4'h4 : { \$292 [2], \$292  };
-  assign \$294  = $signed(state[129:114]) + $signed(\$293 );
-  assign \$295  = $signed(\$294 ) < $signed(16'h8000);
+  assign \$294  = $signed(state[121:108]) + $signed(\$293 );
+  assign \$295  = $signed(\$294 ) < $signed(14'h2000);
   assign \$296  = $signed(difference) > $signed(1'h0);
   assign \$298  = \$297  - state[9:0];
   assign \$299  = $signed(\$298 ) > $signed(1'h0);
@@ -1130,8 +1157,8 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$317  = \$311  | \$316 ;
   assign \$318  = \$317  ? 3'h4 : 3'h0;
   assign \$319  = \$306  ? 4'h4 : { \$318 [2], \$318  };
-  assign \$320  = $signed(state[129:114]) + $signed(\$319 );
-  assign \$321  = $signed(\$320 ) > $signed(16'h7fff);
+  assign \$320  = $signed(state[121:108]) + $signed(\$319 );
+  assign \$321  = $signed(\$320 ) > $signed(14'h1fff);
   assign \$322  = $signed(difference) > $signed(1'h0);
   assign \$324  = \$323  - state[9:0];
   assign \$325  = $signed(\$324 ) > $signed(1'h0);
@@ -1152,9 +1179,9 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \$343  = \$337  | \$342 ;
   assign \$344  = \$343  ? 3'h4 : 3'h0;
   assign \$345  = \$332  ? 4'h4 : { \$344 [2], \$344  };
-  assign \$346  = $signed(state[129:114]) + $signed(\$345 );
-  assign \$347  = \$321  ? 17'h07fff : \$346 ;
-  assign \$348  = \$295  ? 17'h18000 : \$347 ;
+  assign \$346  = $signed(state[121:108]) + $signed(\$345 );
+  assign \$347  = \$321  ? 15'h1fff : \$346 ;
+  assign \$348  = \$295  ? 15'h6000 : \$347 ;
   assign \$350  = \$349  - state[47:30];
   assign \$352  = $signed({ 1'h0, state[47:30] }) + $signed(\$351 );
   assign \$354  = \$353  - state[65:48];
@@ -1209,7 +1236,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign prediction = \$56 [9:0];
   assign o__payload = { \$359 , difference[9:0] };
   assign \port$60$0  = difference[9:0];
-  assign \port$540$0  = \$359 ;
+  assign \port$544$0  = \$359 ;
   assign \i__payload.sample  = i__payload[9:0];
   assign \i__payload.last  = i__payload[10];
   assign \state.history  = state[29:0];
@@ -1219,11 +1246,11 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \state.averages  = state[65:30];
   assign \state.averages[0]  = state[47:30];
   assign \state.averages[1]  = state[65:48];
-  assign \state.weights  = state[129:66];
-  assign \state.weights[0]  = state[81:66];
-  assign \state.weights[1]  = state[97:82];
-  assign \state.weights[2]  = state[113:98];
-  assign \state.weights[3]  = state[129:114];
+  assign \state.weights  = state[121:66];
+  assign \state.weights[0]  = state[79:66];
+  assign \state.weights[1]  = state[93:80];
+  assign \state.weights[2]  = state[107:94];
+  assign \state.weights[3]  = state[121:108];
   assign \o__payload.error  = difference[9:0];
   assign \o__payload.last  = \$359 ;
   assign \update.history  = update[29:0];
@@ -1233,29 +1260,29 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, \port$
   assign \update.averages  = update[65:30];
   assign \update.averages[0]  = update[47:30];
   assign \update.averages[1]  = update[65:48];
-  assign \update.weights  = update[129:66];
-  assign \update.weights[0]  = update[81:66];
-  assign \update.weights[1]  = update[97:82];
-  assign \update.weights[2]  = update[113:98];
-  assign \update.weights[3]  = update[129:114];
+  assign \update.weights  = update[121:66];
+  assign \update.weights[0]  = update[79:66];
+  assign \update.weights[1]  = update[93:80];
+  assign \update.weights[2]  = update[107:94];
+  assign \update.weights[3]  = update[121:108];
   assign update[65:48] = \$356 [17:0];
   assign update[47:30] = \$352 [17:0];
   assign update[29:20] = state[19:10];
   assign update[19:10] = state[9:0];
   assign update[9:0] = sample;
-  assign update[129:114] = \$348 [15:0];
-  assign update[113:98] = \$269 [15:0];
-  assign update[97:82] = \$190 [15:0];
-  assign update[81:66] = \$123 [15:0];
+  assign update[121:108] = \$348 [13:0];
+  assign update[107:94] = \$269 [13:0];
+  assign update[93:80] = \$190 [13:0];
+  assign update[79:66] = \$123 [13:0];
   assign \$8  = { 8'h00, state[47:38] };
   assign \$12  = { 8'h00, state[65:56] };
-  assign \$17  = { \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37], \$16 [37:14] };
+  assign \$17  = { \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35], \$16 [35:14] };
   assign \$26  = { 8'h00, state[47:38] };
   assign \$30  = { 8'h00, state[65:56] };
-  assign \$35  = { \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37], \$34 [37:14] };
+  assign \$35  = { \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35], \$34 [35:14] };
   assign \$44  = { 8'h00, state[47:38] };
   assign \$48  = { 8'h00, state[65:56] };
-  assign \$53  = { \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37], \$52 [37:14] };
+  assign \$53  = { \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35], \$52 [35:14] };
   assign \$192  = { 8'h00, state[47:38] };
   assign \$197  = { 8'h00, state[47:38] };
   assign \$203  = { 8'h00, state[47:38] };
@@ -1290,7 +1317,7 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   reg \$auto$verilog_backend.cc:2355:dump_module$3  = 0;
   reg \$1 ;
   reg \$2 ;
-  reg [129:0] \$3 ;
+  reg [121:0] \$3 ;
   input clk;
   wire clk;
   reg first = 1'h0;
@@ -1299,8 +1326,8 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   wire leave;
   input rst;
   wire rst;
-  output [129:0] state;
-  wire [129:0] state;
+  output [121:0] state;
+  wire [121:0] state;
   wire [35:0] \state.averages ;
   wire [17:0] \state.averages[0] ;
   wire [17:0] \state.averages[1] ;
@@ -1308,12 +1335,12 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   wire [9:0] \state.history[0] ;
   wire [9:0] \state.history[1] ;
   wire [9:0] \state.history[2] ;
-  wire [63:0] \state.weights ;
-  wire [15:0] \state.weights[0] ;
-  wire [15:0] \state.weights[1] ;
-  wire [15:0] \state.weights[2] ;
-  wire [15:0] \state.weights[3] ;
-  reg [129:0] stored = 130'h000000000000000000000000000000000;
+  wire [55:0] \state.weights ;
+  wire [13:0] \state.weights[0] ;
+  wire [13:0] \state.weights[1] ;
+  wire [13:0] \state.weights[2] ;
+  wire [13:0] \state.weights[3] ;
+  reg [121:0] stored = 122'h0000000000000000000000000000000;
   wire [35:0] \stored.averages ;
   wire [17:0] \stored.averages[0] ;
   wire [17:0] \stored.averages[1] ;
@@ -1321,17 +1348,17 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   wire [9:0] \stored.history[0] ;
   wire [9:0] \stored.history[1] ;
   wire [9:0] \stored.history[2] ;
-  wire [63:0] \stored.weights ;
-  wire [15:0] \stored.weights[0] ;
-  wire [15:0] \stored.weights[1] ;
-  wire [15:0] \stored.weights[2] ;
-  wire [15:0] \stored.weights[3] ;
+  wire [55:0] \stored.weights ;
+  wire [13:0] \stored.weights[0] ;
+  wire [13:0] \stored.weights[1] ;
+  wire [13:0] \stored.weights[2] ;
+  wire [13:0] \stored.weights[3] ;
   input take;
   wire take;
   input take_last;
   wire take_last;
-  input [129:0] update;
-  wire [129:0] update;
+  input [121:0] update;
+  wire [121:0] update;
   wire [35:0] \update.averages ;
   wire [17:0] \update.averages[0] ;
   wire [17:0] \update.averages[1] ;
@@ -1339,14 +1366,14 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   wire [9:0] \update.history[0] ;
   wire [9:0] \update.history[1] ;
   wire [9:0] \update.history[2] ;
-  wire [63:0] \update.weights ;
-  wire [15:0] \update.weights[0] ;
-  wire [15:0] \update.weights[1] ;
-  wire [15:0] \update.weights[2] ;
-  wire [15:0] \update.weights[3] ;
+  wire [55:0] \update.weights ;
+  wire [13:0] \update.weights[0] ;
+  wire [13:0] \update.weights[1] ;
+  wire [13:0] \update.weights[2] ;
+  wire [13:0] \update.weights[3] ;
   always @(posedge clk)
     stored <= \$3 ;
-  assign state = first ? 130'h000000000000000020000800020080200 : stored;
+  assign state = first ? 122'h0000000000000020000800020080200 : stored;
   always @(posedge clk)
     first <= \$1 ;
   always @(posedge clk)
@@ -1378,7 +1405,7 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
       \$3  = update;
     end
     if (rst) begin
-      \$3  = 130'h000000000000000000000000000000000;
+      \$3  = 122'h0000000000000000000000000000000;
     end
   end
   assign \stored.history  = stored[29:0];
@@ -1388,11 +1415,11 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   assign \stored.averages  = stored[65:30];
   assign \stored.averages[0]  = stored[47:30];
   assign \stored.averages[1]  = stored[65:48];
-  assign \stored.weights  = stored[129:66];
-  assign \stored.weights[0]  = stored[81:66];
-  assign \stored.weights[1]  = stored[97:82];
-  assign \stored.weights[2]  = stored[113:98];
-  assign \stored.weights[3]  = stored[129:114];
+  assign \stored.weights  = stored[121:66];
+  assign \stored.weights[0]  = stored[79:66];
+  assign \stored.weights[1]  = stored[93:80];
+  assign \stored.weights[2]  = stored[107:94];
+  assign \stored.weights[3]  = stored[121:108];
   assign \update.history  = update[29:0];
   assign \update.history[0]  = update[9:0];
   assign \update.history[1]  = update[19:10];
@@ -1400,11 +1427,11 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   assign \update.averages  = update[65:30];
   assign \update.averages[0]  = update[47:30];
   assign \update.averages[1]  = update[65:48];
-  assign \update.weights  = update[129:66];
-  assign \update.weights[0]  = update[81:66];
-  assign \update.weights[1]  = update[97:82];
-  assign \update.weights[2]  = update[113:98];
-  assign \update.weights[3]  = update[129:114];
+  assign \update.weights  = update[121:66];
+  assign \update.weights[0]  = update[79:66];
+  assign \update.weights[1]  = update[93:80];
+  assign \update.weights[2]  = update[107:94];
+  assign \update.weights[3]  = update[121:108];
   assign \state.history  = state[29:0];
   assign \state.history[0]  = state[9:0];
   assign \state.history[1]  = state[19:10];
@@ -1412,15 +1439,80 @@ module \neurorice_encoder_c1_w10.predictor.state$16 (clk, rst, take, leave, stat
   assign \state.averages  = state[65:30];
   assign \state.averages[0]  = state[47:30];
   assign \state.averages[1]  = state[65:48];
-  assign \state.weights  = state[129:66];
-  assign \state.weights[0]  = state[81:66];
-  assign \state.weights[1]  = state[97:82];
-  assign \state.weights[2]  = state[113:98];
-  assign \state.weights[3]  = state[129:114];
+  assign \state.weights  = state[121:66];
+  assign \state.weights[0]  = state[79:66];
+  assign \state.weights[1]  = state[93:80];
+  assign \state.weights[2]  = state[107:94];
+  assign \state.weights[3]  = state[121:108];
 endmodule
 
-module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, take_last, i__valid, \port$555$0 , \port$559$0 , o__valid, clk);
+module \neurorice_encoder_c1_w10.register (rst, i__ready, o__ready, \port$559$0 , \port$563$0 , i__valid, o__valid, o__payload, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
+  wire \$1 ;
+  reg \$2 ;
+  reg [15:0] \$3 ;
+  input clk;
+  wire clk;
+  wire [15:0] i__payload;
+  wire [9:0] \i__payload.bits ;
+  wire \i__payload.last ;
+  wire [4:0] \i__payload.length ;
+  output i__ready;
+  wire i__ready;
+  input i__valid;
+  wire i__valid;
+  output [15:0] o__payload;
+  reg [15:0] o__payload = 16'h0000;
+  wire [9:0] \o__payload.bits ;
+  wire \o__payload.last ;
+  wire [4:0] \o__payload.length ;
+  input o__ready;
+  wire o__ready;
+  output o__valid;
+  reg o__valid = 1'h0;
+  input [14:0] \port$559$0 ;
+  wire [14:0] \port$559$0 ;
+  input \port$563$0 ;
+  wire \port$563$0 ;
+  input rst;
+  wire rst;
+  assign \$1  = ~ o__valid;
+  assign i__ready = \$1  | o__ready;
+  always @(posedge clk)
+    o__valid <= \$2 ;
+  always @(posedge clk)
+    o__payload <= \$3 ;
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    \$2  = o__valid;
+    if (i__ready) begin
+      \$2  = i__valid;
+    end
+    if (rst) begin
+      \$2  = 1'h0;
+    end
+  end
+  always @* begin
+    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    \$3  = o__payload;
+    if (i__ready) begin
+      \$3  = { \port$563$0 , \port$559$0  };
+    end
+    if (rst) begin
+      \$3  = 16'h0000;
+    end
+  end
+  assign i__payload = { \port$563$0 , \port$559$0  };
+  assign \o__payload.bits  = o__payload[9:0];
+  assign \o__payload.length  = o__payload[14:10];
+  assign \o__payload.last  = o__payload[15];
+  assign \i__payload.bits  = \port$559$0 [9:0];
+  assign \i__payload.length  = \port$559$0 [14:10];
+  assign \i__payload.last  = \port$563$0 ;
+endmodule
+
+module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, take_last, i__valid, \port$559$0 , \port$563$0 , o__valid, clk);
+  reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
   wire \$1 ;
   wire [14:0] \$10 ;
   wire \$11 ;
@@ -1493,11 +1585,11 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
   wire o__ready;
   output o__valid;
   reg o__valid = 1'h0;
-  output [14:0] \port$555$0 ;
-  wire [14:0] \port$555$0 ;
+  output [14:0] \port$559$0 ;
+  wire [14:0] \port$559$0 ;
   (* init = 1'h0 *)
-  output \port$559$0 ;
-  wire \port$559$0 ;
+  output \port$563$0 ;
+  wire \port$563$0 ;
   input [9:0] \port$60$0 ;
   wire [9:0] \port$60$0 ;
   input rst;
@@ -1566,7 +1658,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     .update(update)
   );
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     k = 4'h9;
     if (\$3 ) begin
       k = 4'h8;
@@ -1597,7 +1689,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     (* full_case = 32'd1 *)
     if (\$23 ) begin
       \$48 [9:0] = \$28 [9:0];
@@ -1608,7 +1700,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     \$49  = \$50 ;
     if (\$47 ) begin
       \$49  = take_last;
@@ -1618,7 +1710,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     (* full_case = 32'd1 *)
     if (\$33 ) begin
       update[16:0] = \$39 [16:0];
@@ -1629,7 +1721,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     \$51  = o__valid;
     if (i__ready) begin
       \$51  = i__valid;
@@ -1639,7 +1731,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
     \$52  = error;
     if (\$47 ) begin
       \$52  = \port$60$0 ;
@@ -1651,8 +1743,8 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
   assign i__payload = { take_last, \port$60$0  };
   assign value = \$21 [9:0];
   assign o__payload = { \$50 , \$48  };
-  assign \port$555$0  = \$48 ;
-  assign \port$559$0  = \$50 ;
+  assign \port$559$0  = \$48 ;
+  assign \port$563$0  = \$50 ;
   assign \i__payload.error  = \port$60$0 ;
   assign \i__payload.last  = take_last;
   assign \state.total  = state[16:0];
@@ -1677,7 +1769,7 @@ module \neurorice_encoder_c1_w10.rice (rst, \port$60$0 , i__ready, o__ready, tak
 endmodule
 
 module \neurorice_encoder_c1_w10.rice.state$16 (rst, take, leave, state, take_last, update, clk);
-  reg \$auto$verilog_backend.cc:2355:dump_module$5  = 0;
+  reg \$auto$verilog_backend.cc:2355:dump_module$6  = 0;
   reg \$1 ;
   reg \$2 ;
   reg [24:0] \$3 ;
@@ -1712,7 +1804,7 @@ module \neurorice_encoder_c1_w10.rice.state$16 (rst, take, leave, state, take_la
   always @(posedge clk)
     first_round <= \$2 ;
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
     \$1  = first;
     if (take) begin
       \$1  = first_round;
@@ -1722,7 +1814,7 @@ module \neurorice_encoder_c1_w10.rice.state$16 (rst, take, leave, state, take_la
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
     \$2  = first_round;
     if (take) begin
       \$2  = take_last;
@@ -1732,7 +1824,7 @@ module \neurorice_encoder_c1_w10.rice.state$16 (rst, take, leave, state, take_la
     end
   end
   always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
+    if (\$auto$verilog_backend.cc:2355:dump_module$6 ) begin end
     \$3  = stored;
     if (leave) begin
       \$3  = update;

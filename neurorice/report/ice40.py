@@ -1,0 +1,164 @@
+"""Place and route on an iCE40 UP5K: logic cells, flip-flops, EBR, SPRAM, DSP, Fmax.
+
+The UP5K's packages have at most 39 I/O pins and the encoder has 50 port bits, so the
+encoder is built inside a small harness: the sample shifts in from one pin, the word is
+loaded into a shift register and shifts out to another, and every other port is
+registered. Every path of the encoder then runs between its own flip-flops, and nothing is
+optimised away. The harness's flip-flops (:func:`harness_flops`) are subtracted from the
+encoder's; its few LUTs are not.
+"""
+
+import json
+import re
+
+from .tools import run_tool
+
+__all__ = ["PART", "PlaceAndRoute", "harness", "harness_flops", "place_and_route"]
+
+#: The device and package: the UltraPlus 5K in its 48-pin QFN.
+PART = {"device": "up5k", "package": "sg48", "logic_cells": 5280, "ebr": 30, "spram": 4,
+        "dsp": 8}
+
+SYNTH = ("read_verilog -sv design.v harness.v; "
+         "synth_ice40 -dsp -top neurorice_harness -json design.json; "
+         "tee -q -o stat.json stat -json")
+
+
+def harness(design):
+    """The Verilog of the harness around ``design``'s iCE40 variant."""
+    sample, word = design.width + 1, design.word_width + 1
+    return f"""
+module neurorice_harness(input clk, input rst_pin, input sample_pin, input valid_pin,
+                         input ready_pin, output reg i_ready_q, output reg o_valid_q,
+                         output word_pin);
+  reg rst, i_valid, o_ready;
+  reg [{sample - 1}:0] sample_shift;
+  reg [{word - 1}:0] word_shift;
+  wire i_ready, o_valid;
+  wire [{word - 1}:0] o_payload;
+  always @(posedge clk) begin
+    rst <= rst_pin; i_valid <= valid_pin; o_ready <= ready_pin;
+    i_ready_q <= i_ready; o_valid_q <= o_valid;
+    sample_shift <= {{sample_shift[{sample - 2}:0], sample_pin}};
+    if (o_valid & o_ready) word_shift <= o_payload;
+    else word_shift <= {{1'b0, word_shift[{word - 1}:1]}};
+  end
+  assign word_pin = word_shift[0];
+  {design.top(ice40=True)} encoder(.clk(clk), .rst(rst), .i__payload(sample_shift),
+    .i__valid(i_valid), .i__ready(i_ready), .o__payload(o_payload), .o__valid(o_valid),
+    .o__ready(o_ready));
+endmodule
+"""
+
+
+def harness_flops(design):
+    """Flip-flops of the harness: the two shift registers and five port registers."""
+    return design.width + 1 + design.word_width + 1 + 5
+
+
+
+class PlaceAndRoute:
+    """The result of synthesis and place and route.
+
+    Attributes
+    ----------
+    routed : bool
+        nextpnr placed and routed the design.
+    fmax_mhz : float or None
+        Achieved clock frequency of the encoder's clock.
+    target_mhz : float
+    utilisation : dict of str to (int, int)
+        nextpnr's ``ICESTORM_LC``, ``ICESTORM_RAM``, ``ICESTORM_SPRAM``, ``ICESTORM_DSP``:
+        used and available (on failure, what the packer wanted).
+    cells : dict of str to int
+        Yosys's iCE40 cells of the design with the harness (``SB_LUT4``, ``SB_DFF*``, ...).
+    flops : int
+        Flip-flops of the encoder alone.
+    error : str or None
+        Why it failed.
+    critical_path : list of str
+        The cells along the critical path, for the reader.
+    """
+
+    def __init__(self, design, stat, log, report, target_mhz):
+        module = stat["modules"].get("\\neurorice_harness") or next(iter(stat["modules"].values()))
+        self.cells = {name.lstrip("\\"): n for name, n in module["num_cells_by_type"].items()
+                      if name != "$scopeinfo"}
+        self.flops = sum(n for name, n in self.cells.items()
+                         if name.startswith("SB_DFF")) - harness_flops(design)
+        self.harness_flops = harness_flops(design)
+        self.target_mhz = target_mhz
+        self.utilisation = {}
+        for name, used, available in re.findall(r"Info:\s+(\w+):\s+(\d+)/\s*(\d+)", log):
+            self.utilisation[name] = (int(used), int(available))
+        self.error = None
+        errors = [error for error in re.findall(r"^ERROR: (.*)$", log, flags=re.MULTILINE)
+                  if not error.startswith("Max frequency")]
+        self.fmax_mhz = None
+        self.critical_path = []
+        if report is not None:
+            clocks = {name: value for name, value in report["fmax"].items()
+                      if "clk" in name and "GND" not in name}
+            if clocks:
+                self.fmax_mhz = min(value["achieved"] for value in clocks.values())
+            for path in report.get("critical_paths", []):
+                if "clk" in path.get("from", "") and "clk" in path.get("to", ""):
+                    self.critical_path = _path_cells(path)
+            for name, value in report["utilization"].items():
+                self.utilisation[name] = (value["used"], value["available"])
+        self.routed = report is not None and not errors
+        if not self.routed:
+            self.error = errors[0] if errors else "nextpnr failed"
+
+    @property
+    def meets_target(self):
+        return self.routed and self.fmax_mhz is not None and self.fmax_mhz >= self.target_mhz
+
+    def summary(self):
+        """The figures as a JSON-ready dict."""
+        names = {"ICESTORM_LC": "logic_cells", "ICESTORM_RAM": "ebr",
+                 "ICESTORM_SPRAM": "spram", "ICESTORM_DSP": "dsp"}
+        return {
+            "part": PART, "routed": self.routed, "error": self.error,
+            "fmax_mhz": self.fmax_mhz, "target_mhz": self.target_mhz,
+            "meets_target": self.meets_target,
+            **{names[k]: {"used": u, "available": a} for k, (u, a) in self.utilisation.items()
+               if k in names},
+            "encoder_flip_flops": self.flops, "harness_flip_flops": self.harness_flops,
+            "cells_by_type": dict(sorted(self.cells.items())),
+            "critical_path": self.critical_path,
+        }
+
+
+def _path_cells(path):
+    cells = []
+    for step in path.get("path", []):
+        for end in ("from", "to"):
+            cell = step.get(end, {}).get("cell")
+            if cell and (not cells or cells[-1] != cell):
+                cells.append(cell)
+    return cells
+
+
+def place_and_route(design, target_mhz, seed=1):
+    """Synthesise ``design``'s iCE40 variant and place and route it on a UP5K."""
+    synth = run_tool("yosys", ["-q", "-p", SYNTH],
+                     {"design.v": design.verilog(ice40=True).encode(),
+                      "harness.v": harness(design).encode()},
+                     ["design.json", "stat.json"])
+    if synth["returncode"] != 0:
+        raise RuntimeError(f"yosys synth_ice40 failed:\n{synth['log'][-3000:]}")
+    stat_text = synth["files"]["stat.json"].decode()
+    stat = json.loads(stat_text[stat_text.index("{"):])
+    pnr = run_tool("nextpnr-ice40",
+                   ["--up5k", "--package", PART["package"], "--json", "design.json",
+                    "--freq", f"{target_mhz:g}", "--seed", str(seed),
+                    "--pcf-allow-unconstrained", "--report", "report.json"],
+                   {"design.json": synth["files"]["design.json"]}, ["report.json"])
+    report = None
+    # a design that routes but misses the target clock still has its report (and exit 1)
+    if "report.json" in pnr["files"]:
+        report = json.loads(pnr["files"]["report.json"])
+    result = PlaceAndRoute(design, stat, pnr["log"], report, target_mhz)
+    result.cached = synth["cached"] and pnr["cached"]
+    return result

