@@ -20,6 +20,8 @@ COMMANDS = {
     "eval": ("neurorice.evaluate", "score encode and decode as the challenge does"),
     "synth": ("neurorice.synth", "write the synthetic recording set"),
     "verilog": ("neurorice.verilog", "write the encoder as Verilog"),
+    "verify": ("neurorice.verify", "check the Verilog against the golden model on recordings"),
+    "sim": ("neurorice.sim", "one recording through the Verilog, optionally with a waveform"),
     "report": ("neurorice.report", "report the encoder's cost: resources, timing, power, ratio"),
 }
 

@@ -1,0 +1,238 @@
+"""``neurorice verify`` and ``neurorice sim``: the Verilator harness against the golden model."""
+
+import random
+import struct
+import zipfile
+
+import numpy as np
+import pytest
+
+from golden import wav
+from golden.bits import BitWriter
+from golden.core import encode_stream
+from golden.samples import codes_to_values
+from neurorice import harness, sim, verify, verilog
+
+from .recordings import training_recordings
+
+
+def wav_bytes(codes):
+    """A canonical WAV file of 10-bit codes."""
+    values = codes_to_values(codes)
+    return wav.header(19531, 1, len(values)) + struct.pack(f"<{len(values)}h", *values)
+
+
+def walk(count, seed):
+    rng = random.Random(seed)
+    x, out = 512, []
+    for _ in range(count):
+        x = min(1023, max(0, x + rng.randint(-9, 9)))
+        out.append(x)
+    return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def build_root(tmp_path_factory):
+    """Verilator builds in a temporary directory, not the work tree's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEURORICE_BUILD_DIR", str(tmp_path_factory.mktemp("build")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def executable():
+    layout = harness.ports(10, 1, 32)
+    return harness.build(harness.verilog_for(10, 1, 32, harness.build_root() / "v"), layout)
+
+
+def test_arrange_is_segments_interleaved():
+    samples = np.arange(10)
+    assert list(verify.arrange(samples, 1)) == list(range(10))
+    # 10 = 3 + 3 + 2 + 2: channel c carries segment c
+    assert list(verify.arrange(samples, 4)) == [0, 3, 6, 8, 1, 4, 7, 9, 2, 5]
+    assert list(verify.arrange(samples[:3], 5)) == [0, 1, 2]
+    for count, channels in [(1000, 7), (99, 1024), (2048, 1024), (0, 3)]:
+        arranged = verify.arrange(np.arange(count), channels)
+        assert sorted(arranged) == list(range(count))
+        for c in range(min(channels, count)):
+            segment = list(arranged[c::channels])
+            assert segment == list(range(segment[0], segment[0] + len(segment)))
+
+
+def test_golden_words_mark_the_last():
+    samples = walk(300, 1)
+    words = encode_stream(samples, 10, 2, BitWriter(32)).flush()
+    assert verify.golden_words(samples, 10, 2) == [(w, int(j == len(words) - 1))
+                                                    for j, w in enumerate(words)]
+
+
+def test_compare():
+    expected = [(1, 0), (2, 0), (3, 1)]
+
+    def words(pairs):
+        out = np.zeros(len(pairs), dtype=harness.WORD_DTYPE)
+        for j, (word, last) in enumerate(pairs):
+            out[j] = (word, last)
+        return out
+
+    assert verify.compare(expected, words(expected)) is None
+    mismatch = verify.compare(expected, words([(1, 0), (9, 0), (3, 0)]))
+    assert (mismatch.count, mismatch.index, mismatch.expected, mismatch.got) == \
+        (2, 1, (2, 0), (9, 0))
+    assert "first at word 1: expected 00000002 last=0, got 00000009 last=0" in \
+        mismatch.describe()
+    short = verify.compare(expected, words(expected[:2]))
+    assert (short.count, short.index, short.got) == (1, 2, None)
+
+
+def test_recording_samples():
+    codes = walk(50, 2)
+    assert list(verify.recording_samples(wav_bytes(codes))) == codes
+    values = codes_to_values(codes)
+    assert list(verify.recording_samples(wav_bytes(codes), 16)) == [v + 32768 for v in values]
+    off = wav.header(100, 1, 2) + struct.pack("<2h", 1, 2)
+    with pytest.raises(verify.VerifyError, match="off the 10-bit lattice"):
+        verify.recording_samples(off)
+    with pytest.raises(verify.VerifyError, match="not a 16-bit PCM WAV"):
+        verify.recording_samples(b"not a wav")
+
+
+def test_source(tmp_path):
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / "sub" / "b.wav").write_bytes(b"B")
+    (tmp_path / "d" / "a.WAV").write_bytes(b"A")
+    (tmp_path / "d" / "notes.txt").write_text("no")
+    source = verify.Source(tmp_path / "d")
+    assert source.names == ["a.WAV", "sub/b.wav"]
+    assert source.read("sub/b.wav") == b"B"
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:
+        archive.writestr("data/x.wav", b"X")
+        archive.writestr("README", b"")
+    source = verify.Source(tmp_path / "data.zip")
+    assert source.names == ["data/x.wav"] and source.read("data/x.wav") == b"X"
+    single = verify.Source(tmp_path / "d" / "a.WAV")
+    assert single.names == ["a.WAV"] and single.read("a.WAV") == b"A"
+    with pytest.raises(verify.VerifyError, match="does not exist"):
+        verify.Source(tmp_path / "missing.zip")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(verify.VerifyError, match="no .wav recordings"):
+        verify.Source(tmp_path / "empty")
+
+
+def test_spread():
+    names = [str(j) for j in range(10)]
+    assert verify.spread(names, None) == names
+    assert verify.spread(names, 3) == ["0", "3", "6"]
+    assert verify.spread(names, 20) == names
+
+
+@pytest.mark.parametrize("width, word_width", [(10, 32), (1, 24), (16, 64)])
+def test_ports_follow_the_gateware(width, word_width):
+    from gateware.packer import word_layout
+    from gateware.predictor import sample_layout
+
+    layout = harness.ports(width, 3, word_width)
+    assert layout.names[("i", "valid")] == "i__valid"
+    assert layout.names[("o", "payload")] == "o__payload"
+    for field, (shape, name) in {"sample": (sample_layout(width), "sample"),
+                                 "in_last": (sample_layout(width), "last"),
+                                 "word": (word_layout(word_width), "word"),
+                                 "out_last": (word_layout(word_width), "last")}.items():
+        assert getattr(layout, field) == (shape[name].offset, shape[name].width)
+    # and the header of the generated Verilog says the same
+    text = verilog.generate(width, 3, word_width)
+    assert f"i__payload = {{last, sample[{width - 1}:0]}}" in text
+    assert layout.in_last[0] == width and layout.out_last[0] == word_width
+
+
+@pytest.mark.parametrize("idle, backpressure", [(0, 0), (0.3, 0), (0, 0.5), (0.25, 0.5)])
+def test_harness_streams(executable, idle, backpressure):
+    streams = [walk(700, 3), [1023] * 5, [0], walk(64, 4)]
+    result = harness.run(executable, streams, idle=idle, backpressure=backpressure, seed=7)
+    expected = [pair for samples in streams for pair in verify.golden_words(samples, 10)]
+    assert verify.compare(expected, result.words) is None
+    assert result.samples == sum(map(len, streams))
+    if idle == backpressure == 0:  # one sample a clock: only the pipeline's fill on top
+        assert result.cycles - result.samples < 4 * 10
+
+
+def test_harness_errors(executable):
+    with pytest.raises(ValueError, match="at least one sample"):
+        harness.run(executable, [[1, 2], []])
+    with pytest.raises(harness.HarnessError, match="wider than 10 bits"):
+        harness.run(executable, [[1024]])
+
+
+def test_verify_training_extracts(tmp_path, capsys):
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:
+        for name, data in training_recordings(3, samples=3000):
+            archive.writestr(name, data)
+    for channels in (1, 2):
+        assert verify.main([str(tmp_path / "data.zip"), "--channels", str(channels),
+                            "--jobs", "2"]) == 0
+        out = capsys.readouterr().out
+        assert "files       3/3 bit-exact" in out
+        assert "samples     9,000" in out
+        assert "mismatches  0 word(s) in 0 file(s); 0 file(s) failed" in out
+        assert "full rate and idle 0.2, backpressure 0.3" in out
+
+
+def test_verify_finds_a_wrong_verilog(tmp_path, capsys):
+    # The two-channel core has the ports of the one-channel core, not its output.
+    wrong = tmp_path / f"{verilog.module_name(10, 2)}.v"  # built already, if under that name
+    wrong.write_text(verilog.generate(10, 2, 32))
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.wav").write_bytes(wav_bytes(walk(2000, 5)))
+    (tmp_path / "d" / "b.wav").write_bytes(wav_bytes([7]))  # one sample: no difference
+    assert verify.main([str(tmp_path / "d"), "--verilog", str(wrong), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "MISMATCH a.wav: full rate:" in out and "first at word" in out
+    assert "files       1/2 bit-exact" in out
+
+
+def test_verify_errors(tmp_path, capsys):
+    assert verify.main([str(tmp_path / "nothing.zip")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "bad.wav").write_bytes(b"RIFF")
+    assert verify.main([str(tmp_path / "d"), "--jobs", "1"]) == 1
+    assert "MISMATCH bad.wav: not a 16-bit PCM WAV file" in capsys.readouterr().out
+    assert verify.main([str(tmp_path / "d"), "--idle", "1"]) == 2
+    assert "--idle must be in [0, 1)" in capsys.readouterr().err
+    assert verify.main([str(tmp_path / "d"), "--channels", "0"]) == 2
+    assert "channel count must be" in capsys.readouterr().err
+
+
+def test_sim_writes_a_waveform(tmp_path, capsys):
+    (_, data), = training_recordings(1)
+    recording = tmp_path / "recording.wav"
+    recording.write_bytes(data)
+    assert sim.main([str(recording), "--samples", "500", "--idle", "0.2",
+                     "--vcd", str(tmp_path / "run.vcd")]) == 0
+    out = capsys.readouterr().out
+    assert "recording   " in out and ": 500 samples" in out
+    assert "golden      bit-exact" in out
+    vcd = (tmp_path / "run.vcd").read_text()
+    assert vcd.startswith("$version") and "$timescale 1ns $end" in vcd
+    assert "i__valid" in vcd and "o__payload" in vcd
+
+
+def test_sim_whole_recording(tmp_path, capsys):
+    (_, data), = training_recordings(1)
+    recording = tmp_path / "recording.wav"
+    recording.write_bytes(data)
+    assert sim.main([str(recording)]) == 0
+    out = capsys.readouterr().out
+    count = len(wav.parse_pcm16(data).samples)
+    assert f": {count:,} samples" in out and "golden      bit-exact" in out
+    assert sim.main([str(tmp_path / "missing.wav")]) == 2
+
+
+@pytest.mark.parametrize("width, channels, word_width", [(10, 1, 32), (10, 7, 32), (4, 3, 24),
+                                                         (16, 2, 64)])
+def test_fast_reference_is_golden(width, channels, word_width):
+    rng = random.Random(width)
+    for count in (0, 1, 5, 999):
+        samples = [rng.randrange(1 << width) for _ in range(count)]
+        assert verify.golden_words(samples, width, channels, word_width, "fast") == \
+            verify.golden_words(samples, width, channels, word_width)
