@@ -43,7 +43,11 @@ PREDICTORS = ["delta", "linear2", "ls8", "chosen"] + [
     f"lms-d{taps}{extra}" for extra in ("", "+avg") for taps in (4, 8, 16, 32)
 ]
 RULES = ["an64", "an128", "exp5", "exp8", "golomb", "activity"]
-VARIANTS = [(p, "an256") for p in PREDICTORS] + [("chosen", r) for r in RULES]
+# hindsight bounds: per-file least squares of these orders, fitted on the whole file
+HINDSIGHT_ORDERS = (16, 32)
+HINDSIGHT = [f"ls{order}-file" for order in HINDSIGHT_ORDERS]
+VARIANTS = ([(p, "an256") for p in PREDICTORS] + [("chosen", r) for r in RULES]
+            + [(p, "an256") for p in HINDSIGHT])
 
 DESCRIPTIONS = {
     "delta": "previous sample",
@@ -61,6 +65,9 @@ DESCRIPTIONS = {
 
 
 def describe(predictor):
+    if predictor in HINDSIGHT:
+        return (f"**hindsight bound (not causal, not a codec)**: least squares fitted on "
+                f"each whole file, x[n-1..n-{predictor[2:-5]}] + constant")
     if predictor.startswith("lms-d"):
         taps, _, extra = predictor[5:].partition("+")
         return f"sign-sign LMS, {taps} differences" + (" + slow average" if extra else "")
@@ -127,8 +134,32 @@ def least_squares_weights(streams, order=LS_ORDER):
     return [int(round(w * (1 << WEIGHT_FRAC))) for w in weights]
 
 
-def run_variant(binary, streams_path, header, predictor, rule, weights, per_file=False):
-    command = [str(binary), str(streams_path), str(header), predictor, rule]
+def hindsight_predictions(codes, order):
+    """Per-file least-squares prediction of x[n] from x[n-1..n-order] and a constant,
+    fitted on the whole file (normal equations), rounded and clamped to the code range;
+    the first ``order`` samples are predicted by the previous one (the midpoint first).
+    Not causal: a bound for any linear predictor of this order, not a codec."""
+    x = codes.astype(np.float64)
+    prediction = np.empty(len(x), dtype=np.int64)
+    prediction[0] = 1 << (samples.CODE_BITS - 1)
+    prediction[1:] = codes[:-1]
+    if len(x) > 2 * order + 1:
+        lagged = np.lib.stride_tricks.sliding_window_view(x[:-1], order)[:, ::-1]
+        design = np.hstack([lagged, np.ones((len(lagged), 1))])   # x[n-1], ..., 1
+        target = x[order:]
+        weights = np.linalg.lstsq(design.T @ design, design.T @ target, rcond=None)[0]
+        fitted = np.floor(design @ weights + 0.5)
+        prediction[order:] = np.clip(fitted, 0, (1 << samples.CODE_BITS) - 1)
+    return prediction.astype(np.int16)
+
+
+def run_variant(binary, streams_path, header, predictor, rule, weights, per_file=False,
+                predictions=None):
+    if predictor in HINDSIGHT:
+        command = [str(binary), str(streams_path), str(header), "given", rule,
+                   str(predictions[predictor])]
+    else:
+        command = [str(binary), str(streams_path), str(header), predictor, rule]
     if predictor == "ls8":
         command += [str(w) for w in weights]
     if per_file:
@@ -175,8 +206,14 @@ def main():
         write_streams(check_path, [codes for _, _, codes in checked])
 
         check = run_variant(binary, check_path, header, *CHOSEN, weights, per_file=True)
+        predictions = {}
+        for name, order in zip(HINDSIGHT, HINDSIGHT_ORDERS):
+            predictions[name] = temp / f"{name}.bin"
+            write_streams(predictions[name],
+                          [hindsight_predictions(codes, order) for codes in streams])
         with ThreadPoolExecutor(max_workers=options.jobs) as pool:
-            jobs = [pool.submit(run_variant, binary, all_path, header, p, r, weights)
+            jobs = [pool.submit(run_variant, binary, all_path, header, p, r, weights,
+                                predictions=predictions)
                     for p, r in VARIANTS]
             results = {variant: job.result() for variant, job in zip(VARIANTS, jobs)}
 

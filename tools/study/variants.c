@@ -2,14 +2,16 @@
  * variants.c: exact coded size of the training recordings under one predictor / Rice
  * parameter rule pair, to reproduce the comparison that chose the golden model's design.
  *
- * Usage:  variants STREAMS HEADER PREDICTOR KRULE [WEIGHT ...] [-f]
+ * Usage:  variants STREAMS HEADER PREDICTOR KRULE [WEIGHT ... | PREDICTIONS] [-f]
  *
  *   STREAMS    binary file: int32 file count F, F int32 lengths, then every file's int16
  *              10-bit codes back to back (native byte order; tools/study/run.py writes it).
  *   HEADER     container bytes per compressed file besides the coded stream.
- *   PREDICTOR  delta | linear2 | lms-dN | lms-dN+avg | chosen | ls8   (N = 1..32)
+ *   PREDICTOR  delta | linear2 | lms-dN | lms-dN+avg | chosen | ls8 | given   (N = 1..32)
  *   KRULE      an64 | an128 | an256 | expS (S = 1..12) | golomb | activity
  *   WEIGHT     the 8 Q14 weights of ls8, on x[n-1]-x[n-2] first.
+ *   PREDICTIONS  given: a file in the STREAMS format holding a prediction (0..1023) for
+ *              every code, used as is (run.py's hindsight least-squares bounds).
  *   -f         also print every file's coded bits.
  *
  * Output, one line:  bits B samples S bps B/S ratio R h0 H h0file HF
@@ -50,7 +52,7 @@ static int64_t shr(int64_t v, int s) { return v >= 0 ? v >> s : -((-v + (1LL << 
 
 /* ---------------------------------------------------------------- predictors ------ */
 
-enum { DELTA, LINEAR2, LMS, FIXED };
+enum { DELTA, LINEAR2, LMS, FIXED, GIVEN };
 
 typedef struct {
     int kind;
@@ -249,8 +251,8 @@ static double entropy_term(int64_t count, int64_t n)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: variants STREAMS HEADER PREDICTOR KRULE [WEIGHT x8] [-f]\n"
-                    "  PREDICTOR: delta linear2 lms-dN lms-dN+avg chosen ls8\n"
+    fprintf(stderr, "usage: variants STREAMS HEADER PREDICTOR KRULE [WEIGHT x8 | PREDICTIONS] [-f]\n"
+                    "  PREDICTOR: delta linear2 lms-dN lms-dN+avg chosen ls8 given\n"
                     "  KRULE: an64 an128 an256 expS golomb activity\n");
     exit(2);
 }
@@ -261,6 +263,7 @@ static void parse_predictor(const char *name, PredictorSpec *s)
     memset(s, 0, sizeof *s);
     if (!strcmp(name, "delta")) s->kind = DELTA;
     else if (!strcmp(name, "linear2")) s->kind = LINEAR2;
+    else if (!strcmp(name, "given")) s->kind = GIVEN;
     else if (!strcmp(name, "chosen")) {
         /* golden/predictor.py: TAPS 2, AVERAGE_SHIFTS (3, 8) */
         *s = (PredictorSpec){ .kind = LMS, .taps = 2, .naverages = 2, .shifts = { 3, 8 } };
@@ -309,6 +312,8 @@ int main(int argc, char **argv)
     if (ps.kind == FIXED) {
         if (nargs != 4 + ps.taps) usage();
         for (int i = 0; i < ps.taps; i++) ps.fixed[i] = atoi(args[4 + i]);
+    } else if (ps.kind == GIVEN) {
+        if (nargs != 5) usage();
     } else if (nargs != 4) usage();
     int header = atoi(args[1]);
 
@@ -327,6 +332,21 @@ int main(int argc, char **argv)
     if (fread(codes, 2, total, in) != (size_t)total) return fprintf(stderr, "short file\n"), 1;
     fclose(in);
 
+    /* GIVEN: the predictions, in the same format and with the same lengths */
+    int16_t *given = NULL;
+    if (ps.kind == GIVEN) {
+        int32_t gfiles, glength;
+        in = fopen(args[4], "rb");
+        if (!in || fread(&gfiles, 4, 1, in) != 1 || gfiles != nfiles)
+            return fprintf(stderr, "variants: cannot read %s\n", args[4]), 1;
+        for (int f = 0; f < nfiles; f++)
+            if (fread(&glength, 4, 1, in) != 1 || glength != lengths[f])
+                return fprintf(stderr, "variants: %s does not match\n", args[4]), 1;
+        given = malloc(2 * (size_t)total + 2);
+        if (fread(given, 2, total, in) != (size_t)total) return fprintf(stderr, "short file\n"), 1;
+        fclose(in);
+    }
+
     int64_t bits = 0, histogram[1 << WIDTH] = { 0 }, file_histogram[1 << WIDTH];
     double original = 0, compressed = 0, h0_files = 0;
     const int16_t *x = codes;
@@ -338,7 +358,7 @@ int main(int argc, char **argv)
         int64_t file_bits = 0;
         memset(file_histogram, 0, sizeof file_histogram);
         for (int i = 0; i < lengths[f]; i++, x++) {
-            int prediction = predict(&ps, &p);
+            int prediction = given ? given[x - codes] : predict(&ps, &p);
             int e = reduce(*x - prediction);
             int k = rule_parameter(&rs, &rule);
             file_bits += codeword_bits(&rs, zigzag(e), k);
@@ -362,6 +382,7 @@ int main(int argc, char **argv)
     printf("bits %lld samples %lld bps %.4f ratio %.4f h0 %.4f h0file %.4f\n",
            (long long)bits, (long long)total, (double)bits / total, original / compressed,
            h0 / total, h0_files / total);
+    free(given);
     free(codes);
     free(lengths);
     return 0;
