@@ -13,7 +13,7 @@ from golden import predictor as model
 from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WEIGHT_FRAC
 
 from .parameters import check_channels, check_width
-from .state import ChannelState
+from .state import ChannelState, stateful_stage
 
 __all__ = ["Predictor", "residual_layout", "sample_layout", "state_layout"]
 
@@ -92,17 +92,7 @@ class Predictor(wiring.Component):
         )
 
         sample = Signal(width)
-        take = self.i.valid & self.i.ready
-        m.d.comb += self.i.ready.eq(~self.o.valid | self.o.ready)
-        with m.If(self.i.ready):
-            m.d.sync += self.o.valid.eq(self.i.valid)
-        with m.If(take):
-            m.d.sync += [sample.eq(self.i.p.sample), self.o.p.last.eq(self.i.p.last)]
-        m.d.comb += [
-            state.take.eq(take),
-            state.take_last.eq(self.i.p.last),
-            state.leave.eq(self.o.valid & self.o.ready),
-        ]
+        stateful_stage(m, self.i, self.o, state, [(sample, self.i.p.sample)])
 
         # predict()
         history, averages, weights = state.state.history, state.state.averages, state.state.weights

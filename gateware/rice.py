@@ -15,7 +15,7 @@ from golden.rice import ESCAPE_ZEROS, RESET
 
 from .parameters import check_channels, check_width
 from .predictor import residual_layout
-from .state import ChannelState
+from .state import ChannelState, stateful_stage
 
 __all__ = ["RiceCoder", "codeword_layout", "max_total", "state_layout"]
 
@@ -102,17 +102,7 @@ class RiceCoder(wiring.Component):
             **self._spram)
 
         error = Signal(signed(width))
-        take = self.i.valid & self.i.ready
-        m.d.comb += self.i.ready.eq(~self.o.valid | self.o.ready)
-        with m.If(self.i.ready):
-            m.d.sync += self.o.valid.eq(self.i.valid)
-        with m.If(take):
-            m.d.sync += [error.eq(self.i.p.error), self.o.p.last.eq(self.i.p.last)]
-        m.d.comb += [
-            state.take.eq(take),
-            state.take_last.eq(self.i.p.last),
-            state.leave.eq(self.o.valid & self.o.ready),
-        ]
+        stateful_stage(m, self.i, self.o, state, [(error, self.i.p.error)])
 
         # rice_k(): the least k with N << k >= A, at most W - 1
         total, count = state.state.total, state.state.count

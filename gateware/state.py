@@ -33,8 +33,8 @@ from amaranth.lib import wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
-from .spram import WIDTH as SPRAM_WIDTH
 from .spram import DEPTH as SPRAM_DEPTH
+from .spram import WIDTH as SPRAM_WIDTH
 from .spram import SinglePortRam
 
 
@@ -154,3 +154,25 @@ class ChannelState(wiring.Component):
             init = Const(self._init, self._shape)
         m.d.comb += self.state.eq(Mux(first, init, stored))
         return m
+
+
+def stateful_stage(m, i, o, state, hold):
+    """The idiom of a stage with per-channel state, added to ``m``.
+
+    The stage takes an item from stream ``i`` when its output ``o`` is empty or being
+    taken; ``hold`` pairs the registers that keep the item's fields with those fields, and
+    ``last`` passes through. ``state`` (a :class:`ChannelState`) learns when an item is
+    taken and when it leaves.
+    """
+    take = i.valid & i.ready
+    m.d.comb += i.ready.eq(~o.valid | o.ready)
+    with m.If(i.ready):
+        m.d.sync += o.valid.eq(i.valid)
+    with m.If(take):
+        m.d.sync += [*(register.eq(field) for register, field in hold), o.p.last.eq(i.p.last)]
+    m.d.comb += [
+        state.take.eq(take),
+        state.take_last.eq(i.p.last),
+        state.leave.eq(o.valid & o.ready),
+    ]
+
