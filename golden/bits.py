@@ -52,6 +52,18 @@ class BitWriter:
         return data[: (self.bits + 7) // 8]
 
 
+class LengthRecorder(BitWriter):
+    """A :class:`BitWriter` that also keeps each codeword's length, to measure latency."""
+
+    def __init__(self, word_width=32):
+        super().__init__(word_width)
+        self.lengths = []
+
+    def write(self, value, length):
+        self.lengths.append(length)
+        super().write(value, length)
+
+
 class TruncatedError(ValueError):
     """The bit stream ended inside a codeword."""
 

@@ -9,20 +9,10 @@ the stream's for every ``n``: the codec looks ahead zero samples.
 import random
 import statistics
 
-from golden.bits import BitWriter
+from golden.bits import LengthRecorder
 from golden.core import encode_stream
 
 __all__ = ["lookahead", "measure"]
-
-
-class _Lengths(BitWriter):
-    def __init__(self, word_width):
-        super().__init__(word_width)
-        self.lengths = []
-
-    def write(self, value, length):
-        self.lengths.append(length)
-        super().write(value, length)
 
 
 def measure(samples, run, width, channels, word_width):
@@ -30,7 +20,7 @@ def measure(samples, run, width, channels, word_width):
 
     Also checks the run's words against :func:`golden.core.encode_stream`.
     """
-    writer = encode_stream(samples, width, channels, _Lengths(word_width))
+    writer = encode_stream(samples, width, channels, LengthRecorder(word_width))
     words = writer.flush()
     ends, total = [], 0
     for length in writer.lengths:
@@ -67,8 +57,8 @@ def lookahead(samples, width, channels, trials=20, seed=1):
     (the codeword of a sample depends on no later sample), else ``None``."""
     cuts = sorted(random.Random(seed).sample(range(1, len(samples)),
                                              min(trials, len(samples) - 1)))
-    full = _bit_string(encode_stream(samples, width, channels, _Lengths(64)))
-    prefixes = (_bit_string(encode_stream(samples[:n], width, channels, _Lengths(64)))
+    full = _bit_string(encode_stream(samples, width, channels, LengthRecorder(64)))
+    prefixes = (_bit_string(encode_stream(samples[:n], width, channels, LengthRecorder(64)))
                 for n in cuts)
     return 0 if all(full.startswith(prefix) for prefix in prefixes) else None
 

@@ -4,23 +4,11 @@
 import pytest
 
 from gateware.encoder import LATENCY, Encoder
-from golden.bits import BitWriter
+from golden.bits import BitWriter, LengthRecorder
 from golden.core import encode_stream
 
 from . import cases
 from .harness import PATTERNS, run
-
-
-class LengthRecorder(BitWriter):
-    """A :class:`BitWriter` that also keeps the length of each codeword."""
-
-    def __init__(self, word_width):
-        super().__init__(word_width)
-        self.lengths = []
-
-    def write(self, value, length):
-        self.lengths.append(length)
-        super().write(value, length)
 
 
 def golden_words(streams, width, channels, word_width=32):
