@@ -2,32 +2,37 @@
 
 ::
 
-    i ──▶ Predictor ──▶ RiceCoder ──▶ Register ──▶ BitPacker ──▶ o
-          sample          residual       codeword      codeword       word
+    i ──▶ Predictor ──▶ SkidBuffer ──▶ RiceCoder ──▶ SkidBuffer ──▶ BitPacker ──▶ o
+          sample          residual                        codeword                  word
 
-Each block takes an item when its output register is empty or being emptied, so the input
-waits only for backpressure on the output; the predictor and the Rice coder keep their
-per-channel state in a :class:`~gateware.state.ChannelState`. The register between the Rice
-coder and the packer cuts what would otherwise be the longest path (the Rice parameter, the
-codeword and the packer's shifter in one cycle; 72 ns against 54 ns on an iCE40 UP5K).
+Each block is a pipeline of short stages that advance together when its output register is
+free or being taken (:class:`~gateware.pipeline.Lockstep`), so the input waits only for
+backpressure on the output, and, with fewer channels than the predictor's weight loop has
+stages, for a channel's previous sample to leave its weights
+(:data:`gateware.predictor.WEIGHT_SPAN`). The predictor and the Rice coder keep their
+per-channel state in :class:`~gateware.state.ChannelState`. A skid buffer between two blocks
+registers the ``ready`` one passes to the other, so that no path runs through all three.
 """
 
 from amaranth.hdl import Module
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
+from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_width, check_word_width
-from .predictor import Predictor, sample_layout
-from .register import Register
+from .predictor import LATENCY as PREDICTOR_LATENCY
+from .predictor import Predictor, residual_layout, sample_layout
+from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
+from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
 
-__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "check_parameters"]
+__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters"]
 
 #: Cycles from taking a sample to presenting the word it completes on ``o``, without
-#: backpressure: one in each block and the register.
-LATENCY = 4
+#: backpressure: the sum of the blocks' latencies, and a cycle in each skid buffer.
+LATENCY = PREDICTOR_LATENCY + RICE_LATENCY + PACKER_LATENCY + 2
 
 #: Where the channels' state lives, with two or more channels: ``"generic"``, in memories
 #: with a read and a write port (block RAM); ``"ice40"``, with an even channel count, 16 bits
@@ -49,6 +54,19 @@ def check_parameters(width, channels, word_width, state_memory="generic"):
         raise ValueError(f"SPRAM state needs an even channel count, not {channels!r}")
 
 
+def channel_state_bits(width, state_memory="generic"):
+    """Bits of state a channel keeps: the predictor's past samples, averages and weights,
+    and the Rice coder's row (wider when part of it is in SPRAM)."""
+    from amaranth.hdl import Shape
+
+    from .predictor import state_layout, weights_layout
+    from .rice import state_layout as rice_layout
+
+    spram = SPRAM_WIDTH if state_memory != "generic" else 0
+    return sum(Shape.cast(layout).width for layout in (
+        state_layout(width), weights_layout(), rice_layout(width, spram)))
+
+
 class Encoder(wiring.Component):
     """Samples in, the golden core's bit stream out, as words.
 
@@ -56,15 +74,17 @@ class Encoder(wiring.Component):
     BitWriter(word_width)).flush()``, with ``last`` on its final word.
 
     Throughput: one sample a clock, for any samples, as long as the output takes a word a
-    clock (codewords are at most ``16 + width`` bits, no longer than a word). The input is
-    refused only under backpressure on the output; so 1024 channels at 20 kHz need a
-    20.48 MHz clock.
+    clock (codewords are at most ``16 + width`` bits, no longer than a word) and there are
+    more channels than :data:`gateware.predictor.WEIGHT_SPAN`; so 1024 channels at 20 kHz
+    need a 20.48 MHz clock. With fewer channels a channel takes a sample every
+    ``WEIGHT_SPAN`` cycles (one channel) or ``WEIGHT_SPAN + 1`` (two to ``WEIGHT_SPAN``), the
+    bound of the predictor's loop through the weights.
 
-    Latency: without backpressure, a word is on ``o`` :data:`LATENCY` (4) cycles after the
-    sample that completes it is taken, and never more than 5. The final sample of a stream
-    can complete two words (its codeword, then the padding); the second comes a cycle later,
-    and words of the next stream that complete while it waits queue behind it. A stream's
-    other samples wait for their word to fill.
+    Latency: without backpressure, a word is on ``o`` :data:`LATENCY` cycles after the
+    sample that completes it is taken, and never more than one cycle later. The final sample
+    of a stream can complete two words (its codeword, then the padding); the second comes a
+    cycle later, and words of the next stream that complete while it waits queue behind it.
+    A stream's other samples wait for their word to fill.
 
     Parameters
     ----------
@@ -113,11 +133,13 @@ class Encoder(wiring.Component):
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
         m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
-        m.submodules.register = register = Register(codeword_layout(self.width))
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
+        m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))
+        m.submodules.codewords = codewords = SkidBuffer(codeword_layout(self.width))
         wiring.connect(m, wiring.flipped(self.i), predictor.i)
-        wiring.connect(m, predictor.o, rice.i)
-        wiring.connect(m, rice.o, register.i)
-        wiring.connect(m, register.o, packer.i)
+        wiring.connect(m, predictor.o, residuals.i)
+        wiring.connect(m, residuals.o, rice.i)
+        wiring.connect(m, rice.o, codewords.i)
+        wiring.connect(m, codewords.o, packer.i)
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m

@@ -1,11 +1,33 @@
-"""Predictor: the sign-sign LMS of :mod:`golden.predictor`, one sample a clock.
+"""Predictor: the sign-sign LMS of :mod:`golden.predictor`, as a pipeline of short stages.
 
-The prediction, the residual and the state update of a sample are computed in the one cycle
-the sample spends in the stage, so a channel's next sample, even on the next clock, sees the
-updated state. The state of every channel comes from a :class:`~gateware.state.ChannelState`.
+A sample's prediction needs its channel's weights as the channel's previous sample left
+them, so the weights make a loop through the multiplies, the sum, the comparison with the
+sample and the update. The loop is cut into :data:`WEIGHT_SPAN` stages, each about one
+carry chain long, and the weights of a channel are read as its sample enters the first and
+written as it leaves the last (:class:`~gateware.state.ChannelState` with a span)::
+
+    stage 0   features from the channel's past samples and averages (and the update of
+              those); the channel's weights
+    stage 1   the multiplies' operands (in the multipliers' input registers)
+    stage 2   the four products (in the multipliers' output registers)
+    stage 3   their pairwise sums
+    stage 4   their sum, scaled; each weight a step up and a step down, saturated
+    stage 5   the prediction, not yet clamped; each weight as either sign of the residual
+              would move it; the residual and its sign
+    stage 6   the residual (the output register); the new weights, written as it leaves
+
+The past samples and averages are a loop of one stage (stage 0), like the state of the
+Rice coder. With more channels than :data:`WEIGHT_SPAN` the channels' loops interleave and
+one sample a clock flows; with fewer, a channel's next sample waits for the weights its
+previous sample leaves, so a channel takes a sample every :data:`WEIGHT_SPAN` cycles (one
+channel) or every ``WEIGHT_SPAN + 1`` cycles (a few channels sharing a memory).
+
+The multiplies have registered operands and registered products, so that an FPGA's
+multiplier blocks absorb both registers (iCE40 ``SB_MAC16``), and timing analysis sees
+the multiplier between registers.
 """
 
-from amaranth.hdl import Module, Mux, Signal, signed
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -13,9 +35,19 @@ from golden import predictor as model
 from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WEIGHT_FRAC
 
 from .parameters import check_channels, check_width
-from .state import ChannelState, stateful_stage
+from .pipeline import Lockstep
+from .state import ChannelState
 
-__all__ = ["Predictor", "residual_layout", "sample_layout", "state_layout"]
+__all__ = ["LATENCY", "WEIGHT_SPAN", "Predictor", "residual_layout", "sample_layout",
+           "state_layout", "weights_layout"]
+
+#: Stages from the read of a channel's weights to their write: stages 0 to 6.
+WEIGHT_SPAN = 7
+#: Cycles from taking a sample to its residual on ``o``.
+LATENCY = 7
+
+STEP_BITS = STEP.bit_length() - 1
+assert STEP == 1 << STEP_BITS and (model.WEIGHT_MAX + 1) % STEP == 0 == model.WEIGHT_MIN % STEP
 
 
 def sample_layout(width):
@@ -29,12 +61,16 @@ def residual_layout(width):
 
 
 def state_layout(width):
-    """The state of one channel: :class:`golden.predictor.Predictor`'s members."""
+    """The past of one channel: :class:`golden.predictor.Predictor`'s samples and averages."""
     return data.StructLayout({
         "history": data.ArrayLayout(width, model.TAPS + 1),
         "averages": data.ArrayLayout(width + AVERAGE_FRAC, len(AVERAGE_SHIFTS)),
-        "weights": data.ArrayLayout(signed(WEIGHT_BITS), model.FEATURES),
     })
+
+
+def weights_layout():
+    """The weights of one channel."""
+    return data.ArrayLayout(signed(WEIGHT_BITS), model.FEATURES)
 
 
 def sign(value):
@@ -47,11 +83,30 @@ def clamp(value, low, high):
     return Mux(value < low, low, Mux(value > high, high, value))
 
 
+def moved_average(average, sample, shift):
+    """``average + (((sample << AVERAGE_FRAC) - average) >> shift)``, modulo its width, as
+    one carry chain.
+
+    It is ``((average << shift) - average + (sample << AVERAGE_FRAC)) >> shift``: the
+    floor of a sum taken whole. With ``-average`` as ``~average + 1``, the three terms meet
+    in a carry-save layer (a logic level without carries), whose sums and carries make one
+    add with a carry-in of 1, where the plain form chains two adds in the loop of a
+    channel's averages, which must close in a cycle.
+    """
+    n = len(average) + shift
+    a = Cat(Const(0, shift), average)
+    b = Cat(~average, Const(-1, shift))  # ~average, widened
+    c = (sample << AVERAGE_FRAC)[:n]
+    sums = a ^ b ^ c
+    carries = (a & b) | (a & c) | (b & c)
+    return (sums + Cat(Const(1, 1), carries[:n - 1]))[shift:n]
+
+
 class Predictor(wiring.Component):
     """Predict each sample from its channel's past; the residual, reduced modulo ``2**width``.
 
-    Latency 1 cycle (the residual is on ``o`` the cycle after the sample is taken);
-    throughput one sample a clock.
+    Latency :data:`LATENCY` cycles. Throughput: one sample a clock with more than
+    :data:`WEIGHT_SPAN` channels; see the module's description for fewer.
 
     Parameters
     ----------
@@ -60,7 +115,8 @@ class Predictor(wiring.Component):
     channels : int
         Number of round-robin interleaved channels.
     spram_bits, spram_instance
-        Where the channels' state lives: see :class:`~gateware.state.ChannelState`.
+        Where the channels' past samples and averages live: see
+        :class:`~gateware.state.ChannelState`. The weights live in block RAM.
 
     Members
     -------
@@ -85,46 +141,122 @@ class Predictor(wiring.Component):
         m = Module()
         width = self._width
         reset = model.Predictor(width)
-        m.submodules.state = state = ChannelState(
-            state_layout(width),
-            {"history": reset.history, "averages": reset.averages, "weights": reset.weights},
-            self._channels, **self._spram,
-        )
+        m.submodules.past = past = ChannelState(
+            state_layout(width), {"history": reset.history, "averages": reset.averages},
+            self._channels, **self._spram)
+        m.submodules.weights = weights = ChannelState(
+            weights_layout(), reset.weights, self._channels, span=WEIGHT_SPAN)
+        pipe = Lockstep(m, self.i, self.o, LATENCY, hold=weights.busy)
+        enable = pipe.enable
+        m.d.comb += [
+            past.take.eq(pipe.take), past.take_last.eq(self.i.p.last),
+            past.leave.eq(pipe.leaves(0)),
+            weights.take.eq(pipe.take), weights.take_last.eq(self.i.p.last),
+            weights.leave.eq(pipe.leaves(WEIGHT_SPAN - 1)), weights.advance.eq(enable),
+        ]
 
-        sample = Signal(width)
-        stateful_stage(m, self.i, self.o, state, [(sample, self.i.p.sample)])
+        def stage(name, shape, value, *, at, always=False):
+            """A register of stage ``at``, loaded with ``value`` as an item enters (or as
+            the stages advance, ``always``, bubbles included)."""
+            register = Signal(shape, name=f"{name}_{at}", reset_less=True)
+            with m.If(enable if always else pipe.enters(at)):
+                m.d.sync += register.eq(value)
+            return register
 
-        # predict()
-        history, averages, weights = state.state.history, state.state.averages, state.state.weights
+        def carry(name, shape, value, start, stop):
+            """``value`` of stage ``start - 1`` carried along to stage ``stop``."""
+            for at in range(start, stop + 1):
+                value = stage(name, shape, value, at=at)
+            return value
+
+        # Stage 0: the features, from the past; the past's update.
+        sample = carry("sample", width, self.i.p.sample, 0, 0)
+        last = carry("last", 1, self.i.p.last, 0, LATENCY - 2)
+        history, averages = past.state.history, past.state.averages
+        feature_shape = signed(width + 1)
         features = [history[i] - history[i + 1] for i in range(model.TAPS)]
         features += [(average >> AVERAGE_FRAC) - history[0] for average in averages]
-        acc = sum(weight * feature for weight, feature in zip(weights, features))
-        correction = (acc + (1 << (WEIGHT_FRAC - 1))) >> WEIGHT_FRAC
-        prediction = Signal(width)
-        m.d.comb += prediction.eq(clamp(history[0] + correction, 0, (1 << width) - 1))
+        m.d.comb += [
+            past.update.history[0].eq(sample),
+            *(past.update.history[i + 1].eq(history[i]) for i in range(model.TAPS)),
+            *(past.update.averages[i].eq(moved_average(average, sample, shift))
+              for i, (average, shift) in enumerate(zip(averages, AVERAGE_SHIFTS))),
+        ]
 
+        # Stage 1: the multiplies' operands, and what the update needs from stage 0.
+        # (the operands load as the stages advance, and the update's copy of the weights
+        # only as an item enters, so that synthesis keeps the two apart and packs the
+        # operands into the multiplier)
+        operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=1, always=True),
+                     stage(f"feature_operand{i}", feature_shape, feature, at=1, always=True))
+                    for i, (weight, feature) in enumerate(zip(weights.state, features))]
+        old = [carry(f"weight{i}", signed(WEIGHT_BITS), weight, 1, 3)
+               for i, weight in enumerate(weights.state)]
+        # (the signs of the features wait a stage: their zero test would lengthen stage 0)
+        feature_signs = [
+            carry(f"feature_sign{i}", 2,
+                  Cat(*sign(stage(f"feature{i}", feature_shape, feature, at=1))), 2, 4)
+            for i, feature in enumerate(features)]
+        newest = carry("newest", width, history[0], 1, 4)
+        sample = carry("sample", width, sample, 1, 5)
+        top = (1 << width) - 1
+
+        # Stage 2: the products; stage 3: their pairwise sums; stage 4: the whole sum,
+        # scaled so that its rounding needs one more bit: (sum + 2**(F-1)) >> F is
+        # ((sum >> (F-1)) + 1) >> 1.
+        product_shape = signed(WEIGHT_BITS + width + 1)
+        products = [stage(f"product{i}", product_shape, weight * feature, at=2, always=True)
+                    for i, (weight, feature) in enumerate(operands)]
+        sum_shape = signed(WEIGHT_BITS + width + 3)
+        pairs = [stage(f"pair{i}", sum_shape, products[2 * i] + products[2 * i + 1], at=3)
+                 for i in range(2)]
+        scaled = stage("scaled", signed(width + 5), (pairs[0] + pairs[1]) >> (WEIGHT_FRAC - 1),
+                       at=4)
+
+        # Stage 4 also holds each weight a step up and a step down, saturated (tested on
+        # the weight, beside the add, rather than on the sum after it); stage 5 each weight
+        # as either sign of the residual would move it, so that stage 6 only selects.
+        moves = []
+        for i, (weight, signs) in enumerate(zip(old, feature_signs)):
+            # within a step of a bound: the weight's bits above the step's are the bound's
+            # (STEP a power of two), a test of constants rather than a comparison's chain
+            near_top = (weight >> STEP_BITS) == (model.WEIGHT_MAX >> STEP_BITS)
+            near_bottom = (weight >> STEP_BITS) == (model.WEIGHT_MIN >> STEP_BITS)
+            up = stage(f"up{i}", signed(WEIGHT_BITS),
+                       Mux(near_top, model.WEIGHT_MAX, weight + STEP), at=4)
+            down = stage(f"down{i}", signed(WEIGHT_BITS),
+                         Mux(near_bottom, model.WEIGHT_MIN, weight - STEP), at=4)
+            kept = stage(f"weight{i}", signed(WEIGHT_BITS), weight, at=4)
+            negative, positive = signs[0], signs[1]
+            moves.append([
+                carry(f"{name}{i}", signed(WEIGHT_BITS), value, 5, 6)
+                for name, value in (("if_above", Mux(positive, up, Mux(negative, down, kept))),
+                                    ("if_below", Mux(negative, up, Mux(positive, down, kept))),
+                                    ("kept", kept))])
+
+        # Stage 5: the prediction x[n-1] + correction, as (2 x[n-1] + 1 + scaled) >> 1, not
+        # yet clamped to 0..2**W-1, and whether it is under or over that range.
+        raw = Signal(signed(width + 4))
+        m.d.comb += raw.eq(((newest << 1) + 1 + scaled) >> 1)
+        inside = stage("inside", width, raw[:width], at=5)
+        under = stage("under", 1, raw[-1], at=5)
+        over = stage("over", 1, ~raw[-1] & raw[width:-1].any(), at=5)  # (a level of logic)
+
+        # Stage 5: the clamped prediction (one level of logic on the registered cases), the
+        # residual, and its sign from two subtractions' carry chains (equality as neither
+        # below nor above: chains are faster than a tree).
+        prediction = Mux(under, 0, Mux(over, top, inside))
         difference = Signal(signed(width + 1))
-        m.d.comb += [
-            difference.eq(sample - prediction),
-            self.o.p.error.eq(difference[:width].as_signed()),  # reduce()
-        ]
+        reverse = Signal(signed(width + 1))
+        m.d.comb += [difference.eq(sample - prediction), reverse.eq(prediction - sample)]
+        below = stage("below", 1, difference[-1], at=6)
+        equal = stage("equal", 1, ~difference[-1] & ~reverse[-1], at=6)
 
-        # update()
-        update = state.update
-        below, above = sign(difference)
-        for i, feature in enumerate(features):
-            negative, positive = sign(feature)
-            up = (above & positive) | (below & negative)
-            down = (above & negative) | (below & positive)
-            step = Mux(up, STEP, Mux(down, -STEP, 0))
-            m.d.comb += update.weights[i].eq(
-                clamp(weights[i] + step, model.WEIGHT_MIN, model.WEIGHT_MAX))
-        m.d.comb += [
-            update.history[0].eq(sample),
-            *(update.history[i + 1].eq(history[i]) for i in range(model.TAPS)),
-        ]
-        for i, shift in enumerate(AVERAGE_SHIFTS):
-            average = averages[i]
-            m.d.comb += update.averages[i].eq(
-                average + (((sample << AVERAGE_FRAC) - average) >> shift))
+        # Stage 6: the residual, reduced modulo 2**W, in the output register; the weights
+        # moved by sign(residual) * sign(feature), written as it leaves.
+        with m.If(enable):
+            m.d.sync += [self.o.p.error.eq(difference[:width].as_signed()),
+                         self.o.p.last.eq(last)]
+        for i, (if_above, if_below, kept) in enumerate(moves):
+            m.d.comb += weights.update[i].eq(Mux(equal, kept, Mux(below, if_below, if_above)))
         return m

@@ -26,7 +26,17 @@ leaving, so with an even channel count the read and the write of a cycle go to d
 RAMs, and one sample a clock needs no second port. The one exception, the first item of a
 stream, is of a first round: its read is dropped for the write, and its row ignored. The
 iCE40 UP5K has 30 EBRs of 4 bits a row at 1024 rows, 120 bits a channel; two SPRAMs add 16.
+
+State may also span several pipeline stages (``span``): the row is read as the item enters
+the first and written as it leaves the last, the stages advancing together
+(:class:`~gateware.pipeline.Lockstep`). An item must then not enter while an item of its
+channel is still in the span, or it would read a row about to be rewritten: ``busy`` says
+so, and the pipeline holds its input. With more channels than the span has stages that
+never happens, and ``busy`` is constant 0; with fewer, a channel takes a sample every
+``span`` cycles at most, the recurrence's own limit.
 """
+
+from itertools import pairwise
 
 from amaranth.hdl import Cat, Const, Module, Mux, ShapeCastable, Signal
 from amaranth.lib import wiring
@@ -54,6 +64,9 @@ class ChannelState(wiring.Component):
         16 with an even channel count of at most twice the RAM's depth.
     spram_instance : bool
         Instantiate the iCE40 SPRAM primitive rather than its behavioural model.
+    span : int
+        Pipeline stages from the read of a row to its write; more than 1 needs ``advance``,
+        and no SPRAM (the read and the write of a cycle may then be of either parity).
 
     Members
     -------
@@ -64,12 +77,19 @@ class ChannelState(wiring.Component):
     leave : In(1)
         The item the stage holds leaves this cycle; ``update`` is its channel's new state.
     update : In(shape)
-        The state the item the stage holds leaves behind.
+        The state the item the stage holds leaves behind (with a span, the item in its
+        last stage).
     state : Out(shape)
-        The state of the channel of the item the stage holds.
+        The state of the channel of the item the stage holds (with a span, the item in its
+        first stage).
+    advance : In(1)
+        With a span: the stages advance this cycle.
+    busy : Out(1)
+        With a span: an item of the channel of the next item to be taken is in the span.
     """
 
-    def __init__(self, shape, init, channels, *, spram_bits=0, spram_instance=False):
+    def __init__(self, shape, init, channels, *, spram_bits=0, spram_instance=False,
+                 span=1):
         if not isinstance(channels, int) or channels < 1:
             raise ValueError(f"channel count must be a positive integer, not {channels!r}")
         if spram_bits and (channels % 2 or channels > 2 * SPRAM_DEPTH):
@@ -77,6 +97,9 @@ class ChannelState(wiring.Component):
                              f"{2 * SPRAM_DEPTH}, not {channels!r}")
         if not 0 <= spram_bits <= SPRAM_WIDTH:
             raise ValueError(f"SPRAM bits must be 0..{SPRAM_WIDTH}, not {spram_bits!r}")
+        if span < 1 or (span > 1 and spram_bits):
+            raise ValueError(f"a span of {span!r} stages needs no SPRAM and at least one stage")
+        self._span = span
         self._spram_bits = spram_bits
         self._spram_instance = spram_instance
         self._shape = shape
@@ -88,6 +111,8 @@ class ChannelState(wiring.Component):
             "leave": In(1),
             "update": In(shape),
             "state": Out(shape),
+            "advance": In(1),
+            "busy": Out(1),
         })
 
     def elaborate(self, platform):
@@ -100,12 +125,40 @@ class ChannelState(wiring.Component):
         with m.If(self.take):
             m.d.sync += first.eq(first_round)
 
+        # The channels of the items in the span, stage by stage, and whether each holds one.
+        span_channels = [Signal(range(channels), name=f"span_channel_{k}")
+                         for k in range(self._span if channels > 1 else 0)]
+        span_valid = [Signal(name=f"span_valid_{k}") for k in range(self._span)]
+        if self._span > 1:
+            with m.If(self.advance):
+                m.d.sync += span_valid[0].eq(self.take)
+                m.d.sync += [after.eq(before) for before, after in pairwise(span_valid)]
+                m.d.sync += [after.eq(before)
+                             for before, after in pairwise(span_channels)]
+
+        if isinstance(self._shape, ShapeCastable):
+            init = self._shape.const(self._init)
+        else:
+            init = Const(self._init, self._shape)
+
         if channels == 1:
+            # the register is read as the item is held, so the write as the last stage's item
+            # leaves is in time for the item taken in that cycle
+            m.d.comb += self.busy.eq(Cat(span_valid[:-1]).any() if self._span > 1 else 0)
+            # The item that ends a stream leaves the initial state behind, for the next
+            # stream, rather than the next item choosing it as it reads: the choice then sits
+            # at the end of the update (where it shares the logic of the update's last step)
+            # and not at the start of the read.
+            ends = [Signal(name=f"span_last_{k}") for k in range(self._span)]
             with m.If(self.take):
-                m.d.sync += first_round.eq(self.take_last)
-            stored = Signal(self._shape)
+                m.d.sync += ends[0].eq(self.take_last)
+            with m.If(self.advance):
+                m.d.sync += [after.eq(before) for before, after in pairwise(ends)]
+            stored = Signal(self._shape, init=self._init)
             with m.If(self.leave):
-                m.d.sync += stored.eq(self.update)
+                m.d.sync += stored.eq(Mux(ends[-1], init, self.update))
+            m.d.comb += self.state.eq(stored)
+            return m
         else:
             # The channel of the item held, and of the next item to be taken.
             channel = Signal(range(channels))
@@ -117,6 +170,11 @@ class ChannelState(wiring.Component):
                     next_channel.eq(Mux(self.take_last | wraps, 0, next_channel + 1)),
                     first_round.eq(self.take_last | (first_round & ~wraps)),
                 ]
+            m.d.comb += span_channels[0].eq(channel)
+            if 1 < self._span and channels <= self._span:
+                m.d.comb += self.busy.eq(Cat(
+                    valid & (held == next_channel)
+                    for valid, held in zip(span_valid, span_channels)).any())
             update = self.update.as_value()
             split = min(self._spram_bits, len(update) - 1)
             m.submodules.memory = memory = Memory(
@@ -124,7 +182,7 @@ class ChannelState(wiring.Component):
             write = memory.write_port()
             read = memory.read_port()
             m.d.comb += [
-                write.addr.eq(channel),
+                write.addr.eq(span_channels[-1]),
                 write.data.eq(update[split:]),
                 write.en.eq(self.leave),
                 # while the stage holds its item, the read register holds that item's row
@@ -148,10 +206,6 @@ class ChannelState(wiring.Component):
                 low = Mux(channel[0], banks[1].data_out, banks[0].data_out)
                 stored = Cat(low[:split], read.data)
 
-        if isinstance(self._shape, ShapeCastable):
-            init = self._shape.const(self._init)
-        else:
-            init = Const(self._init, self._shape)
         m.d.comb += self.state.eq(Mux(first, init, stored))
         return m
 

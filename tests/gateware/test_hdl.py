@@ -87,8 +87,10 @@ def test_yosys_synthesises(key):
     stat = result.stdout[result.stdout.rindex("design hierarchy"):]
     flops = sum(int(n) for n in re.findall(r"\$_S?DFFE?_\w+\s+(\d+)", stat))
     memories = sum(int(n) for n in re.findall(r"\$mem_v2\s+(\d+)", stat))
-    assert flops < 400
-    assert memories == (0 if channels == 1 else 2)
+    # pipeline registers; the channels' state is in memories: the predictor's past and
+    # weights, and the Rice coder's row
+    assert flops < 2500
+    assert memories == (0 if channels == 1 else 3)
 
 
 def bench_case(key):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gateware.predictor import Predictor
+from gateware.predictor import LATENCY, WEIGHT_SPAN, Predictor
 from golden.predictor import Predictor as Model
 from golden.rice import reduce
 
@@ -58,3 +58,20 @@ def test_streams_restart_every_channel():
     streams = [cases.make("random", 10, n, seed=n) for n in (7, 2, 1, 9, 4)]
     expected = [e for samples in streams for e in golden_residuals(samples, 10, 4)]
     assert rtl_residuals(streams, 10, 4, "both") == expected
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, WEIGHT_SPAN, WEIGHT_SPAN + 1, 16])
+def test_throughput_and_latency(channels):
+    # A channel's sample waits for the weights its previous sample leaves: with a channel
+    # alone, one sample every WEIGHT_SPAN cycles (the weights are a register, read as the
+    # sample is held); with a few sharing a memory, read as the sample is taken, a channel
+    # a sample every WEIGHT_SPAN + 1 cycles; with more, one sample a clock.
+    samples = cases.make("random", 10, 12 * max(channels, WEIGHT_SPAN))
+    inputs = [{"sample": x, "last": int(j == len(samples) - 1)} for j, x in enumerate(samples)]
+    result = run(Predictor(10, channels), inputs)
+    assert [item["error"] for item in result.outputs] == golden_residuals(samples, 10, channels)
+    period = WEIGHT_SPAN if channels == 1 else WEIGHT_SPAN + 1
+    cycles = result.input_cycles
+    for n in range(channels, len(cycles)):
+        assert cycles[n] - cycles[n - channels] == max(period, channels)
+    assert all(out - taken == LATENCY for out, taken in zip(result.output_cycles, cycles))

@@ -1,0 +1,55 @@
+"""A skid buffer: a pipeline register between two stream components that also registers
+``ready``.
+
+A block whose stages advance when its output is free or taken passes the ``ready`` of its
+output, through one logic level, to its input; chained, the blocks would make one long path
+from the encoder's output to its input, fanned out to every stage's enable. Between two
+blocks a skid buffer ends that path: its ``i.ready`` is a flip-flop, and the item offered
+while its output is refused waits in a second register (the skid) rather than being lost.
+"""
+
+from amaranth.hdl import Module, Signal
+from amaranth.lib import stream, wiring
+from amaranth.lib.wiring import In, Out
+
+__all__ = ["SkidBuffer"]
+
+
+class SkidBuffer(wiring.Component):
+    """Pass items through a register, with ``i.ready`` and ``o.valid`` from flip-flops.
+
+    Latency 1 cycle; throughput one item a clock.
+
+    Parameters
+    ----------
+    layout : shape-like
+        The payload of an item.
+
+    Members
+    -------
+    i : In(stream.Signature(layout))
+    o : Out(stream.Signature(layout))
+    """
+
+    def __init__(self, layout):
+        self._layout = layout
+        super().__init__({
+            "i": In(stream.Signature(layout)),
+            "o": Out(stream.Signature(layout)),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        skid = Signal(self._layout, reset_less=True)
+        skidding = Signal()  # the skid holds an item, and the input is refused
+        m.d.comb += self.i.ready.eq(~skidding)
+        take = self.i.valid & self.i.ready
+        with m.If(~self.o.valid | self.o.ready):
+            # the output register is free: the skid's item first, else the input's
+            with m.If(skidding):
+                m.d.sync += [self.o.p.eq(skid), self.o.valid.eq(1), skidding.eq(0)]
+            with m.Else():
+                m.d.sync += [self.o.p.eq(self.i.p), self.o.valid.eq(take)]
+        with m.Elif(take):
+            m.d.sync += [skid.eq(self.i.p), skidding.eq(1)]
+        return m
