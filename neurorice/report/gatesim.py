@@ -35,6 +35,9 @@ __all__ = ["GateRun", "count_toggles", "simulate"]
 MAX_SAMPLES = 1 << 20
 #: The testbench's clock period in picoseconds.
 PERIOD_PS = 10_000
+#: Cycles the testbench runs on after the last sample, for the pipeline to drain: well over
+#: the encoder's latency (:data:`gateware.encoder.LATENCY`).
+DRAIN_CYCLES = 256
 
 TESTBENCH = """
 `timescale 1ns/1ps
@@ -72,7 +75,7 @@ module neurorice_tb;
     if (take) $fwrite(log, "i %0d\\n", cycle);
     if (cycle == warmup) $dumpvars(1, dut);
     if (!valid) idle = idle + 1;
-    if (idle > 8) begin $fclose(log); $finish; end
+    if (idle > {drain}) begin $fclose(log); $finish; end
   end
 endmodule
 """
@@ -112,7 +115,8 @@ def _tool(name):
 def build(netlist_verilog, top, width, word_width, work):
     """Compile the testbench and the netlist in ``work``; the simulation's file name."""
     bench = TESTBENCH.format(sample_bits=width, sample_bits_1=width - 1,
-                             word_bits=word_width, top=top, max_samples=MAX_SAMPLES - 1)
+                             word_bits=word_width, top=top, max_samples=MAX_SAMPLES - 1,
+                             drain=DRAIN_CYCLES)
     (work / "netlist.v").write_text(netlist_verilog)
     (work / "tb.v").write_text(bench)
     done = subprocess.run([_tool("iverilog"), "-g2012", "-o", "bench", "tb.v", "netlist.v"],

@@ -79,7 +79,10 @@ def estimate(synthesis, run, channels):
     and a :class:`~neurorice.report.gatesim.GateRun` of its netlist.
 
     Every channel is sampled at :data:`~neurorice.report.energy.SAMPLE_RATE_HZ`, so the
-    encoder takes ``channels`` times that many samples a second, one a clock.
+    encoder takes ``channels`` times that many samples a second; the energy of a sample is
+    that of the window's cycles over its samples, so a configuration that takes a sample
+    in more than a clock (fewer channels than the predictor's weight loop has stages) pays
+    for its extra cycles, and its clock is as many times faster.
     """
     nets, _ = fanouts(synthesis.netlist_json, synthesis.top)
     clocks = clock_bits(synthesis.netlist_json, synthesis.top)
@@ -122,7 +125,7 @@ def estimate(synthesis, run, channels):
         "net_bits": len(seen), "net_toggles": net_toggles, "pin_toggles": pin_toggles,
         "clock_pin_toggles": clock_pin_toggles,
         "activity": net_toggles / max(1, len(seen) * run.window),
-        "sample_rate_hz": energy.SAMPLE_RATE_HZ, "clock_hz": rate,
+        "sample_rate_hz": energy.SAMPLE_RATE_HZ, "clock_hz": rate * run.window / samples,
         "logic_energy_per_sample_j": logic_j, "memory_energy_per_sample_j": memory_j,
         "cells": cells, "leakage_w": leakage_w,
         "dynamic_w": dynamic_w, "total_w": total_w, "per_channel_w": total_w / channels,
