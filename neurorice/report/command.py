@@ -40,7 +40,8 @@ def target_mhz(channels):
 
 def power_window(args, channels):
     """Cycles of the power window: ``--power-cycles``, and at least
-    ``--power-samples-per-channel`` samples of every channel (one sample a clock)."""
+    ``--power-samples-per-channel`` samples of every channel, at one sample a clock (fewer
+    with fewer channels than the predictor's weight loop has stages)."""
     return max(args.power_cycles, args.power_samples_per_channel * channels)
 
 

@@ -96,8 +96,11 @@ def _latency(configurations):
             f"{bits['median']:g} / {bits['max']} cycles ({r['sample_to_bits_max_us']:.2f} µs max) | "
             f"{t['samples_per_cycle']:.3f} | {r['clock_mhz']:g} MHz | {at_fmax} | "
             f"{t['lookahead_samples']} samples |")
-    return lines + ["", "Latencies in µs are at the clock column's frequency: one sample a "
-                    "clock, so C channels at 20 kHz need C x 20 kHz.", ""]
+    return lines + ["", "Latencies in µs are at the clock column's frequency. With more channels "
+                    "than the predictor's weight loop has stages the encoder takes one sample a "
+                    "clock, so C channels at 20 kHz need a C x 20 kHz clock; with fewer, a "
+                    "channel's sample waits for the weights its previous sample leaves (the "
+                    "samples-a-clock column), and the clock must be that many times faster.", ""]
 
 
 def _power(configurations, references):
