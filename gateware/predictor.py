@@ -78,11 +78,6 @@ def sign(value):
     return value < 0, value > 0
 
 
-def clamp(value, low, high):
-    """``value`` limited to ``low..high``."""
-    return Mux(value < low, low, Mux(value > high, high, value))
-
-
 def moved_average(average, sample, shift):
     """``average + (((sample << AVERAGE_FRAC) - average) >> shift)``, modulo its width, as
     one carry chain.

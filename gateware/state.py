@@ -11,7 +11,8 @@ its first ``channels`` items visit each channel once, in order, so an item of th
 round takes the initial state instead of the stored one, and stores its successor state
 as usual.
 
-With one channel the state is a register. With more it lives in an
+With one channel the state is a register, and the item that ends a stream writes the
+initial state into it instead of its successor state. With more it lives in an
 :class:`amaranth.lib.memory.Memory` with a synchronous read port, read as the stage takes an
 item, so that the row is there the next cycle, when the stage holds the item, and held while
 it does. A write lands at the clock edge that ends its cycle, so a read in the same cycle
@@ -119,12 +120,6 @@ class ChannelState(wiring.Component):
         m = Module()
         channels = self._channels
 
-        # Whether the next item to be taken, and the item held, are of a first round.
-        first_round = Signal(init=1)
-        first = Signal()
-        with m.If(self.take):
-            m.d.sync += first.eq(first_round)
-
         # The channels of the items in the span, stage by stage, and whether each holds one.
         span_channels = [Signal(range(channels), name=f"span_channel_{k}")
                          for k in range(self._span if channels > 1 else 0)]
@@ -160,6 +155,11 @@ class ChannelState(wiring.Component):
             m.d.comb += self.state.eq(stored)
             return m
         else:
+            # Whether the next item to be taken, and the item held, are of a first round.
+            first_round = Signal(init=1)
+            first = Signal()
+            with m.If(self.take):
+                m.d.sync += first.eq(first_round)
             # The channel of the item held, and of the next item to be taken.
             channel = Signal(range(channels))
             next_channel = Signal(range(channels))
@@ -208,25 +208,4 @@ class ChannelState(wiring.Component):
 
         m.d.comb += self.state.eq(Mux(first, init, stored))
         return m
-
-
-def stateful_stage(m, i, o, state, hold):
-    """The idiom of a stage with per-channel state, added to ``m``.
-
-    The stage takes an item from stream ``i`` when its output ``o`` is empty or being
-    taken; ``hold`` pairs the registers that keep the item's fields with those fields, and
-    ``last`` passes through. ``state`` (a :class:`ChannelState`) learns when an item is
-    taken and when it leaves.
-    """
-    take = i.valid & i.ready
-    m.d.comb += i.ready.eq(~o.valid | o.ready)
-    with m.If(i.ready):
-        m.d.sync += o.valid.eq(i.valid)
-    with m.If(take):
-        m.d.sync += [*(register.eq(field) for register, field in hold), o.p.last.eq(i.p.last)]
-    m.d.comb += [
-        state.take.eq(take),
-        state.take_last.eq(i.p.last),
-        state.leave.eq(o.valid & o.ready),
-    ]
 

@@ -3774,14 +3774,14 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   reg \$13 ;
   reg \$14 ;
   reg \$15 ;
-  reg \$16 ;
+  reg [9:0] \$16 ;
   reg [9:0] \$17 ;
   reg [9:0] \$18 ;
   reg [9:0] \$19 ;
   wire \$2 ;
   reg [9:0] \$20 ;
   reg [9:0] \$21 ;
-  reg [9:0] \$22 ;
+  reg \$22 ;
   reg [9:0] \$23 ;
   reg [9:0] \$24 ;
   reg \$25 ;
@@ -4891,33 +4891,33 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   assign \$8  = take_last | \$7 ;
   assign state = first ? 56'h00000000000000 : read__data;
   always @(posedge clk)
-    first <= \$9 ;
+    span_valid_0 <= \$9 ;
   always @(posedge clk)
-    span_valid_0 <= \$10 ;
+    span_valid_1 <= \$10 ;
   always @(posedge clk)
-    span_valid_1 <= \$11 ;
+    span_valid_2 <= \$11 ;
   always @(posedge clk)
-    span_valid_2 <= \$12 ;
+    span_valid_3 <= \$12 ;
   always @(posedge clk)
-    span_valid_3 <= \$13 ;
+    span_valid_4 <= \$13 ;
   always @(posedge clk)
-    span_valid_4 <= \$14 ;
+    span_valid_5 <= \$14 ;
   always @(posedge clk)
-    span_valid_5 <= \$15 ;
+    span_valid_6 <= \$15 ;
   always @(posedge clk)
-    span_valid_6 <= \$16 ;
+    span_channel_1 <= \$16 ;
   always @(posedge clk)
-    span_channel_1 <= \$17 ;
+    span_channel_2 <= \$17 ;
   always @(posedge clk)
-    span_channel_2 <= \$18 ;
+    span_channel_3 <= \$18 ;
   always @(posedge clk)
-    span_channel_3 <= \$19 ;
+    span_channel_4 <= \$19 ;
   always @(posedge clk)
-    span_channel_4 <= \$20 ;
+    span_channel_5 <= \$20 ;
   always @(posedge clk)
-    span_channel_5 <= \$21 ;
+    span_channel_6 <= \$21 ;
   always @(posedge clk)
-    span_channel_6 <= \$22 ;
+    first <= \$22 ;
   always @(posedge clk)
     span_channel_0 <= \$23 ;
   always @(posedge clk)
@@ -4926,9 +4926,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
     first_round <= \$25 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$9  = first;
-    if (take) begin
-      \$9  = first_round;
+    \$9  = span_valid_0;
+    if (advance) begin
+      \$9  = take;
     end
     if (rst) begin
       \$9  = 1'h0;
@@ -4936,9 +4936,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$10  = span_valid_0;
+    \$10  = span_valid_1;
     if (advance) begin
-      \$10  = take;
+      \$10  = span_valid_0;
     end
     if (rst) begin
       \$10  = 1'h0;
@@ -4946,9 +4946,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$11  = span_valid_1;
+    \$11  = span_valid_2;
     if (advance) begin
-      \$11  = span_valid_0;
+      \$11  = span_valid_1;
     end
     if (rst) begin
       \$11  = 1'h0;
@@ -4956,9 +4956,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$12  = span_valid_2;
+    \$12  = span_valid_3;
     if (advance) begin
-      \$12  = span_valid_1;
+      \$12  = span_valid_2;
     end
     if (rst) begin
       \$12  = 1'h0;
@@ -4966,9 +4966,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$13  = span_valid_3;
+    \$13  = span_valid_4;
     if (advance) begin
-      \$13  = span_valid_2;
+      \$13  = span_valid_3;
     end
     if (rst) begin
       \$13  = 1'h0;
@@ -4976,9 +4976,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$14  = span_valid_4;
+    \$14  = span_valid_5;
     if (advance) begin
-      \$14  = span_valid_3;
+      \$14  = span_valid_4;
     end
     if (rst) begin
       \$14  = 1'h0;
@@ -4986,9 +4986,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$15  = span_valid_5;
+    \$15  = span_valid_6;
     if (advance) begin
-      \$15  = span_valid_4;
+      \$15  = span_valid_5;
     end
     if (rst) begin
       \$15  = 1'h0;
@@ -4996,19 +4996,19 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$16  = span_valid_6;
+    \$16  = span_channel_1;
     if (advance) begin
-      \$16  = span_valid_5;
+      \$16  = span_channel_0;
     end
     if (rst) begin
-      \$16  = 1'h0;
+      \$16  = 10'h000;
     end
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$17  = span_channel_1;
+    \$17  = span_channel_2;
     if (advance) begin
-      \$17  = span_channel_0;
+      \$17  = span_channel_1;
     end
     if (rst) begin
       \$17  = 10'h000;
@@ -5016,9 +5016,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$18  = span_channel_2;
+    \$18  = span_channel_3;
     if (advance) begin
-      \$18  = span_channel_1;
+      \$18  = span_channel_2;
     end
     if (rst) begin
       \$18  = 10'h000;
@@ -5026,9 +5026,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$19  = span_channel_3;
+    \$19  = span_channel_4;
     if (advance) begin
-      \$19  = span_channel_2;
+      \$19  = span_channel_3;
     end
     if (rst) begin
       \$19  = 10'h000;
@@ -5036,9 +5036,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$20  = span_channel_4;
+    \$20  = span_channel_5;
     if (advance) begin
-      \$20  = span_channel_3;
+      \$20  = span_channel_4;
     end
     if (rst) begin
       \$20  = 10'h000;
@@ -5046,9 +5046,9 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$21  = span_channel_5;
+    \$21  = span_channel_6;
     if (advance) begin
-      \$21  = span_channel_4;
+      \$21  = span_channel_5;
     end
     if (rst) begin
       \$21  = 10'h000;
@@ -5056,12 +5056,12 @@ module \neurorice_encoder_c1024_w10.predictor.weights (clk, rst, advance, take, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$22  = span_channel_6;
-    if (advance) begin
-      \$22  = span_channel_5;
+    \$22  = first;
+    if (take) begin
+      \$22  = first_round;
     end
     if (rst) begin
-      \$22  = 10'h000;
+      \$22  = 1'h0;
     end
   end
   always @* begin

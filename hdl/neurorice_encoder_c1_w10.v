@@ -1732,7 +1732,7 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, o__rea
     .clk(clk),
     .leave(leave),
     .rst(rst),
-    .stored(state),
+    .state(state),
     .take(take),
     .take_last(i__payload[10]),
     .update(update)
@@ -2592,24 +2592,21 @@ module \neurorice_encoder_c1_w10.predictor (i__valid, clk, rst, i__ready, o__rea
   assign \$192  = { weight3_3[13], weight3_3[13], weight3_3[13:2] };
 endmodule
 
-module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, stored, take_last);
+module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, state, take_last);
   reg \$auto$verilog_backend.cc:2355:dump_module$4  = 0;
   wire [65:0] \$1 ;
   reg \$2 ;
-  reg \$3 ;
-  reg [65:0] \$4 ;
+  reg [65:0] \$3 ;
   wire busy;
   input clk;
   wire clk;
-  reg first = 1'h0;
-  wire first_round;
   input leave;
   wire leave;
   input rst;
   wire rst;
   reg span_last_0 = 1'h0;
-  (* init = 66'h20000800020080200 *)
-  wire [65:0] state;
+  output [65:0] state;
+  reg [65:0] state = 66'h20000800020080200;
   wire [35:0] \state.averages ;
   wire [17:0] \state.averages[0] ;
   wire [17:0] \state.averages[1] ;
@@ -2617,8 +2614,8 @@ module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, 
   wire [9:0] \state.history[0] ;
   wire [9:0] \state.history[1] ;
   wire [9:0] \state.history[2] ;
-  output [65:0] stored;
-  reg [65:0] stored = 66'h20000800020080200;
+  (* init = 66'h20000800020080200 *)
+  wire [65:0] stored;
   wire [35:0] \stored.averages ;
   wire [17:0] \stored.averages[0] ;
   wire [17:0] \stored.averages[1] ;
@@ -2639,28 +2636,16 @@ module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, 
   wire [9:0] \update.history[0] ;
   wire [9:0] \update.history[1] ;
   wire [9:0] \update.history[2] ;
-  always @(posedge clk)
-    stored <= \$4 ;
   assign \$1  = span_last_0 ? 66'h20000800020080200 : update;
   always @(posedge clk)
-    first <= \$2 ;
+    span_last_0 <= \$2 ;
   always @(posedge clk)
-    span_last_0 <= \$3 ;
+    state <= \$3 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$4  = stored;
-    if (leave) begin
-      \$4  = \$1 ;
-    end
-    if (rst) begin
-      \$4  = 66'h20000800020080200;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$2  = first;
+    \$2  = span_last_0;
     if (take) begin
-      \$2  = 1'h1;
+      \$2  = take_last;
     end
     if (rst) begin
       \$2  = 1'h0;
@@ -2668,24 +2653,30 @@ module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, 
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$4 ) begin end
-    \$3  = span_last_0;
-    if (take) begin
-      \$3  = take_last;
+    \$3  = state;
+    if (leave) begin
+      \$3  = \$1 ;
     end
     if (rst) begin
-      \$3  = 1'h0;
+      \$3  = 66'h20000800020080200;
     end
   end
-  assign first_round = 1'h1;
   assign busy = 1'h0;
-  assign state = stored;
-  assign \stored.history  = stored[29:0];
-  assign \stored.history[0]  = stored[9:0];
-  assign \stored.history[1]  = stored[19:10];
-  assign \stored.history[2]  = stored[29:20];
-  assign \stored.averages  = stored[65:30];
-  assign \stored.averages[0]  = stored[47:30];
-  assign \stored.averages[1]  = stored[65:48];
+  assign stored = state;
+  assign \state.history  = state[29:0];
+  assign \state.history[0]  = state[9:0];
+  assign \state.history[1]  = state[19:10];
+  assign \state.history[2]  = state[29:20];
+  assign \state.averages  = state[65:30];
+  assign \state.averages[0]  = state[47:30];
+  assign \state.averages[1]  = state[65:48];
+  assign \stored.history  = state[29:0];
+  assign \stored.history[0]  = state[9:0];
+  assign \stored.history[1]  = state[19:10];
+  assign \stored.history[2]  = state[29:20];
+  assign \stored.averages  = state[65:30];
+  assign \stored.averages[0]  = state[47:30];
+  assign \stored.averages[1]  = state[65:48];
   assign \update.history  = update[29:0];
   assign \update.history[0]  = update[9:0];
   assign \update.history[1]  = update[19:10];
@@ -2693,13 +2684,6 @@ module \neurorice_encoder_c1_w10.predictor.past (clk, rst, take, leave, update, 
   assign \update.averages  = update[65:30];
   assign \update.averages[0]  = update[47:30];
   assign \update.averages[1]  = update[65:48];
-  assign \state.history  = stored[29:0];
-  assign \state.history[0]  = stored[9:0];
-  assign \state.history[1]  = stored[19:10];
-  assign \state.history[2]  = stored[29:20];
-  assign \state.averages  = stored[65:30];
-  assign \state.averages[0]  = stored[47:30];
-  assign \state.averages[1]  = stored[65:48];
 endmodule
 
 module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, leave, busy, update, stored, take_last);
@@ -2711,8 +2695,7 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   reg \$13 ;
   reg \$14 ;
   reg \$15 ;
-  reg \$16 ;
-  reg [55:0] \$17 ;
+  reg [55:0] \$16 ;
   reg \$2 ;
   reg \$3 ;
   reg \$4 ;
@@ -2727,8 +2710,6 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   wire busy;
   input clk;
   wire clk;
-  reg first = 1'h0;
-  wire first_round;
   input leave;
   wire leave;
   input rst;
@@ -2772,42 +2753,40 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   assign \$1  = span_last_6 ? 56'h00000000000000 : update;
   assign busy = | { span_valid_5, span_valid_4, span_valid_3, span_valid_2, span_valid_1, span_valid_0 };
   always @(posedge clk)
-    first <= \$2 ;
+    span_valid_0 <= \$2 ;
   always @(posedge clk)
-    span_valid_0 <= \$3 ;
+    span_valid_1 <= \$3 ;
   always @(posedge clk)
-    span_valid_1 <= \$4 ;
+    span_valid_2 <= \$4 ;
   always @(posedge clk)
-    span_valid_2 <= \$5 ;
+    span_valid_3 <= \$5 ;
   always @(posedge clk)
-    span_valid_3 <= \$6 ;
+    span_valid_4 <= \$6 ;
   always @(posedge clk)
-    span_valid_4 <= \$7 ;
+    span_valid_5 <= \$7 ;
   always @(posedge clk)
-    span_valid_5 <= \$8 ;
+    span_valid_6 <= \$8 ;
   always @(posedge clk)
-    span_valid_6 <= \$9 ;
+    span_last_0 <= \$9 ;
   always @(posedge clk)
-    span_last_0 <= \$10 ;
+    span_last_1 <= \$10 ;
   always @(posedge clk)
-    span_last_1 <= \$11 ;
+    span_last_2 <= \$11 ;
   always @(posedge clk)
-    span_last_2 <= \$12 ;
+    span_last_3 <= \$12 ;
   always @(posedge clk)
-    span_last_3 <= \$13 ;
+    span_last_4 <= \$13 ;
   always @(posedge clk)
-    span_last_4 <= \$14 ;
+    span_last_5 <= \$14 ;
   always @(posedge clk)
-    span_last_5 <= \$15 ;
+    span_last_6 <= \$15 ;
   always @(posedge clk)
-    span_last_6 <= \$16 ;
-  always @(posedge clk)
-    stored <= \$17 ;
+    stored <= \$16 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$2  = first;
-    if (take) begin
-      \$2  = 1'h1;
+    \$2  = span_valid_0;
+    if (advance) begin
+      \$2  = take;
     end
     if (rst) begin
       \$2  = 1'h0;
@@ -2815,9 +2794,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$3  = span_valid_0;
+    \$3  = span_valid_1;
     if (advance) begin
-      \$3  = take;
+      \$3  = span_valid_0;
     end
     if (rst) begin
       \$3  = 1'h0;
@@ -2825,9 +2804,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$4  = span_valid_1;
+    \$4  = span_valid_2;
     if (advance) begin
-      \$4  = span_valid_0;
+      \$4  = span_valid_1;
     end
     if (rst) begin
       \$4  = 1'h0;
@@ -2835,9 +2814,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$5  = span_valid_2;
+    \$5  = span_valid_3;
     if (advance) begin
-      \$5  = span_valid_1;
+      \$5  = span_valid_2;
     end
     if (rst) begin
       \$5  = 1'h0;
@@ -2845,9 +2824,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$6  = span_valid_3;
+    \$6  = span_valid_4;
     if (advance) begin
-      \$6  = span_valid_2;
+      \$6  = span_valid_3;
     end
     if (rst) begin
       \$6  = 1'h0;
@@ -2855,9 +2834,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$7  = span_valid_4;
+    \$7  = span_valid_5;
     if (advance) begin
-      \$7  = span_valid_3;
+      \$7  = span_valid_4;
     end
     if (rst) begin
       \$7  = 1'h0;
@@ -2865,9 +2844,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$8  = span_valid_5;
+    \$8  = span_valid_6;
     if (advance) begin
-      \$8  = span_valid_4;
+      \$8  = span_valid_5;
     end
     if (rst) begin
       \$8  = 1'h0;
@@ -2875,9 +2854,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$9  = span_valid_6;
-    if (advance) begin
-      \$9  = span_valid_5;
+    \$9  = span_last_0;
+    if (take) begin
+      \$9  = take_last;
     end
     if (rst) begin
       \$9  = 1'h0;
@@ -2885,9 +2864,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$10  = span_last_0;
-    if (take) begin
-      \$10  = take_last;
+    \$10  = span_last_1;
+    if (advance) begin
+      \$10  = span_last_0;
     end
     if (rst) begin
       \$10  = 1'h0;
@@ -2895,9 +2874,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$11  = span_last_1;
+    \$11  = span_last_2;
     if (advance) begin
-      \$11  = span_last_0;
+      \$11  = span_last_1;
     end
     if (rst) begin
       \$11  = 1'h0;
@@ -2905,9 +2884,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$12  = span_last_2;
+    \$12  = span_last_3;
     if (advance) begin
-      \$12  = span_last_1;
+      \$12  = span_last_2;
     end
     if (rst) begin
       \$12  = 1'h0;
@@ -2915,9 +2894,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$13  = span_last_3;
+    \$13  = span_last_4;
     if (advance) begin
-      \$13  = span_last_2;
+      \$13  = span_last_3;
     end
     if (rst) begin
       \$13  = 1'h0;
@@ -2925,9 +2904,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$14  = span_last_4;
+    \$14  = span_last_5;
     if (advance) begin
-      \$14  = span_last_3;
+      \$14  = span_last_4;
     end
     if (rst) begin
       \$14  = 1'h0;
@@ -2935,9 +2914,9 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$15  = span_last_5;
+    \$15  = span_last_6;
     if (advance) begin
-      \$15  = span_last_4;
+      \$15  = span_last_5;
     end
     if (rst) begin
       \$15  = 1'h0;
@@ -2945,25 +2924,14 @@ module \neurorice_encoder_c1_w10.predictor.weights (clk, rst, advance, take, lea
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$16  = span_last_6;
-    if (advance) begin
-      \$16  = span_last_5;
-    end
-    if (rst) begin
-      \$16  = 1'h0;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$5 ) begin end
-    \$17  = stored;
+    \$16  = stored;
     if (leave) begin
-      \$17  = \$1 ;
+      \$16  = \$1 ;
     end
     if (rst) begin
-      \$17  = 56'h00000000000000;
+      \$16  = 56'h00000000000000;
     end
   end
-  assign first_round = 1'h1;
   assign state = stored;
   assign \stored[0]  = stored[13:0];
   assign \stored[1]  = stored[27:14];
@@ -4554,7 +4522,7 @@ module \neurorice_encoder_c1_w10.rice (rst, i__ready, o__ready, o__valid, o__pay
     .clk(clk),
     .leave(leave),
     .rst(rst),
-    .stored(state),
+    .state(state),
     .take(take),
     .take_last(take_last),
     .update(update)
@@ -5386,28 +5354,25 @@ module \neurorice_encoder_c1_w10.rice (rst, i__ready, o__ready, o__valid, o__pay
   assign \$570  = above[8];
 endmodule
 
-module \neurorice_encoder_c1_w10.rice.state$88 (rst, take, leave, update, take_last, stored, clk);
+module \neurorice_encoder_c1_w10.rice.state$88 (rst, take, leave, update, take_last, state, clk);
   reg \$auto$verilog_backend.cc:2355:dump_module$8  = 0;
   wire [25:0] \$1 ;
   reg \$2 ;
-  reg \$3 ;
-  reg [25:0] \$4 ;
+  reg [25:0] \$3 ;
   wire busy;
   input clk;
   wire clk;
-  reg first = 1'h0;
-  wire first_round;
   input leave;
   wire leave;
   input rst;
   wire rst;
   reg span_last_0 = 1'h0;
-  (* init = 26'h0000407 *)
-  wire [25:0] state;
+  output [25:0] state;
+  reg [25:0] state = 26'h0000407;
   wire [9:0] \state.quick ;
   wire [15:0] \state.slow ;
-  output [25:0] stored;
-  reg [25:0] stored = 26'h0000407;
+  (* init = 26'h0000407 *)
+  wire [25:0] stored;
   wire [9:0] \stored.quick ;
   wire [15:0] \stored.slow ;
   input take;
@@ -5418,28 +5383,16 @@ module \neurorice_encoder_c1_w10.rice.state$88 (rst, take, leave, update, take_l
   wire [25:0] update;
   wire [9:0] \update.quick ;
   wire [15:0] \update.slow ;
-  always @(posedge clk)
-    stored <= \$4 ;
   assign \$1  = span_last_0 ? 26'h0000407 : update;
   always @(posedge clk)
-    first <= \$2 ;
+    span_last_0 <= \$2 ;
   always @(posedge clk)
-    span_last_0 <= \$3 ;
+    state <= \$3 ;
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$4  = stored;
-    if (leave) begin
-      \$4  = \$1 ;
-    end
-    if (rst) begin
-      \$4  = 26'h0000407;
-    end
-  end
-  always @* begin
-    if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$2  = first;
+    \$2  = span_last_0;
     if (take) begin
-      \$2  = 1'h1;
+      \$2  = take_last;
     end
     if (rst) begin
       \$2  = 1'h0;
@@ -5447,21 +5400,20 @@ module \neurorice_encoder_c1_w10.rice.state$88 (rst, take, leave, update, take_l
   end
   always @* begin
     if (\$auto$verilog_backend.cc:2355:dump_module$8 ) begin end
-    \$3  = span_last_0;
-    if (take) begin
-      \$3  = take_last;
+    \$3  = state;
+    if (leave) begin
+      \$3  = \$1 ;
     end
     if (rst) begin
-      \$3  = 1'h0;
+      \$3  = 26'h0000407;
     end
   end
-  assign first_round = 1'h1;
   assign busy = 1'h0;
-  assign state = stored;
-  assign \stored.quick  = stored[9:0];
-  assign \stored.slow  = stored[25:10];
+  assign stored = state;
+  assign \state.quick  = state[9:0];
+  assign \state.slow  = state[25:10];
+  assign \stored.quick  = state[9:0];
+  assign \stored.slow  = state[25:10];
   assign \update.quick  = update[9:0];
   assign \update.slow  = update[25:10];
-  assign \state.quick  = stored[9:0];
-  assign \state.slow  = stored[25:10];
 endmodule
