@@ -6,25 +6,30 @@ sample and the update. The loop is cut into :data:`WEIGHT_SPAN` stages, each abo
 carry chain long, and the weights of a channel are read as its sample enters the first and
 written as it leaves the last (:class:`~gateware.state.ChannelState` with a span)::
 
-    stage 0   features from the channel's past samples and averages (and the update of
-              those); the channel's weights
-    stage 1   the multiplies' operands (in the multipliers' input registers)
-    stage 2   the four products (in the multipliers' output registers)
-    stage 3   their pairwise sums
-    stage 4   their sum, scaled; each weight a step up and a step down, saturated
-    stage 5   the prediction, not yet clamped; each weight as either sign of the residual
-              would move it; the residual and its sign
-    stage 6   the residual (the output register); the new weights, written as it leaves
+    stage 0   the features, from the channel's past samples and averages; the averages'
+              update as carry-save terms; the channel's weights
+    stage 1   the features, registered; the averages' adds (the past written as the
+              sample leaves)
+    stage 2   the multiplies' operands (in the multipliers' input registers)
+    stage 3   the four products (in the multipliers' output registers)
+    stage 4   their pairwise sums
+    stage 5   their sum, scaled; each weight a step up and a step down, saturated
+    stage 6   the prediction, not yet clamped; each weight as either sign of the residual
+              would move it
+    stage 7   the residual (the output register); the new weights, written as it leaves
 
-The past samples and averages are a loop of one stage (stage 0), like the state of the
-Rice coder. With more channels than :data:`WEIGHT_SPAN` the channels' loops interleave and
-one sample a clock flows; with fewer, a channel's next sample waits for the weights its
-previous sample leaves, so a channel takes a sample every :data:`WEIGHT_SPAN` cycles (one
-channel) or every ``WEIGHT_SPAN + 1`` cycles (a few channels sharing a memory).
+The past samples and averages are a loop of :data:`PAST_SPAN` stages, or of one (stage 0)
+when part of them lives in SPRAM (whose banks need a channel's read and write in
+consecutive cycles). With more channels than :data:`WEIGHT_SPAN` the channels' loops
+interleave and one sample a clock flows; with fewer, a channel's next sample waits for the
+weights its previous sample leaves, so a channel takes a sample every :data:`WEIGHT_SPAN`
+cycles (one channel) or every ``WEIGHT_SPAN + 1`` cycles (a few channels sharing a memory).
 
 The multiplies have registered operands and registered products, so that an FPGA's
 multiplier blocks absorb both registers (iCE40 ``SB_MAC16``), and timing analysis sees
-the multiplier between registers.
+the multiplier between registers. Data registers load whenever the stages advance,
+bubbles included (their valid flags hide a bubble's data), so that one enable, the
+pipeline's, drives them all; only the counters and the state follow the items.
 """
 
 from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
@@ -38,13 +43,16 @@ from .parameters import check_channels, check_width
 from .pipeline import Lockstep
 from .state import ChannelState
 
-__all__ = ["LATENCY", "WEIGHT_SPAN", "Predictor", "residual_layout", "sample_layout",
+__all__ = ["LATENCY", "PAST_SPAN", "WEIGHT_SPAN", "Predictor", "residual_layout", "sample_layout",
            "state_layout", "weights_layout"]
 
 #: Stages from the read of a channel's weights to their write: stages 0 to 6.
-WEIGHT_SPAN = 7
+WEIGHT_SPAN = 8
 #: Cycles from taking a sample to its residual on ``o``.
-LATENCY = 7
+LATENCY = 8
+#: Stages from the read of a channel's past samples and averages to their write, unless
+#: they live partly in SPRAM (one stage then).
+PAST_SPAN = 2
 
 STEP_BITS = STEP.bit_length() - 1
 assert STEP == 1 << STEP_BITS and (model.WEIGHT_MAX + 1) % STEP == 0 == model.WEIGHT_MIN % STEP
@@ -78,23 +86,36 @@ def sign(value):
     return value < 0, value > 0
 
 
-def moved_average(average, sample, shift):
-    """``average + (((sample << AVERAGE_FRAC) - average) >> shift)``, modulo its width, as
-    one carry chain.
+def average_terms(average, sample, shift):
+    """Two addends whose sum, less its lowest bit, is the moved average
+    ``average + (((sample << AVERAGE_FRAC) - average) >> shift)``, modulo its width.
 
-    It is ``((average << shift) - average + (sample << AVERAGE_FRAC)) >> shift``: the
+    That is ``((average << shift) - average + (sample << AVERAGE_FRAC)) >> shift``: the
     floor of a sum taken whole. With ``-average`` as ``~average + 1``, the three terms meet
     in a carry-save layer (a logic level without carries), whose sums and carries make one
-    add with a carry-in of 1, where the plain form chains two adds in the loop of a
-    channel's averages, which must close in a cycle.
+    add, where the plain form chains two adds in the loop of a channel's averages.
+
+    Below bit ``shift`` only ``~average`` is not zero, and the carry-save layer has no
+    carries; with the carry-in of 1 those bits carry into bit ``shift`` only when they are
+    all ones, that is when the average's low bits are zero. That test, a tree beside the
+    carry-save layer, comes in as the addends' lowest bit (where it makes a carry and a
+    zero), so the add's carry chain is as long as the average, not ``shift`` bits longer.
     """
+    assert shift <= AVERAGE_FRAC  # so that the sample's term has no bits below ``shift``
     n = len(average) + shift
     a = Cat(Const(0, shift), average)
     b = Cat(~average, Const(-1, shift))  # ~average, widened
     c = (sample << AVERAGE_FRAC)[:n]
     sums = a ^ b ^ c
     carries = (a & b) | (a & c) | (b & c)
-    return (sums + Cat(Const(1, 1), carries[:n - 1]))[shift:n]
+    carry_in = average[:shift] == 0
+    return Cat(carry_in, sums[shift:]), Cat(carry_in, carries[shift - 1:n - 1])
+
+
+def moved_average(terms, width):
+    """The moved average, of ``width`` bits, from its :func:`average_terms`."""
+    low, high = terms
+    return (low + high)[1:width + 1]
 
 
 class Predictor(wiring.Component):
@@ -136,81 +157,97 @@ class Predictor(wiring.Component):
         m = Module()
         width = self._width
         reset = model.Predictor(width)
+        past_span = 1 if self._spram["spram_bits"] else PAST_SPAN
         m.submodules.past = past = ChannelState(
             state_layout(width), {"history": reset.history, "averages": reset.averages},
-            self._channels, **self._spram)
+            self._channels, span=past_span, **self._spram)
         m.submodules.weights = weights = ChannelState(
             weights_layout(), reset.weights, self._channels, span=WEIGHT_SPAN)
         pipe = Lockstep(m, self.i, self.o, LATENCY, hold=weights.busy)
         enable = pipe.enable
         m.d.comb += [
             past.take.eq(pipe.take), past.take_last.eq(self.i.p.last),
-            past.leave.eq(pipe.leaves(0)),
+            past.leave.eq(pipe.leaves(past_span - 1)), past.advance.eq(enable),
             weights.take.eq(pipe.take), weights.take_last.eq(self.i.p.last),
             weights.leave.eq(pipe.leaves(WEIGHT_SPAN - 1)), weights.advance.eq(enable),
         ]
 
-        def stage(name, shape, value, *, at, always=False):
-            """A register of stage ``at``, loaded with ``value`` as an item enters (or as
-            the stages advance, ``always``, bubbles included)."""
+        def stage(name, shape, value, *, at, always=True):
+            """A register of stage ``at``, loaded with ``value`` as the stages advance, bubbles
+            included (or only as an item enters, not ``always``)."""
             register = Signal(shape, name=f"{name}_{at}", reset_less=True)
             with m.If(enable if always else pipe.enters(at)):
                 m.d.sync += register.eq(value)
             return register
 
-        def carry(name, shape, value, start, stop):
+        def carry(name, shape, value, start, stop, *, always=True):
             """``value`` of stage ``start - 1`` carried along to stage ``stop``."""
             for at in range(start, stop + 1):
-                value = stage(name, shape, value, at=at)
+                value = stage(name, shape, value, at=at, always=always)
             return value
 
         # Stage 0: the features, from the past; the past's update.
-        sample = carry("sample", width, self.i.p.sample, 0, 0)
-        last = carry("last", 1, self.i.p.last, 0, LATENCY - 2)
+        # (stage 0's registers load as the stages advance, bubbles too, so that the input's
+        # handshake enables only the valid flags and the channel counters)
+        sample = stage("sample", width, self.i.p.sample, at=0, always=True)
+        last = carry("last", 1, stage("last", 1, self.i.p.last, at=0, always=True),
+                     1, LATENCY - 2)
         history, averages = past.state.history, past.state.averages
         feature_shape = signed(width + 1)
         features = [history[i] - history[i + 1] for i in range(model.TAPS)]
         features += [(average >> AVERAGE_FRAC) - history[0] for average in averages]
+        # The past's update: with a span of two stages, the averages' carry-save terms in
+        # stage 0 and their adds in stage 1. (The weights' longer span already keeps a
+        # channel's next sample out until then, so the past needs no interlock of its own.)
+        assert past_span <= WEIGHT_SPAN
+        updated = [carry(f"updated{i}", width, value, 1, past_span - 1)
+                   for i, value in enumerate([sample, *history[:model.TAPS]])]
+        terms = [[carry(f"average{i}_term{j}", len(term), term, 1, past_span - 1)
+                  for j, term in enumerate(average_terms(average, sample, shift))]
+                 for i, (average, shift) in enumerate(zip(averages, AVERAGE_SHIFTS))]
         m.d.comb += [
-            past.update.history[0].eq(sample),
-            *(past.update.history[i + 1].eq(history[i]) for i in range(model.TAPS)),
-            *(past.update.averages[i].eq(moved_average(average, sample, shift))
-              for i, (average, shift) in enumerate(zip(averages, AVERAGE_SHIFTS))),
+            *(past.update.history[i].eq(value) for i, value in enumerate(updated)),
+            *(past.update.averages[i].eq(moved_average(pair, len(average)))
+              for i, (pair, average) in enumerate(zip(terms, averages))),
         ]
 
-        # Stage 1: the multiplies' operands, and what the update needs from stage 0.
-        # (the operands load as the stages advance, and the update's copy of the weights
-        # only as an item enters, so that synthesis keeps the two apart and packs the
-        # operands into the multiplier)
-        operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=1, always=True),
-                     stage(f"feature_operand{i}", feature_shape, feature, at=1, always=True))
-                    for i, (weight, feature) in enumerate(zip(weights.state, features))]
-        old = [carry(f"weight{i}", signed(WEIGHT_BITS), weight, 1, 3)
+        # Stage 1: the features, in registers of their own (from the past's registers
+        # through a subtraction's carry chain to the multipliers, whose place on the chip
+        # is fixed and often far, is too long a path for one cycle); the channel's weights.
+        features = [stage(f"feature{i}", feature_shape, feature, at=1)
+                    for i, feature in enumerate(features)]
+        old = [stage(f"weight{i}", signed(WEIGHT_BITS), weight, at=1)
                for i, weight in enumerate(weights.state)]
-        # (the signs of the features wait a stage: their zero test would lengthen stage 0)
-        feature_signs = [
-            carry(f"feature_sign{i}", 2,
-                  Cat(*sign(stage(f"feature{i}", feature_shape, feature, at=1))), 2, 4)
-            for i, feature in enumerate(features)]
-        newest = carry("newest", width, history[0], 1, 4)
-        sample = carry("sample", width, sample, 1, 5)
+
+        # Stage 2: the multiplies' operands. (The operands load as the stages advance, and
+        # the update's copy of the weights only as an item enters, so that synthesis keeps
+        # the two apart and packs the operands into the multiplier.)
+        operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=2, always=True),
+                     stage(f"feature_operand{i}", feature_shape, feature, at=2, always=True))
+                    for i, (weight, feature) in enumerate(zip(old, features))]
+        old = [carry(f"weight{i}", signed(WEIGHT_BITS), weight, 2, 4, always=False)
+               for i, weight in enumerate(old)]
+        feature_signs = [carry(f"feature_sign{i}", 2, Cat(*sign(feature)), 2, 5)
+                         for i, feature in enumerate(features)]
+        newest = carry("newest", width, history[0], 1, 5)
+        sample = carry("sample", width, sample, 1, 6)
         top = (1 << width) - 1
 
-        # Stage 2: the products; stage 3: their pairwise sums; stage 4: the whole sum,
+        # Stage 3: the products; stage 4: their pairwise sums; stage 5: the whole sum,
         # scaled so that its rounding needs one more bit: (sum + 2**(F-1)) >> F is
         # ((sum >> (F-1)) + 1) >> 1.
         product_shape = signed(WEIGHT_BITS + width + 1)
-        products = [stage(f"product{i}", product_shape, weight * feature, at=2, always=True)
+        products = [stage(f"product{i}", product_shape, weight * feature, at=3, always=True)
                     for i, (weight, feature) in enumerate(operands)]
         sum_shape = signed(WEIGHT_BITS + width + 3)
-        pairs = [stage(f"pair{i}", sum_shape, products[2 * i] + products[2 * i + 1], at=3)
+        pairs = [stage(f"pair{i}", sum_shape, products[2 * i] + products[2 * i + 1], at=4)
                  for i in range(2)]
         scaled = stage("scaled", signed(width + 5), (pairs[0] + pairs[1]) >> (WEIGHT_FRAC - 1),
-                       at=4)
+                       at=5)
 
-        # Stage 4 also holds each weight a step up and a step down, saturated (tested on
-        # the weight, beside the add, rather than on the sum after it); stage 5 each weight
-        # as either sign of the residual would move it, so that stage 6 only selects.
+        # Stage 5 also holds each weight a step up and a step down, saturated (tested on
+        # the weight, beside the add, rather than on the sum after it); stage 6 each weight
+        # as either sign of the residual would move it, so that stage 7 only selects.
         moves = []
         for i, (weight, signs) in enumerate(zip(old, feature_signs)):
             # within a step of a bound: the weight's bits above the step's are the bound's
@@ -218,36 +255,36 @@ class Predictor(wiring.Component):
             near_top = (weight >> STEP_BITS) == (model.WEIGHT_MAX >> STEP_BITS)
             near_bottom = (weight >> STEP_BITS) == (model.WEIGHT_MIN >> STEP_BITS)
             up = stage(f"up{i}", signed(WEIGHT_BITS),
-                       Mux(near_top, model.WEIGHT_MAX, weight + STEP), at=4)
+                       Mux(near_top, model.WEIGHT_MAX, weight + STEP), at=5)
             down = stage(f"down{i}", signed(WEIGHT_BITS),
-                         Mux(near_bottom, model.WEIGHT_MIN, weight - STEP), at=4)
-            kept = stage(f"weight{i}", signed(WEIGHT_BITS), weight, at=4)
+                         Mux(near_bottom, model.WEIGHT_MIN, weight - STEP), at=5)
+            kept = stage(f"weight{i}", signed(WEIGHT_BITS), weight, at=5)
             negative, positive = signs[0], signs[1]
             moves.append([
-                carry(f"{name}{i}", signed(WEIGHT_BITS), value, 5, 6)
+                carry(f"{name}{i}", signed(WEIGHT_BITS), value, 6, 7)
                 for name, value in (("if_above", Mux(positive, up, Mux(negative, down, kept))),
                                     ("if_below", Mux(negative, up, Mux(positive, down, kept))),
                                     ("kept", kept))])
 
-        # Stage 5: the prediction x[n-1] + correction, as (2 x[n-1] + 1 + scaled) >> 1, not
+        # Stage 6: the prediction x[n-1] + correction, as (2 x[n-1] + 1 + scaled) >> 1, not
         # yet clamped to 0..2**W-1, and whether it is under or over that range.
         raw = Signal(signed(width + 4))
         m.d.comb += raw.eq(((newest << 1) + 1 + scaled) >> 1)
-        inside = stage("inside", width, raw[:width], at=5)
-        under = stage("under", 1, raw[-1], at=5)
-        over = stage("over", 1, ~raw[-1] & raw[width:-1].any(), at=5)  # (a level of logic)
+        inside = stage("inside", width, raw[:width], at=6)
+        under = stage("under", 1, raw[-1], at=6)
+        over = stage("over", 1, ~raw[-1] & raw[width:-1].any(), at=6)  # (a level of logic)
 
-        # Stage 5: the clamped prediction (one level of logic on the registered cases), the
+        # Stage 7: the clamped prediction (one level of logic on the registered cases), the
         # residual, and its sign from two subtractions' carry chains (equality as neither
         # below nor above: chains are faster than a tree).
         prediction = Mux(under, 0, Mux(over, top, inside))
         difference = Signal(signed(width + 1))
         reverse = Signal(signed(width + 1))
         m.d.comb += [difference.eq(sample - prediction), reverse.eq(prediction - sample)]
-        below = stage("below", 1, difference[-1], at=6)
-        equal = stage("equal", 1, ~difference[-1] & ~reverse[-1], at=6)
+        below = stage("below", 1, difference[-1], at=7)
+        equal = stage("equal", 1, ~difference[-1] & ~reverse[-1], at=7)
 
-        # Stage 6: the residual, reduced modulo 2**W, in the output register; the weights
+        # Stage 7: the residual, reduced modulo 2**W, in the output register; the weights
         # moved by sign(residual) * sign(feature), written as it leaves.
         with m.If(enable):
             m.d.sync += [self.o.p.error.eq(difference[:width].as_signed()),

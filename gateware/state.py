@@ -32,7 +32,8 @@ State may also span several pipeline stages (``span``): the row is read as the i
 the first and written as it leaves the last, the stages advancing together
 (:class:`~gateware.pipeline.Lockstep`). An item must then not enter while an item of its
 channel is still in the span, or it would read a row about to be rewritten: ``busy`` says
-so, and the pipeline holds its input. With more channels than the span has stages that
+so, and the pipeline holds its input. ``busy`` is a flip-flop, loaded with what it will be
+after the clock edge, so that the input's handshake waits on no logic of the span's. With more channels than the span has stages that
 never happens, and ``busy`` is constant 0; with fewer, a channel takes a sample every
 ``span`` cycles at most, the recurrence's own limit.
 """
@@ -136,10 +137,19 @@ class ChannelState(wiring.Component):
         else:
             init = Const(self._init, self._shape)
 
+        # What the span's flags will hold after this cycle's edge: ``busy`` is a register,
+        # loaded with what it will then be, so that the hold it gives the pipeline's input
+        # leaves a flip-flop rather than a tree of logic on the input's handshake.
+        after_valid = [Mux(self.advance, before, now)
+                       for before, now in zip([self.take, *span_valid], span_valid)]
+        busy = Signal()
+        m.d.comb += self.busy.eq(busy)
+
         if channels == 1:
             # the register is read as the item is held, so the write as the last stage's item
             # leaves is in time for the item taken in that cycle
-            m.d.comb += self.busy.eq(Cat(span_valid[:-1]).any() if self._span > 1 else 0)
+            if self._span > 1:
+                m.d.sync += busy.eq(Cat(after_valid[:-1]).any())
             # The item that ends a stream leaves the initial state behind, for the next
             # stream, rather than the next item choosing it as it reads: the choice then sits
             # at the end of the update (where it shares the logic of the update's last step)
@@ -164,17 +174,22 @@ class ChannelState(wiring.Component):
             channel = Signal(range(channels))
             next_channel = Signal(range(channels))
             wraps = next_channel == channels - 1
+            after_next_channel = Mux(self.take_last | wraps, 0, next_channel + 1)
             with m.If(self.take):
                 m.d.sync += [
                     channel.eq(next_channel),
-                    next_channel.eq(Mux(self.take_last | wraps, 0, next_channel + 1)),
+                    next_channel.eq(after_next_channel),
                     first_round.eq(self.take_last | (first_round & ~wraps)),
                 ]
             m.d.comb += span_channels[0].eq(channel)
             if 1 < self._span and channels <= self._span:
-                m.d.comb += self.busy.eq(Cat(
-                    valid & (held == next_channel)
-                    for valid, held in zip(span_valid, span_channels)).any())
+                after_channels = [Mux(self.take, next_channel, channel)] + [
+                    Mux(self.advance, before, now)
+                    for before, now in pairwise(span_channels)]
+                after_next = Mux(self.take, after_next_channel, next_channel)
+                m.d.sync += busy.eq(Cat(
+                    valid & (held == after_next)
+                    for valid, held in zip(after_valid, after_channels)).any())
             update = self.update.as_value()
             split = min(self._spram_bits, len(update) - 1)
             m.submodules.memory = memory = Memory(

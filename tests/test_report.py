@@ -21,7 +21,8 @@ CHANNELS = 8
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     argv = ["--channels", str(CHANNELS), "--files", "3", "--detail-samples", "2000",
-            "--power-cycles", "300", "--power-warmup", "200", "-o", str(out), "--quiet"]
+            "--power-cycles", "300", "--power-warmup", "200", "--seeds", "2", "-o", str(out),
+            "--quiet"]
     assert command.main(argv) == 0
     return out, json.loads((out / "report.json").read_text())
 
@@ -54,6 +55,12 @@ def test_resources(report):
     assert pnr["spram"]["used"] == 4  # two banks in each of two stages
     assert pnr["dsp"]["used"] == 4  # the predictor's multipliers
     assert 5 < pnr["fmax_mhz"] < 300
+    # the best of the placement seeds tried, each listed
+    by_seed = {int(seed): fmax for seed, fmax in pnr["fmax_by_seed_mhz"].items()}
+    assert set(by_seed) == {1, 2}
+    assert pnr["fmax_mhz"] == max(by_seed.values()) == by_seed[pnr["seed"]]
+    text = (report[0] / "report.md").read_text()
+    assert f"C={CHANNELS}: Fmax (MHz) by placement seed: seed 1: {by_seed[1]:.2f}" in text
 
 
 def test_dsp_timing(report):
@@ -195,3 +202,8 @@ def test_harness_and_names():
 def test_bad_channel_count(capsys):
     assert command.main(["--channels", "0", "--quiet"]) == 2
     assert "channel count must be 1..65535, not 0" in capsys.readouterr().err
+
+
+def test_bad_seed_count(capsys):
+    assert command.main(["--seeds", "0", "--quiet"]) == 2
+    assert "at least one placement seed, not 0" in capsys.readouterr().err

