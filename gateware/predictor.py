@@ -225,6 +225,14 @@ class Predictor(wiring.Component):
         operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=2, always=True),
                      stage(f"feature_operand{i}", feature_shape, feature, at=2, always=True))
                     for i, (weight, feature) in enumerate(zip(old, features))]
+        # whether each weight is within a step of a bound: its bits above the step's are the
+        # bound's (STEP a power of two), a test of constants rather than a comparison's
+        # chain, made early and carried, so that the step's saturation is a plain select
+        bounds = [carry(f"bounds{i}", 2, Cat(
+                      (weight >> STEP_BITS) == (model.WEIGHT_MIN >> STEP_BITS),
+                      (weight >> STEP_BITS) == (model.WEIGHT_MAX >> STEP_BITS)), 2, 4,
+                        always=False)
+                  for i, weight in enumerate(old)]
         old = [carry(f"weight{i}", signed(WEIGHT_BITS), weight, 2, 4, always=False)
                for i, weight in enumerate(old)]
         feature_signs = [carry(f"feature_sign{i}", 2, Cat(*sign(feature)), 2, 5)
@@ -249,11 +257,8 @@ class Predictor(wiring.Component):
         # the weight, beside the add, rather than on the sum after it); stage 6 each weight
         # as either sign of the residual would move it, so that stage 7 only selects.
         moves = []
-        for i, (weight, signs) in enumerate(zip(old, feature_signs)):
-            # within a step of a bound: the weight's bits above the step's are the bound's
-            # (STEP a power of two), a test of constants rather than a comparison's chain
-            near_top = (weight >> STEP_BITS) == (model.WEIGHT_MAX >> STEP_BITS)
-            near_bottom = (weight >> STEP_BITS) == (model.WEIGHT_MIN >> STEP_BITS)
+        for i, (weight, signs, (near_bottom, near_top)) in enumerate(
+                zip(old, feature_signs, bounds)):
             up = stage(f"up{i}", signed(WEIGHT_BITS),
                        Mux(near_top, model.WEIGHT_MAX, weight + STEP), at=5)
             down = stage(f"down{i}", signed(WEIGHT_BITS),

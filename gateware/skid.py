@@ -8,7 +8,7 @@ blocks a skid buffer ends that path: its ``i.ready`` is a flip-flop, and the ite
 while its output is refused waits in a second register (the skid) rather than being lost.
 """
 
-from amaranth.hdl import Module, Signal
+from amaranth.hdl import Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -44,12 +44,14 @@ class SkidBuffer(wiring.Component):
         skidding = Signal()  # the skid holds an item, and the input is refused
         m.d.comb += self.i.ready.eq(~skidding)
         take = self.i.valid & self.i.ready
-        with m.If(~self.o.valid | self.o.ready):
+        free = ~self.o.valid | self.o.ready
+        with m.If(free):
             # the output register is free: the skid's item first, else the input's
-            with m.If(skidding):
-                m.d.sync += [self.o.p.eq(skid), self.o.valid.eq(1), skidding.eq(0)]
-            with m.Else():
-                m.d.sync += [self.o.p.eq(self.i.p), self.o.valid.eq(take)]
-        with m.Elif(take):
-            m.d.sync += [skid.eq(self.i.p), skidding.eq(1)]
+            m.d.sync += [self.o.p.eq(Mux(skidding, skid, self.i.p)),
+                         self.o.valid.eq(skidding | take)]
+        # the skid copies the input while it is empty, so that it holds the item taken in
+        # the cycle it fills (an enable of one flip-flop, not of the handshake's logic)
+        with m.If(~skidding):
+            m.d.sync += skid.eq(self.i.p)
+        m.d.sync += skidding.eq(~free & (skidding | take))
         return m

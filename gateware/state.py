@@ -154,8 +154,10 @@ class ChannelState(wiring.Component):
             # stream, rather than the next item choosing it as it reads: the choice then sits
             # at the end of the update (where it shares the logic of the update's last step)
             # and not at the start of the read.
-            ends = [Signal(name=f"span_last_{k}") for k in range(self._span)]
-            with m.If(self.take):
+            # (loaded as the stages advance, bubbles too, whose flags nothing reads: so the
+            # input's handshake does not enable them)
+            ends = [Signal(name=f"span_last_{k}", reset_less=True) for k in range(self._span)]
+            with m.If(self.advance if self._span > 1 else self.take):
                 m.d.sync += ends[0].eq(self.take_last)
             with m.If(self.advance):
                 m.d.sync += [after.eq(before) for before, after in pairwise(ends)]

@@ -27,7 +27,7 @@ def _header(width, channels, word_width):
     ports = (
         f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
         f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
-        "clk, rst: clock; asynchronous active-high reset (release it in step with clk)",
+        "clk, rst: clock, synchronous active-high reset",
     )
     lines = [
         f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
@@ -38,39 +38,22 @@ def _header(width, channels, word_width):
     return "".join(f"// {line}\n" for line in lines)
 
 
-def convert(encoder, name):
-    """The Verilog text of ``encoder``, a module ``name`` with the ports of its signature and
-    ``clk``, ``rst``.
-
-    The clock domain has an asynchronous reset: a flip-flop's reset then needs no logic
-    beside its enable (an iCE40 flip-flop's synchronous reset acts only when enabled, so a
-    synchronous reset joins every enable's logic, the longest paths of the pipeline's
-    control), and an ASIC's reset tree is the usual asynchronous assert, synchronous release.
-    """
-    from amaranth.back import verilog
-    from amaranth.hdl import ClockDomain, Module, Value
-
-    top = Module()
-    top.domains.sync = domain = ClockDomain("sync", async_reset=True)
-    top.submodules.encoder = encoder
-    ports = {"clk": (domain.clk, None), "rst": (domain.rst, None)}
-    for path, _member, value in encoder.signature.flatten(encoder):
-        ports["__".join(map(str, path))] = (Value.cast(value), None)
-    return verilog.convert(top, name=name, ports=ports, emit_src=False,
-                           strip_internal_attrs=True)
-
-
 def generate(width=10, channels=1, word_width=32):
     """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width)``.
 
     Raises ``TypeError`` or ``ValueError`` for parameters the encoder does not support.
     """
+    from amaranth.back import verilog
+
     from gateware.encoder import Encoder, check_parameters
 
     check_parameters(width, channels, word_width)  # before an Encoder exists, unused
     encoder = Encoder(width, channels, word_width)
-    return _header(width, channels, word_width) + convert(
-        encoder, module_name(width, channels, word_width))
+    text = verilog.convert(
+        encoder, name=module_name(width, channels, word_width),
+        emit_src=False, strip_internal_attrs=True,
+    )
+    return _header(width, channels, word_width) + text
 
 
 def default_path(width, channels, word_width=32):

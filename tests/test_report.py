@@ -14,7 +14,7 @@ from neurorice.report import command, energy, gatesim, ice40
 from neurorice.report.design import Design
 
 # more channels than the predictor's weight loop has stages: one sample a clock
-CHANNELS = 8
+CHANNELS = 10
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from .tools import run_tool
+from .tools import ToolError, run_tool
 
 __all__ = ["PART", "SEEDS", "PlaceAndRoute", "dsp_registers", "harness", "harness_flops",
            "place_and_route"]
@@ -230,6 +230,10 @@ def _path_cells(path):
 #: varies by several per cent from seed to seed.
 SEEDS = 4
 
+#: Seconds a seed's place and route may take (a few minutes at most here; now and then a
+#: seed's run goes on for far longer, and counts as failed).
+SEED_TIMEOUT = 900
+
 
 def place_and_route(design, target_mhz, seeds=SEEDS):
     """Synthesise ``design``'s iCE40 variant and place and route it on a UP5K, with placement
@@ -248,11 +252,15 @@ def place_and_route(design, target_mhz, seeds=SEEDS):
     dsps = dsp_registers(synth["files"]["design.json"])
 
     def attempt(seed):
-        pnr = run_tool("nextpnr-ice40",
-                       ["--up5k", "--package", PART["package"], "--json", "design.json",
-                        "--freq", f"{target_mhz:g}", "--seed", str(seed),
-                        "--pcf-allow-unconstrained", "--report", "report.json"],
-                       {"design.json": synth["files"]["design.json"]}, ["report.json"])
+        try:
+            pnr = run_tool("nextpnr-ice40",
+                           ["--up5k", "--package", PART["package"], "--json", "design.json",
+                            "--freq", f"{target_mhz:g}", "--seed", str(seed),
+                            "--pcf-allow-unconstrained", "--report", "report.json"],
+                           {"design.json": synth["files"]["design.json"]}, ["report.json"],
+                           timeout=SEED_TIMEOUT)
+        except ToolError as error:
+            pnr = {"log": f"ERROR: {error}", "files": {}, "cached": False}
         report = None
         # a design that routes but misses the target clock still has its report (and exit 1)
         if "report.json" in pnr["files"]:
