@@ -27,7 +27,7 @@ def _header(width, channels, word_width):
     ports = (
         f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
         f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
-        "clk, rst: clock, synchronous active-high reset",
+        "clk, rst: clock; asynchronous active-high reset (release it in step with clk)",
     )
     lines = [
         f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
@@ -38,22 +38,62 @@ def _header(width, channels, word_width):
     return "".join(f"// {line}\n" for line in lines)
 
 
+#: Yosys's script from Amaranth's RTLIL to Verilog: Amaranth's own, except that processes
+#: become multiplexers (``proc``, not ``proc -nomux``), so that the Verilog's logic is
+#: continuous assignments. An ``always @*`` block runs only when an input changes, and under
+#: SystemVerilog's rules (``iverilog -g2012``, as cocotb runs it) nothing changes at time 0,
+#: so a block whose inputs keep their initial values through reset is never run and leaves X
+#: behind; a continuous assignment holds its value from the start.
+_TO_VERILOG = (
+    "read_rtlil design.il; proc -norom; memory_collect; opt_clean; "
+    "attrmap -remove generator -remove top -remove src -remove amaranth.hierarchy "
+    "-remove amaranth.decoding; "
+    "attrmap -modattr -remove generator -remove top -remove src -remove amaranth.hierarchy "
+    "-remove amaranth.decoding; "
+    "write_verilog -norename design.v"
+)
+
+
+def convert(encoder, name):
+    """The Verilog text of ``encoder``: a module ``name`` with the ports of its signature and
+    ``clk``, ``rst``.
+
+    The clock domain's reset is asynchronous. An iCE40 flip-flop's synchronous reset acts
+    only when the flip-flop is enabled, so a synchronous reset joins the logic of every
+    enable it overrides, and the pipelines' enables are their longest paths; an
+    asynchronous reset is a pin of its own. (An ASIC's reset is the usual asynchronous
+    assertion and synchronous release.)
+    """
+    from amaranth.back import rtlil
+    from amaranth.hdl import ClockDomain, Module, Value
+
+    from neurorice.report.tools import run_tool
+
+    top = Module()
+    top.domains.sync = domain = ClockDomain("sync", async_reset=True)
+    top.submodules.encoder = encoder
+    ports = {"clk": (domain.clk, None), "rst": (domain.rst, None)}
+    for path, _member, value in encoder.signature.flatten(encoder):
+        ports["__".join(map(str, path))] = (Value.cast(value), None)
+    text = rtlil.convert(top, name=name, ports=ports, emit_src=False)
+    run = run_tool("yosys", ["-q", "-p", _TO_VERILOG], {"design.il": text.encode()},
+                   ["design.v"])
+    if run["returncode"] != 0:
+        raise RuntimeError(f"yosys could not write the Verilog:\n{run['log'][-2000:]}")
+    return run["files"]["design.v"].decode()
+
+
 def generate(width=10, channels=1, word_width=32):
     """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width)``.
 
     Raises ``TypeError`` or ``ValueError`` for parameters the encoder does not support.
     """
-    from amaranth.back import verilog
-
     from gateware.encoder import Encoder, check_parameters
 
     check_parameters(width, channels, word_width)  # before an Encoder exists, unused
     encoder = Encoder(width, channels, word_width)
-    text = verilog.convert(
-        encoder, name=module_name(width, channels, word_width),
-        emit_src=False, strip_internal_attrs=True,
-    )
-    return _header(width, channels, word_width) + text
+    return _header(width, channels, word_width) + convert(
+        encoder, module_name(width, channels, word_width))
 
 
 def default_path(width, channels, word_width=32):

@@ -31,12 +31,10 @@ class Design:
 
     def verilog(self, ice40=False):
         """The Verilog text of the encoder."""
-        from amaranth.back import verilog
-
         from gateware.encoder import Encoder, check_parameters
+        from neurorice.verilog import convert
 
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory)
         encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory)
-        return verilog.convert(encoder, name=self.top(ice40), emit_src=False,
-                               strip_internal_attrs=True)
+        return convert(encoder, self.top(ice40))
