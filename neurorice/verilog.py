@@ -43,9 +43,11 @@ def _header(width, channels, word_width):
 #: continuous assignments. An ``always @*`` block runs only when an input changes, and under
 #: SystemVerilog's rules (``iverilog -g2012``, as cocotb runs it) nothing changes at time 0,
 #: so a block whose inputs keep their initial values through reset is never run and leaves X
-#: behind; a continuous assignment holds its value from the start.
+#: behind; a continuous assignment holds its value from the start. (``pmuxtree`` makes
+#: parallel cases chains of selects, which Yosys would otherwise write as functions named
+#: ``\$procmux$N``, names Icarus takes for system functions.)
 _TO_VERILOG = (
-    "read_rtlil design.il; proc -norom; memory_collect; opt_clean; "
+    "read_rtlil design.il; proc -norom; pmuxtree; memory_collect; opt_clean; "
     "attrmap -remove generator -remove top -remove src -remove amaranth.hierarchy "
     "-remove amaranth.decoding; "
     "attrmap -modattr -remove generator -remove top -remove src -remove amaranth.hierarchy "
