@@ -32,10 +32,11 @@ State may also span several pipeline stages (``span``): the row is read as the i
 the first and written as it leaves the last, the stages advancing together
 (:class:`~gateware.pipeline.Lockstep`). An item must then not enter while an item of its
 channel is still in the span, or it would read a row about to be rewritten: ``busy`` says
-so, and the pipeline holds its input. ``busy`` is a flip-flop, loaded with what it will be
-after the clock edge, so that the input's handshake waits on no logic of the span's. With more channels than the span has stages that
+so, and the pipeline holds its input. With more channels than the span has stages that
 never happens, and ``busy`` is constant 0; with fewer, a channel takes a sample every
-``span`` cycles at most, the recurrence's own limit.
+``span`` cycles at most, the recurrence's own limit. ``busy`` is a flip-flop, loaded with
+what it will be after the clock edge, so that the input's handshake waits on no logic of
+the span's.
 """
 
 from itertools import pairwise

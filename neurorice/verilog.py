@@ -47,7 +47,7 @@ def _header(width, channels, word_width):
 #: parallel cases chains of selects, which Yosys would otherwise write as functions named
 #: ``\$procmux$N``, names Icarus takes for system functions.)
 _TO_VERILOG = (
-    "read_rtlil design.il; proc -norom; pmuxtree; memory_collect; opt_clean; "
+    "read_rtlil design.il; proc -norom; pmuxtree; memory_collect; "
     "attrmap -remove generator -remove top -remove src -remove amaranth.hierarchy "
     "-remove amaranth.decoding; "
     "attrmap -modattr -remove generator -remove top -remove src -remove amaranth.hierarchy "
