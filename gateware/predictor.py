@@ -187,11 +187,8 @@ class Predictor(wiring.Component):
             return value
 
         # Stage 0: the features, from the past; the past's update.
-        # (stage 0's registers load as the stages advance, bubbles too, so that the input's
-        # handshake enables only the valid flags and the channel counters)
-        sample = stage("sample", width, self.i.p.sample, at=0, always=True)
-        last = carry("last", 1, stage("last", 1, self.i.p.last, at=0, always=True),
-                     1, LATENCY - 2)
+        sample = stage("sample", width, self.i.p.sample, at=0)
+        last = carry("last", 1, self.i.p.last, 0, LATENCY - 2)
         history, averages = past.state.history, past.state.averages
         feature_shape = signed(width + 1)
         features = [history[i] - history[i + 1] for i in range(model.TAPS)]
@@ -222,8 +219,8 @@ class Predictor(wiring.Component):
         # Stage 2: the multiplies' operands. (The operands load as the stages advance, and
         # the update's copy of the weights only as an item enters, so that synthesis keeps
         # the two apart and packs the operands into the multiplier.)
-        operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=2, always=True),
-                     stage(f"feature_operand{i}", feature_shape, feature, at=2, always=True))
+        operands = [(stage(f"weight_operand{i}", signed(WEIGHT_BITS), weight, at=2),
+                     stage(f"feature_operand{i}", feature_shape, feature, at=2))
                     for i, (weight, feature) in enumerate(zip(old, features))]
         # whether each weight is within a step of a bound: its bits above the step's are the
         # bound's (STEP a power of two), a test of constants rather than a comparison's
@@ -245,7 +242,7 @@ class Predictor(wiring.Component):
         # scaled so that its rounding needs one more bit: (sum + 2**(F-1)) >> F is
         # ((sum >> (F-1)) + 1) >> 1.
         product_shape = signed(WEIGHT_BITS + width + 1)
-        products = [stage(f"product{i}", product_shape, weight * feature, at=3, always=True)
+        products = [stage(f"product{i}", product_shape, weight * feature, at=3)
                     for i, (weight, feature) in enumerate(operands)]
         sum_shape = signed(WEIGHT_BITS + width + 3)
         pairs = [stage(f"pair{i}", sum_shape, products[2 * i] + products[2 * i + 1], at=4)
