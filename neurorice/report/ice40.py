@@ -141,7 +141,7 @@ class PlaceAndRoute:
     seed : int
         nextpnr's placement seed of this result.
     fmax_by_seed : dict of int to float or None
-        The Fmax of every seed tried (:func:`place_and_route`).
+        The Fmax of every seed tried: this one's, or all of :func:`place_and_route`'s.
     dsp_timing : dict
         :func:`dsp_registers` of the netlist, and whether Fmax is only an upper bound
         (``fmax_is_upper_bound``: some DSP is not fully registered, so nextpnr did not
@@ -150,7 +150,7 @@ class PlaceAndRoute:
         unregistered DSPs, which nextpnr times apart from the clock.
     """
 
-    def __init__(self, design, stat, log, report, target_mhz, dsps=None):
+    def __init__(self, design, stat, log, report, target_mhz, dsps=None, seed=1):
         module = stat["modules"].get("\\neurorice_harness") or next(iter(stat["modules"].values()))
         self.cells = {name.lstrip("\\"): n for name, n in module["num_cells_by_type"].items()
                       if name != "$scopeinfo"}
@@ -189,8 +189,8 @@ class PlaceAndRoute:
             for name, value in report["utilization"].items():
                 self.utilisation[name] = (value["used"], value["available"])
         self.routed = report is not None and not errors
-        self.seed = 1
-        self.fmax_by_seed = {1: self.fmax_mhz}
+        self.seed = seed
+        self.fmax_by_seed = {seed: self.fmax_mhz}
         if not self.routed:
             self.error = errors[0] if errors else "nextpnr failed"
 
@@ -265,9 +265,8 @@ def place_and_route(design, target_mhz, seeds=SEEDS):
         # a design that routes but misses the target clock still has its report (and exit 1)
         if "report.json" in pnr["files"]:
             report = json.loads(pnr["files"]["report.json"])
-        result = PlaceAndRoute(design, stat, pnr["log"], report, target_mhz, dsps)
+        result = PlaceAndRoute(design, stat, pnr["log"], report, target_mhz, dsps, seed)
         result.cached = synth["cached"] and pnr["cached"]
-        result.seed = seed
         return result
 
     with ThreadPoolExecutor(max_workers=min(seeds, os.cpu_count() or 1)) as pool:
