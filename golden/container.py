@@ -5,15 +5,14 @@ core (:mod:`golden.core`): as 10-bit ADC codes when every sample lies on the ADC
 (:mod:`golden.samples`), otherwise as 16-bit samples; the channels of a multi-channel file
 are the core's interleaved channels. A canonical 44-byte WAV header is rebuilt from the
 sample rate; any other header and any bytes after the samples are stored verbatim. Every
-other input is stored through LZMA (or as is, if LZMA does not help). A CRC-32 of the
-original file lets the decoder refuse to write anything but the original.
+other input is stored through LZMA (or as is, where LZMA does not help: :mod:`golden.xz`). A
+CRC-32 of the original file lets the decoder refuse to write anything but the original.
 """
 
-import lzma
 import struct
 import zlib
 
-from . import core, samples, wav
+from . import core, samples, wav, xz
 
 MAGIC = b"NRC"
 VERSION = 1
@@ -138,8 +137,11 @@ def _encode_core(original, layout, steps):
 
 
 def _encode_stored(original):
-    packed = lzma.compress(original, preset=9 | lzma.PRESET_EXTREME)
-    flag, payload = (LZMA, packed) if len(packed) < len(original) else (0, original)
+    flag, payload = 0, original
+    if xz.pays(original):
+        packed = xz.compress(original)
+        if len(packed) < len(original):
+            flag, payload = LZMA, packed
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
@@ -188,14 +190,11 @@ def _decompress_stored(cursor):
     crc = cursor.take(4)
     payload = cursor.rest()
     if flag == LZMA:
-        # exactly one .xz stream and nothing after it
-        unpacker = lzma.LZMADecompressor(lzma.FORMAT_XZ)
+        # exactly one .xz stream and nothing after it, within the size its index declares
         try:
-            payload = unpacker.decompress(payload)
-        except lzma.LZMAError as error:
-            raise FormatError(f"corrupted stored payload ({error})") from None
-        if not unpacker.eof or unpacker.unused_data:
-            raise FormatError("corrupted stored payload (not one complete .xz stream)")
+            payload = xz.decompress(payload)
+        except ValueError as error:
+            raise FormatError(str(error)) from None
     elif flag != 0:
         raise FormatError(f"unknown stored flag {flag}")
     return _check(payload, crc)

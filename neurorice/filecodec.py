@@ -1,19 +1,23 @@
-"""``./encode IN OUT`` and ``./decode IN OUT``: whole files, atomic output, one-line errors.
+"""``./encode IN OUT`` and ``./decode IN OUT``: whole files, safe output, one-line errors.
 
 These are the programs the challenge's ``eval.sh`` starts once per recording, so this
-module imports only the standard library, the golden model and the fast path
-(:mod:`neurorice.fast.container`, bit-identical to :mod:`golden.container`): interpreter
-start-up and imports are part of every file's time. Without the fast path's C module the
-programs say so on stderr and run the golden model, which writes the same bytes about 100
-times slower.
+module imports only the standard library's lighter modules, the golden model and the fast
+path (:mod:`neurorice.fast.container`, bit-identical to :mod:`golden.container`):
+interpreter start-up and imports are part of every file's time. Without the fast path's C
+module the programs say so on stderr and run the golden model, which writes the same bytes
+about 100 times slower.
+
+``-`` is standard input as IN and standard output as OUT. OUT is written by
+:mod:`neurorice.output` (a regular file atomically, a device or FIFO as a stream), and
+only once the whole output is known good. A signal ends the program at once
+(:mod:`neurorice.interrupt`).
 """
 
-import os
 import sys
 
 from golden import container
 
-from . import fast
+from . import fast, interrupt, output
 
 
 class CodecError(Exception):
@@ -21,49 +25,35 @@ class CodecError(Exception):
 
 
 def read_input(path):
-    """The bytes of ``path``, or :class:`CodecError` saying why not."""
+    """The bytes of ``path`` (standard input for ``-``), or :class:`CodecError` saying why not."""
     try:
+        if path == "-":
+            return sys.stdin.buffer.read()
         with open(path, "rb") as f:
             return f.read()
     except OSError as error:
-        raise CodecError(f"cannot read {path}: {error.strerror or error}") from None
-
-
-def _create_beside(directory):
-    """A new empty file in ``directory``: ``(descriptor, path)``.
-
-    As :func:`tempfile.mkstemp`, but the file gets the permissions ``open()`` would give it,
-    and without the 10 ms that importing :mod:`tempfile` adds to every process.
-    """
-    while True:
-        path = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
-        try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
-        except FileExistsError:
-            continue
+        where = "standard input" if path == "-" else path
+        raise CodecError(f"cannot read {where}: {error.strerror or error}") from None
 
 
 def write_atomically(path, data):
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+    """Write ``data`` to the regular file ``path`` through an unnamed file and a link.
 
     A reader (or a crash) never sees a partial ``path``: it is either absent, as before, or
     complete.
     """
-    directory = os.path.dirname(os.path.abspath(path))
     try:
-        fd, temporary = _create_beside(directory)
+        output.replace_atomically(path, data)
     except OSError as error:
         raise CodecError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def write_output(path, data):
+    """Write ``data`` to OUT ``path`` (:func:`neurorice.output.write`)."""
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        os.unlink(temporary)
-        raise CodecError(f"cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        output.write(path, data)
+    except output.OutputError as error:
+        raise CodecError(str(error)) from None
 
 
 def codec():
@@ -79,7 +69,7 @@ def codec():
 
 def encode_file(source, destination, compress=None):
     compress = compress or codec().compress
-    write_atomically(destination, compress(read_input(source)))
+    write_output(destination, compress(read_input(source)))
 
 
 def decode_file(source, destination, decompress=None):
@@ -88,17 +78,19 @@ def decode_file(source, destination, decompress=None):
     try:
         original = decompress(data)
     except container.FormatError as error:
-        raise CodecError(f"{source}: {error}") from None
-    write_atomically(destination, original)
+        where = "standard input" if source == "-" else source
+        raise CodecError(f"{where}: {error}") from None
+    write_output(destination, original)
 
 
 def main(action, argv=None):
     """Run ``encode`` or ``decode`` with ``argv``; the process's exit status."""
     argv = sys.argv[1:] if argv is None else argv
     name = action.__name__.split("_")[0]
-    if len(argv) != 2 or argv[0].startswith("-"):
+    if len(argv) != 2 or any(a.startswith("-") and a != "-" for a in argv):
         print(f"usage: {name} IN OUT", file=sys.stderr)
         return 2
+    interrupt.install(name, output.remove_temporaries)
     try:
         action(*argv)
     except CodecError as error:

@@ -1,0 +1,165 @@
+"""Writing OUT as xz and zstd do: regular files replaced atomically, anything else as a stream.
+
+- ``-`` is standard output.
+- A character device, FIFO or socket (``/dev/null``, a named pipe, ``/dev/stdout``) is
+  opened and written as it is: no temporary file, no rename, which would replace it.
+- A symbolic link is followed: its target is replaced atomically, the link stays.
+- A regular file (or a new name) is replaced atomically: the data goes to an unnamed file in
+  OUT's directory (Linux ``O_TMPFILE``), synced to disk, then linked into place, so that a
+  reader or a crash (even ``kill -9``) sees the old OUT or the complete new one, never a part
+  and never a temporary file. Where the system has no unnamed files, a hidden named one,
+  ``.neurorice-<hex>``, is used and :func:`remove_temporaries` removes it on a signal.
+
+Only the standard library's built-in modules: ``./encode`` and ``./decode`` import this in
+every process.
+"""
+
+import errno
+import os
+import stat
+import sys
+
+#: The named temporary files being written, which an interrupted process removes.
+TEMPORARIES = set()
+
+
+class OutputError(Exception):
+    """OUT cannot be written: the message names it and says why."""
+
+
+def _named_beside(directory):
+    """A new empty hidden file in ``directory``: ``(descriptor, path)``.
+
+    As :func:`tempfile.mkstemp`, but the file gets the permissions ``open()`` would give it,
+    and without the 10 ms that importing :mod:`tempfile` adds to every process.
+    """
+    while True:
+        path = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
+        try:
+            TEMPORARIES.add(path)
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+        except FileExistsError:
+            TEMPORARIES.discard(path)
+        except BaseException:
+            TEMPORARIES.discard(path)
+            raise
+
+
+def _unnamed_in(directory):
+    """An unnamed file in ``directory`` (``O_TMPFILE``), or None where there is none."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY, 0o666)
+    except OSError as error:
+        # the file system or the kernel has none
+        if error.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
+        raise
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _link_into_place(fd, path):
+    """Give the unnamed file ``fd`` the name ``path``, replacing any file there atomically."""
+    source = f"/proc/self/fd/{fd}"
+    try:
+        os.link(source, path)
+        return
+    except FileExistsError:
+        pass
+    # a link cannot replace a file: link beside it, then rename over it
+    directory = os.path.dirname(path)
+    while True:
+        temporary = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
+        TEMPORARIES.add(temporary)
+        try:
+            os.link(source, temporary)
+            break
+        except FileExistsError:
+            TEMPORARIES.discard(temporary)
+        except BaseException:
+            TEMPORARIES.discard(temporary)
+            raise
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    finally:
+        TEMPORARIES.discard(temporary)
+
+
+def replace_atomically(path, data):
+    """Write ``data`` to the regular file ``path``: absent or old until complete, then new."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd = _unnamed_in(directory)
+    if fd is not None:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            _link_into_place(fd, os.path.abspath(path))
+            return
+        except OSError as error:
+            # some systems make an unnamed file but cannot link it (EXDEV here: a
+            # sandbox's /proc); any other error is OUT's own
+            if error.errno not in (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP):
+                raise
+        finally:
+            os.close(fd)
+    fd, temporary = _named_beside(directory)
+    try:
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    finally:
+        TEMPORARIES.discard(temporary)
+
+
+def _describe(path):
+    return "standard output" if path == "-" else path
+
+
+def write(path, data):
+    """Write ``data`` to OUT ``path`` by the rules above; :class:`OutputError` if it cannot."""
+    try:
+        if path == "-":
+            sys.stdout.flush()
+            _write_all(sys.stdout.fileno(), data)
+            return
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise OutputError(f"cannot write {path}: it is a directory")
+        if mode is not None and not stat.S_ISREG(mode):
+            fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            return
+        replace_atomically(os.path.realpath(path), data)
+    except OSError as error:
+        raise OutputError(f"cannot write {_describe(path)}: {error.strerror or error}") from None
+
+
+def remove_temporaries():
+    """Remove the named temporary files being written (the unnamed ones need nothing)."""
+    for path in list(TEMPORARIES):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
