@@ -363,11 +363,13 @@ static PyObject *values_to_codes(PyObject *module, PyObject *args)
     const uint8_t *in = pcm.buf;
     const uint16_t *codes = table.buf;
     uint16_t off = 0;
+    Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i++) {
         uint16_t code = codes[in[2 * i] | in[2 * i + 1] << 8];
         off |= code == 0xFFFF;
         out[i] = code;
     }
+    Py_END_ALLOW_THREADS
     if (off)
         result = Py_NewRef(Py_None);
     else
@@ -396,14 +398,21 @@ static PyObject *codes_to_values(PyObject *module, PyObject *args)
         goto done;
     }
     const uint16_t *codes = input.buf, *values = table.buf;
+    Py_ssize_t bad = -1;
+    Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i < count; i++) {
         if (codes[i] >= entries) {
-            PyErr_Format(PyExc_ValueError, "code %zd is %d, beyond the table", i, codes[i]);
-            goto free;
+            bad = i;
+            break;
         }
         uint16_t value = values[codes[i]];
         out[2 * i] = (uint8_t)value;
         out[2 * i + 1] = value >> 8;
+    }
+    Py_END_ALLOW_THREADS
+    if (bad >= 0) {
+        PyErr_Format(PyExc_ValueError, "code %zd is %d, beyond the table", bad, codes[bad]);
+        goto free;
     }
     result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
 free:
@@ -425,8 +434,10 @@ static PyObject *offset_values(PyObject *module, PyObject *args)
     uint16_t *out = count < 0 ? NULL : PyMem_Malloc(2 * count + 2);
     if (out) {
         const uint8_t *in = pcm.buf;
+        Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < count; i++)
             out[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8) ^ 0x8000;
+        Py_END_ALLOW_THREADS
         result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
         PyMem_Free(out);
     } else if (count >= 0) {
@@ -447,11 +458,13 @@ static PyObject *unoffset_values(PyObject *module, PyObject *args)
     uint8_t *out = count < 0 ? NULL : PyMem_Malloc(2 * count + 2);
     if (out) {
         const uint16_t *in = input.buf;
+        Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < count; i++) {
             uint16_t value = in[i] ^ 0x8000;
             out[2 * i] = (uint8_t)value;
             out[2 * i + 1] = value >> 8;
         }
+        Py_END_ALLOW_THREADS
         result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
         PyMem_Free(out);
     } else if (count >= 0) {
