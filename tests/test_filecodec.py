@@ -1,8 +1,10 @@
 """Tests of ``./encode IN OUT`` and ``./decode IN OUT``, run as the challenge runs them."""
 
 import os
+import resource
 import struct
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -249,3 +251,105 @@ def test_usage(tmp_path, tool, args):
     assert result.returncode == 2
     assert result.stderr == f"usage: {tool} IN OUT\n"
     assert list(tmp_path.iterdir()) == []
+
+
+# special files: as xz and zstd treat them
+
+
+def test_dash_is_standard_input_and_output(clip):
+    encoded = subprocess.run([ROOT / "encode", "-", "-"], input=clip, capture_output=True,
+                             env=ENV, timeout=60, check=True)
+    decoded = subprocess.run([ROOT / "decode", "-", "-"], input=encoded.stdout,
+                             capture_output=True, env=ENV, timeout=60, check=True)
+    assert (encoded.stderr, decoded.stderr) == (b"", b"")
+    assert decoded.stdout == clip
+
+
+def test_output_to_a_fifo_is_written_as_a_stream(tmp_path, clip, compressed):
+    (tmp_path / "in.wav").write_bytes(clip)
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = run("encode", tmp_path / "in.wav", fifo)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert reader.communicate(timeout=60)[0] == compressed
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.wav", "out"]
+
+
+def test_output_to_a_character_device_stays_a_device(tmp_path, compressed):
+    # /dev/null as OUT: writable by anyone, and only root could replace it if written wrongly
+    (tmp_path / "in.nrc").write_bytes(compressed)
+    assert run("decode", tmp_path / "in.nrc", "/dev/null").returncode == 0
+    assert Path("/dev/null").is_char_device()
+
+
+def test_output_through_a_symlink_replaces_its_target(tmp_path, clip, compressed):
+    (tmp_path / "in.wav").write_bytes(clip)
+    (tmp_path / "target.nrc").write_bytes(b"old")
+    (tmp_path / "link.nrc").symlink_to("target.nrc")
+    (tmp_path / "dangling.nrc").symlink_to("new.nrc")
+    assert run("encode", tmp_path / "in.wav", tmp_path / "link.nrc").returncode == 0
+    assert run("encode", tmp_path / "in.wav", tmp_path / "dangling.nrc").returncode == 0
+    assert (tmp_path / "link.nrc").is_symlink() and (tmp_path / "dangling.nrc").is_symlink()
+    assert (tmp_path / "target.nrc").read_bytes() == compressed
+    assert (tmp_path / "new.nrc").read_bytes() == compressed
+
+
+# signals: one line, exit 128 + the signal, no OUT and no temporary file, at once
+
+
+@pytest.fixture(scope="module")
+def long_recording(tmp_path_factory, recording):
+    """A real recording repeated to 64 MB, with its compressed form: about a second each way
+    in the C core."""
+    directory = tmp_path_factory.mktemp("long")
+    body = recording[44:] * ((64 << 20) // (len(recording) - 44))
+    source = directory / "long.wav"
+    source.write_bytes(wav([]).replace(b"data\0\0\0\0", b"data" + struct.pack("<I", len(body)))
+                       + body)
+    assert run("encode", source, directory / "long.nrc").returncode == 0
+    return source, directory / "long.nrc"
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.parametrize("tool", ["encode", "decode"])
+@pytest.mark.parametrize("signal, status, message", [(2, 130, "interrupted"),
+                                                     (15, 143, "terminated")])
+def test_a_signal_stops_at_once(tmp_path, long_recording, tool, signal, status, message):
+    source = long_recording[0 if tool == "encode" else 1]
+    process = subprocess.Popen([ROOT / tool, source, tmp_path / "out"], env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # well into the work: past start-up and reading, in the C core's calls
+    while cpu_seconds(process.pid) < 0.25:
+        assert process.poll() is None, process.communicate()
+    process.send_signal(signal)
+    sent = time.perf_counter()
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.perf_counter() - sent < 0.5
+    assert (process.returncode, stdout, stderr) == (status, "", f"{tool}: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# decompression bombs
+
+
+def test_decode_refuses_a_bomb_quickly_within_bounded_memory(tmp_path):
+    from tests.golden.test_xz import stored, xz_stream
+
+    # 1 GiB of zeros in 170 kB, declared as 64 kB
+    (tmp_path / "bomb.nrc").write_bytes(stored(xz_stream(bytes(16 << 20), 64, 1024)))
+    limit = 512 << 20
+    started = time.perf_counter()
+    result = subprocess.run(
+        [ROOT / "decode", tmp_path / "bomb.nrc", tmp_path / "out"], capture_output=True,
+        text=True, env=ENV, timeout=60, check=False,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+    assert time.perf_counter() - started < 2
+    assert_failed(result, "decode", tmp_path)
+    assert "more than the 65536 bytes its .xz index declares" in result.stderr
+    assert not (tmp_path / "out").exists()
