@@ -14,6 +14,7 @@ the file. With no data given, the evaluation runs on the synthetic recording set
 import argparse
 import concurrent.futures
 import os
+import stat
 import statistics
 import subprocess
 import sys
@@ -39,28 +40,52 @@ class FileResult:
     decode_seconds: float
 
 
+def _kind(path):
+    """What a path that is not a regular file is, in words."""
+    if not path.exists():
+        return "a dangling link"
+    mode = path.stat().st_mode
+    for test, kind in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a device"
+
+
 def recordings(source, workdir):
-    """The ``.wav`` recordings of a ``data.zip``, a directory or the synthetic set."""
+    """The ``.wav`` recordings of a ``data.zip``, a directory or the synthetic set, and what
+    was skipped: ``(paths, skipped)``, ``skipped`` a list of "name (what it is)".
+
+    Only regular files (or links to them) are recordings: reading a FIFO would wait forever.
+    Each member of a zip is extracted into a folder of its own, so that members of the same
+    name stay apart.
+    """
     if source is None:
         from . import synth
 
-        return synth.generate(Path(workdir) / "synthetic")
+        return synth.generate(Path(workdir) / "synthetic"), []
     source = Path(source)
+    skipped = []
     if source.is_dir():
-        found = sorted(source.rglob("*.wav"))
+        found = []
+        for path in sorted(source.rglob("*.wav")):
+            if path.is_file():
+                found.append(path)
+            else:
+                skipped.append(f"{path.relative_to(source)} ({_kind(path)})")
     elif zipfile.is_zipfile(source):
         target = Path(workdir) / "recordings"
         with zipfile.ZipFile(source) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith(".wav")]
-            archive.extractall(target, members)
-        found = sorted(target.rglob("*.wav"))
+            members = [m for m in archive.infolist()
+                       if m.filename.lower().endswith(".wav") and not m.is_dir()]
+            found = [Path(archive.extract(m, target / str(i))) for i, m in enumerate(members)]
     elif source.exists():
         raise EvaluationError(f"{source} is neither a directory nor a zip archive")
     else:
         raise EvaluationError(f"{source} does not exist")
     if not found:
         raise EvaluationError(f"no .wav recordings in {source}")
-    return found
+    return found, skipped
 
 
 def _run(program, source, destination):
@@ -75,10 +100,14 @@ def _run(program, source, destination):
     return elapsed
 
 
-def evaluate_file(path, encoder, decoder, workdir):
-    """Round-trip one recording through the two programs; its :class:`FileResult`."""
-    compressed = Path(workdir) / (path.name + ".nrc")
-    copy = Path(workdir) / (path.name + ".copy")
+def evaluate_file(path, encoder, decoder, workdir, index=0):
+    """Round-trip one recording through the two programs; its :class:`FileResult`.
+
+    ``index`` makes the work files' names unique: recordings in different folders may share
+    a name.
+    """
+    compressed = Path(workdir) / f"{index}-{path.name}.nrc"
+    copy = Path(workdir) / f"{index}-{path.name}.copy"
     encode_seconds = _run(encoder, path, compressed)
     decode_seconds = _run(decoder, compressed, copy)
     original = path.read_bytes()
@@ -95,7 +124,8 @@ def evaluate(files, encoder, decoder, workdir, jobs, progress=None):
     """Evaluate ``files`` on ``jobs`` workers; the list of :class:`FileResult`."""
     results = []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir) for f in files]
+        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir, i)
+                   for i, f in enumerate(files)]
         try:
             for future in concurrent.futures.as_completed(pending):
                 results.append(future.result())
@@ -150,7 +180,10 @@ def main(argv=None):
     started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="neurorice-eval-") as workdir:
-            files = recordings(args.data, workdir)
+            files, skipped = recordings(args.data, workdir)
+            if skipped:
+                print(f"eval: skipping what is not a regular file: {', '.join(skipped)}",
+                      file=sys.stderr)
             print(f"evaluating {len(files)} recordings from "
                   f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)
             results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,

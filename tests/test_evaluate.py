@@ -1,5 +1,6 @@
 """./eval.sh: the challenge's evaluation, on small sets and with broken programs."""
 
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -88,3 +89,39 @@ def test_default_is_the_synthetic_set():
     assert done.returncode == 0, done.stderr
     assert "synthetic" in done.stderr
     assert f"files          {synth.DEFAULT_COUNT}, all restored" in done.stdout
+
+
+def test_recordings_of_the_same_name_get_their_own_work_files(recordings, tmp_path):
+    # two different recordings called a.wav, coded at the same time: the encoder lingers so
+    # that both are in flight together
+    for folder, path in zip("xy", recordings):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.wav").write_bytes(path.read_bytes())
+    lingering = tmp_path / "lingering"
+    lingering.write_text(f"#!/bin/sh\n{ROOT / 'encode'} \"$1\" \"$2\" && sleep 0.5\n")
+    lingering.chmod(0o755)
+    done = run_eval(tmp_path, "--encoder", lingering, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "files          2, all restored byte for byte" in done.stdout
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for folder in "xy":
+            z.write(tmp_path / folder / "a.wav", f"{folder}/a.wav")
+    done = run_eval(archive, "--encoder", lingering, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "files          2, all restored byte for byte" in done.stdout
+
+
+def test_only_regular_files_are_evaluated(recordings, tmp_path):
+    for path in recordings:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    os.mkfifo(tmp_path / "fifo.wav")
+    (tmp_path / "folder.wav").mkdir()
+    (tmp_path / "dangling.wav").symlink_to("nowhere.wav")
+    (tmp_path / "link.wav").symlink_to(recordings[0])
+    done = subprocess.run([str(ROOT / "eval.sh"), str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"files          {len(recordings) + 1}, all restored" in done.stdout
+    assert ("eval: skipping what is not a regular file: dangling.wav (a dangling link),"
+            " fifo.wav (a FIFO), folder.wav (a directory)\n") in done.stderr
