@@ -20,13 +20,15 @@ import argparse
 import multiprocessing
 import os
 import signal
+import stat
 import sys
+import threading
 import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import filecodec
+from . import filecodec, output
 
 SUFFIX = ".nrc"
 
@@ -44,17 +46,51 @@ class Job:
     archive: str | None = None
 
 
+@dataclass
+class Found:
+    """What :func:`find_jobs` found: the ``jobs``, the names it ``refused`` (``(source,
+    reason)`` pairs, reported as failures) and what it ``ignored`` (a description of each
+    entry, counted in the summary)."""
+
+    jobs: list
+    refused: list
+    ignored: list
+
+
+def _kind(path, suffix):
+    """Why the directory entry ``path`` is not a job, in words; None for a plain folder."""
+    if path.is_symlink() and not path.exists():
+        return "dangling link"
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return f"file not named *{suffix}"
+    if stat.S_ISDIR(mode):
+        return f"directory named *{suffix}" if path.name.lower().endswith(suffix) else None
+    return "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+
+
 def find_jobs(source, destination, decompress):
-    """The jobs that turn the files under ``source`` into files under ``destination``."""
+    """The jobs that turn the files under ``source`` into files under ``destination``: a
+    :class:`Found`."""
     source, destination = Path(source), Path(destination)
     suffix = SUFFIX if decompress else ".wav"
+    ignored = []
     if source.is_dir():
-        names = [p.relative_to(source).as_posix() for p in source.rglob("*")
-                 if p.is_file() and p.name.lower().endswith(suffix)]
+        names = []
+        for path in source.rglob("*"):
+            if path.is_file() and path.name.lower().endswith(suffix):
+                names.append(path.relative_to(source).as_posix())
+            elif (kind := _kind(path, suffix)) is not None:
+                ignored.append(kind)
         archive = None
     elif source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as z:
-            names = [n for n in z.namelist() if n.lower().endswith(suffix) and n[-1] != "/"]
+            members = z.namelist()
+        names = [n for n in members if n.lower().endswith(suffix) and n[-1] != "/"]
+        ignored = [f"file not named *{suffix}" for n in members
+                   if not n.lower().endswith(suffix) and n[-1] != "/"]
+        ignored += [f"directory named *{suffix}" for n in members
+                    if n.lower().endswith(suffix + "/")]
         for name in names:
             parts = PurePosixPath(name).parts
             if name.startswith("/") or ".." in parts:
@@ -72,8 +108,15 @@ def find_jobs(source, destination, decompress):
     def target(name):
         return destination / (name[: -len(SUFFIX)] if decompress else name + SUFFIX)
 
-    return [Job(name if archive else str(source / name), str(target(name)), archive)
-            for name in sorted(names)]
+    def where(name):
+        return name if archive else str(source / name)
+
+    # a file named only ".nrc" would be restored as its folder, DST itself at the top
+    refused = [(where(n), f"no name is left once {SUFFIX} is removed") for n in sorted(names)
+               if decompress and PurePosixPath(n).name.lower() == SUFFIX]
+    jobs = [Job(where(n), str(target(n)), archive) for n in sorted(names)
+            if not (decompress and PurePosixPath(n).name.lower() == SUFFIX)]
+    return Found(jobs, refused, ignored)
 
 
 @dataclass(frozen=True)
@@ -97,11 +140,24 @@ def _start_worker(use_golden):
     global _container
     # an interrupt is the parent's to handle: it stops the pool
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # if the parent dies, a worker ends quietly and at once, rather than finishing its file
+    # and printing a BrokenPipeError traceback; whichever comes first of a write to the
+    # parent's closed pipe (SIGPIPE) or the watch
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     if use_golden:
         from golden import container
     else:
         from .fast import container
     _container = container
+
+
+def _watch_parent(parent):
+    """End this worker, and its temporary file, once ``parent`` is no longer its parent."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    output.remove_temporaries()
+    os._exit(1)
 
 
 def _read(job):
@@ -196,8 +252,17 @@ def _run_job_star(args):
     return run_job(*args)
 
 
-def summary(results, decompress, seconds):
-    """The closing lines: counts, sizes, time, and every failure."""
+def _counted(count, kind):
+    """``3 files not named *.wav``, ``1 FIFO``: ``kind`` is singular, its first word the noun."""
+    if count == 1:
+        return f"1 {kind}"
+    noun, _, rest = kind.partition(" ")
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{count} {plural} {rest}".rstrip()
+
+
+def summary(results, decompress, seconds, ignored=()):
+    """The closing lines: counts, sizes, time, what was ignored, and every failure."""
     count = {kind: sum(r.outcome == kind for r in results)
              for kind in ("written", "skipped", "failed")}
     before = sum(r.read for r in results)
@@ -207,6 +272,9 @@ def summary(results, decompress, seconds):
     if before and after:
         raw, packed = (after, before) if decompress else (before, after)
         lines.append(f"{raw} bytes as {packed} compressed, ratio {raw / packed:.3f}")
+    if ignored:
+        kinds = sorted(set(ignored), key=lambda kind: (-ignored.count(kind), kind))
+        lines.append("ignored: " + ", ".join(_counted(ignored.count(k), k) for k in kinds))
     lines += [f"failed: {r.job.source}: {r.error}"
               for r in sorted(results, key=lambda r: r.job.source) if r.outcome == "failed"]
     return lines
@@ -228,17 +296,21 @@ def main(argv=None, decompress=False):
         parser.error(f"--jobs must be at least 1, not {args.jobs}")
     started = time.perf_counter()
     try:
-        jobs = find_jobs(args.source, args.destination, decompress)
+        found = find_jobs(args.source, args.destination, decompress)
     except (BatchError, OSError, zipfile.BadZipFile) as error:
         print(f"neurorice {name}: error: {error}", file=sys.stderr)
         return 1
     use_golden = filecodec.codec() is filecodec.container
+    results = [Result(Job(source, ""), "failed", error=reason)
+               for source, reason in found.refused]
     try:
-        results = run(jobs, decompress, min(args.jobs, len(jobs)), use_golden, name)
+        if found.jobs:
+            results += run(found.jobs, decompress, min(args.jobs, len(found.jobs)),
+                           use_golden, name)
     except KeyboardInterrupt:
         print(f"\nneurorice {name}: interrupted; run again to go on", file=sys.stderr)
         return 130
-    for line in summary(results, decompress, time.perf_counter() - started):
+    for line in summary(results, decompress, time.perf_counter() - started, found.ignored):
         print(line)
     return 1 if any(r.outcome == "failed" for r in results) else 0
 

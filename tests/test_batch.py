@@ -1,6 +1,11 @@
 """Tests of ``neurorice compress`` and ``neurorice decompress``: many files, restartable."""
 
+import os
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +185,58 @@ def test_progress_bar_on_a_terminal():
     progress.close()
     assert "\rcompress [" + "#" * 30 + "] 4/4" in terminal.text
     assert "] 2/4" in terminal.text and terminal.text.endswith("\n")
+
+
+def test_a_file_named_only_the_suffix_is_refused_and_the_rest_done(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    run("compress", source, tmp_path / "packed")
+    capsys.readouterr()
+    (tmp_path / "packed" / ".nrc").write_bytes(container.compress(b"x"))
+    (tmp_path / "packed" / "sub" / ".NRC").write_bytes(container.compress(b"y"))
+    assert run("decompress", tmp_path / "packed", tmp_path / "out") == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("8 files: 6 written, 0 skipped (already done and verified),"
+                               " 2 failed")
+    assert lines[-2:] == [
+        f"failed: {tmp_path / 'packed' / '.nrc'}: no name is left once .nrc is removed",
+        f"failed: {tmp_path / 'packed' / 'sub' / '.NRC'}: no name is left once .nrc is removed",
+    ]
+    assert read_tree(tmp_path / "out") == originals
+
+
+def test_what_is_not_taken_is_said_once(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    (source / "notes.txt").write_bytes(b"x")
+    (source / "sub" / "README").write_bytes(b"x")
+    (source / "folder.wav").mkdir()
+    os.mkfifo(source / "fifo.wav")
+    (source / "dangling.wav").symlink_to("nowhere.wav")
+    assert run("compress", source, tmp_path / "packed") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("6 files: 6 written")
+    assert lines[2] == ("ignored: 2 files not named *.wav, 1 FIFO, 1 dangling link,"
+                        " 1 directory named *.wav")
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as z:
+        z.writestr("a.wav", originals["walk.wav"])
+        z.writestr("b.txt", b"x")
+    assert run("compress", tmp_path / "data.zip", tmp_path / "zipped") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "ignored: 1 file not named *.wav"
+
+
+def test_workers_stop_quietly_when_their_parent_is_killed(tmp_path):
+    # enough files that the workers still have work when the parent dies
+    source = write_tree(tmp_path / "in", {f"{i:03d}.wav": wav_file(lattice_walk(4000 + i))
+                                          for i in range(200)})
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "neurorice.cli", "compress", source, tmp_path / "packed",
+         "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=Path(__file__).resolve().parent.parent)
+    while len(list((tmp_path / "packed").glob("*.nrc"))) < 10:
+        assert parent.poll() is None, parent.communicate()
+        time.sleep(0.01)
+    parent.kill()
+    # the workers hold the pipes open until they end
+    stdout, stderr = parent.communicate(timeout=60)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert len(list((tmp_path / "packed").glob("*.nrc"))) < 200
+    assert batch.main_compress([str(source), str(tmp_path / "packed")]) == 0
