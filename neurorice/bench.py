@@ -8,6 +8,8 @@ recordings of ``DATA`` (default: the challenge's ``../shared/data/train.zip``):
   back (:mod:`neurorice.fast.container`), in M samples/s, the median of three passes;
 - ``./encode`` and ``./decode`` started as the challenge starts them, a new process per
   recording: median and 90th percentile wall time, and the largest peak RSS;
+- ``./encode`` and ``./decode`` on incompressible input (``--random-mb`` MB of random bytes,
+  which the container stores as they are): MB/s and peak RSS;
 - with ``--eval``, the wall time of ``./eval.sh DATA``.
 """
 
@@ -29,6 +31,9 @@ MIN_THROUGHPUT = 20.5  # M samples/s, encode and decode
 MAX_PROCESS_MS = 120  # median per recording, ./encode and ./decode
 MAX_RSS_MIB = 100  # one ./encode or ./decode
 MAX_EVAL_S = 120  # ./eval.sh on the training recordings
+#: The targets of issue 14, on incompressible input.
+MIN_RANDOM_MB_S = 5  # ./encode, MB (10^6 bytes) a second
+MAX_RANDOM_RSS_MB = 200  # ./encode and ./decode
 
 
 class BenchError(Exception):
@@ -150,6 +155,18 @@ def per_process(recordings, workdir, runner):
     return figures
 
 
+def incompressible(size, workdir, runner):
+    """``./encode`` then ``./decode`` on ``size`` random bytes: ``{program: (seconds, rss)}``."""
+    original = Path(workdir) / "random.bin"
+    packed, restored = original.with_suffix(".nrc"), original.with_suffix(".out")
+    original.write_bytes(os.urandom(size))
+    figures = {"encode": runner.run([ROOT / "encode", original, packed]),
+               "decode": runner.run([ROOT / "decode", packed, restored])}
+    if restored.read_bytes() != original.read_bytes():
+        raise BenchError("./decode did not restore the random bytes")
+    return figures
+
+
 def interpreter():
     """The Python that ``./encode`` runs, as its script chooses it."""
     venv = ROOT / ".venv" / "bin" / "python"
@@ -195,6 +212,8 @@ def report(args, out=None):
         start = [runner.run([ROOT / python if "/" in python else python, "-S", "-c", "pass"])[0]
                  for _ in range(10)]
         figures = per_process(chosen, workdir, runner)
+        size = int(args.random_mb * 1e6)
+        random_figures = incompressible(size, workdir, runner)
     say(f"\n./encode and ./decode, a process per recording ({len(chosen)} recordings,"
         f" one at a time; {python} -S alone starts in {1e3 * statistics.median(start):.0f} ms):")
     for name, runs in figures.items():
@@ -206,6 +225,13 @@ def report(args, out=None):
             f" {verdict(median <= MAX_PROCESS_MS)}")
         say(f"  ./{name}  peak RSS {rss:5.1f} MiB   target <= {MAX_RSS_MIB} MiB:"
             f" {verdict(rss <= MAX_RSS_MIB)}")
+
+    say(f"\n./encode and ./decode on {size / 1e6:g} MB of random bytes (incompressible):")
+    for name, (seconds, rss) in random_figures.items():
+        rate, rss = size / seconds / 1e6, rss / 1e6
+        say(f"  ./{name}  {seconds:6.2f} s  {rate:6.1f} MB/s  peak RSS {rss:5.0f} MB"
+            f"   target >= {MIN_RANDOM_MB_S} MB/s, <= {MAX_RANDOM_RSS_MB} MB:"
+            f" {verdict(rate >= MIN_RANDOM_MB_S and rss <= MAX_RANDOM_RSS_MB)}")
 
     if args.eval:
         started = time.perf_counter()
@@ -230,10 +256,14 @@ def main(argv=None):
                         help="use this many recordings, spread over the set (default: all)")
     parser.add_argument("--runs", type=int, default=50,
                         help="recordings for the per-process figures (default: 50)")
+    parser.add_argument("--random-mb", type=float, default=50,
+                        help="MB of random bytes for the incompressible figure (default: 50)")
     parser.add_argument("--eval", action="store_true", help="also time ./eval.sh DATA")
     args = parser.parse_args(argv)
     if args.files is not None and args.files < 1 or args.runs < 1:
         parser.error("--files and --runs must be at least 1")
+    if args.random_mb <= 0:
+        parser.error(f"--random-mb must be positive, not {args.random_mb}")
     args.data = os.path.relpath(args.data)
     try:
         report(args)

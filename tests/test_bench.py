@@ -17,7 +17,8 @@ def recordings(directory):
 
 
 def test_bench_prints_every_figure(tmp_path, capsys):
-    assert cli.main(["bench", str(recordings(tmp_path)), "--runs", "2", "--eval"]) == 0
+    assert cli.main(["bench", str(recordings(tmp_path)), "--runs", "2", "--random-mb", "1",
+                     "--eval"]) == 0
     out = capsys.readouterr().out
     for pattern in [
         r"3 recordings from ",
@@ -25,6 +26,7 @@ def test_bench_prints_every_figure(tmp_path, capsys):
         r"decode +[\d.]+ M samples/s +target >= 20.5: (ok|MISSED)",
         r"\./encode +median +\d+ ms +p90 +\d+ ms",
         r"\./decode +peak RSS +[\d.]+ MiB",
+        r"\./encode +[\d.]+ s +[\d.]+ MB/s +peak RSS +\d+ MB +target >= 5 MB/s",
         r"eval.sh .*: wall [\d.]+ s, ratio [\d.]+",
     ]:
         assert re.search(pattern, out), (pattern, out)
