@@ -94,9 +94,12 @@ def main(action, argv=None):
     try:
         action(*argv)
     except CodecError as error:
+        interrupt.finish()
         print(f"{name}: error: {error}", file=sys.stderr)
         return 1
     except MemoryError:
+        interrupt.finish()
         print(f"{name}: error: out of memory", file=sys.stderr)
         return 1
+    interrupt.finish()
     return 0

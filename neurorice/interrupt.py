@@ -19,6 +19,9 @@ import os
 SIGNALS = {_signal.SIGINT: "interrupted", _signal.SIGTERM: "terminated",
            _signal.SIGHUP: "hung up"}
 
+# held by whichever decides the outcome first: a signal, or the program's end (finish())
+_outcome = _thread.allocate_lock()
+
 
 def _ignore(number, frame):
     """The main thread's handler: nothing to do, the watching thread acts."""
@@ -26,6 +29,7 @@ def _ignore(number, frame):
 
 def _watch(pipe, name, cleanup):
     number = os.read(pipe, 1)[0]
+    _outcome.acquire()
     cleanup()
     os.write(2, f"{name}: {SIGNALS.get(number, 'stopped by a signal')}\n".encode())
     os._exit(128 + number)
@@ -42,3 +46,9 @@ def install(name, cleanup):
             _signal.signal(number, _ignore)
     _signal.set_wakeup_fd(write, warn_on_full_buffer=False)
     _thread.start_new_thread(_watch, (read, name, cleanup))
+
+
+def finish():
+    """The program's outcome is decided (done, or an error to print): a signal from now on
+    changes nothing, and one being handled ends the process before this returns."""
+    _outcome.acquire()

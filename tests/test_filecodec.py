@@ -2,6 +2,7 @@
 
 import os
 import resource
+import stat
 import struct
 import subprocess
 import time
@@ -278,10 +279,16 @@ def test_output_to_a_fifo_is_written_as_a_stream(tmp_path, clip, compressed):
 
 
 def test_output_to_a_character_device_stays_a_device(tmp_path, compressed):
-    # /dev/null as OUT: writable by anyone, and only root could replace it if written wrongly
+    # a null device as OUT; as root, a private one, so that a regression (which would
+    # replace the device with a file) cannot break the machine's /dev/null
     (tmp_path / "in.nrc").write_bytes(compressed)
-    assert run("decode", tmp_path / "in.nrc", "/dev/null").returncode == 0
-    assert Path("/dev/null").is_char_device()
+    device = Path("/dev/null")
+    if os.geteuid() == 0:
+        device = tmp_path / "null"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    assert run("decode", tmp_path / "in.nrc", device).returncode == 0
+    assert device.is_char_device()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".neurorice-")]
 
 
 def test_output_through_a_symlink_replaces_its_target(tmp_path, clip, compressed):
