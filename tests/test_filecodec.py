@@ -337,7 +337,7 @@ def test_a_signal_stops_at_once(tmp_path, long_recording, tool, signal, status, 
     process.send_signal(signal)
     sent = time.perf_counter()
     stdout, stderr = process.communicate(timeout=60)
-    assert time.perf_counter() - sent < 0.5
+    assert time.perf_counter() - sent < 1
     assert (process.returncode, stdout, stderr) == (status, "", f"{tool}: {message}\n")
     assert list(tmp_path.iterdir()) == []
 
