@@ -7,17 +7,21 @@
 - A regular file (or a new name) is replaced atomically: the data goes to an unnamed file in
   OUT's directory (Linux ``O_TMPFILE``), synced to disk, then linked into place, so that a
   reader or a crash (even ``kill -9``) sees the old OUT or the complete new one, never a part
-  and never a temporary file. Where the system has no unnamed files, a hidden named one,
-  ``.neurorice-<hex>``, is used and :func:`remove_temporaries` removes it on a signal.
+  and never a temporary file. Where the system has no unnamed files or cannot link one,
+  a hidden named one, ``.neurorice-<hex>``, is used and :func:`remove_temporaries` removes
+  it on a signal.
 
-Only the standard library's built-in modules: ``./encode`` and ``./decode`` import this in
-every process.
+Only modules that ``./encode`` and ``./decode`` load anyway (the standard library's
+built-in ones, and the fast path's C module where it is built): they import this in every
+process.
 """
 
 import errno
 import os
 import stat
 import sys
+
+from . import fast
 
 #: The named temporary files being written, which an interrupted process removes.
 TEMPORARIES = set()
@@ -45,11 +49,29 @@ def _named_beside(directory):
             raise
 
 
+def _link(fd, path):
+    """Give the unnamed file ``fd`` the name ``path`` (which must not exist).
+
+    Through ``linkat(AT_EMPTY_PATH)`` in the C core where the kernel allows it (Linux 6.10
+    on, or a privileged process), else through ``/proc/self/fd``, which some systems refuse
+    across their mounts (EXDEV in this machine's sandbox).
+    """
+    if fast._core is not None:
+        try:
+            fast._core.link_unnamed(fd, path)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass
+    os.link(f"/proc/self/fd/{fd}", path)
+
+
 def _unnamed_in(directory):
     """An unnamed file in ``directory`` (``O_TMPFILE``) that can be linked into place, or
     None where there is none."""
     flag = getattr(os, "O_TMPFILE", None)
-    if flag is None or not os.path.isdir("/proc/self/fd"):
+    if flag is None:
         return None
     try:
         fd = os.open(directory, flag | os.O_WRONLY, 0o666)
@@ -66,14 +88,13 @@ def _unnamed_in(directory):
 
 def _can_link(directory):
     """Whether an unnamed file in ``directory`` can be given a name: some systems make one
-    but refuse the link (EXDEV in a sandbox whose /proc is another mount). An empty unnamed
-    file, linked and at once unlinked, finds out for about 0.1 ms, where a failed attempt
-    with the data would cost a write and an fsync."""
+    but refuse every link. An empty unnamed file, linked and at once unlinked, finds out for
+    about 0.1 ms, where a failed attempt with the data would cost a write and an fsync."""
     probe = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o600)
     name = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
     TEMPORARIES.add(name)
     try:
-        os.link(f"/proc/self/fd/{probe}", name)
+        _link(probe, name)
     except OSError:
         return False
     else:
@@ -92,9 +113,8 @@ def _write_all(fd, data):
 
 def _link_into_place(fd, path):
     """Give the unnamed file ``fd`` the name ``path``, replacing any file there atomically."""
-    source = f"/proc/self/fd/{fd}"
     try:
-        os.link(source, path)
+        _link(fd, path)
         return
     except FileExistsError:
         pass
@@ -104,7 +124,7 @@ def _link_into_place(fd, path):
         temporary = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
         TEMPORARIES.add(temporary)
         try:
-            os.link(source, temporary)
+            _link(fd, temporary)
             break
         except FileExistsError:
             TEMPORARIES.discard(temporary)
@@ -131,8 +151,8 @@ def replace_atomically(path, data):
             _link_into_place(fd, os.path.abspath(path))
             return
         except OSError as error:
-            # some systems make an unnamed file but cannot link it (EXDEV here: a
-            # sandbox's /proc); any other error is OUT's own
+            # should the link fail after all (the probe said it would not), a named file;
+            # any other error is OUT's own
             if error.errno not in (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP):
                 raise
         finally:

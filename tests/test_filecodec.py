@@ -360,3 +360,28 @@ def test_decode_refuses_a_bomb_quickly_within_bounded_memory(tmp_path):
     assert_failed(result, "decode", tmp_path)
     assert "more than the 65536 bytes its .xz index declares" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def open_in(pid, directory):
+    """The files that process ``pid`` has open in ``directory``."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith(f"{directory}/"):
+            found.append(target)
+    return found
+
+
+def test_kill_9_while_writing_leaves_nothing(tmp_path, long_recording):
+    # the 64 MB output goes to an unnamed file, which vanishes with the process
+    process = subprocess.Popen([ROOT / "decode", long_recording[1], tmp_path / "out.wav"],
+                               env=ENV, stderr=subprocess.PIPE)
+    while not (writing := open_in(process.pid, tmp_path)):
+        assert process.poll() is None, "finished before it was seen writing"
+    process.kill()
+    process.communicate(timeout=60)
+    assert writing[0].endswith(" (deleted)"), writing
+    assert list(tmp_path.iterdir()) == []
