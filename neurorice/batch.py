@@ -169,6 +169,9 @@ def _read(job):
 
 
 def _existing(path):
+    # a FIFO in DST would block the read: only a regular file can be a finished output
+    if not os.path.isfile(path):
+        return None
     try:
         with open(path, "rb") as f:
             return f.read()

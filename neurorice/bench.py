@@ -45,7 +45,7 @@ def load(source, limit=None):
     source = Path(source)
     if source.is_dir():
         names = sorted(p.relative_to(source).as_posix() for p in source.rglob("*")
-                       if p.name.lower().endswith(".wav"))
+                       if p.name.lower().endswith(".wav") and p.is_file())
 
         def fetch(name):
             return (source / name).read_bytes()

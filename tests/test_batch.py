@@ -240,3 +240,13 @@ def test_workers_stop_quietly_when_their_parent_is_killed(tmp_path):
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
     assert len(list((tmp_path / "packed").glob("*.nrc"))) < 200
     assert batch.main_compress([str(source), str(tmp_path / "packed")]) == 0
+
+
+def test_a_fifo_in_the_destination_is_replaced_not_read(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", originals)
+    (tmp_path / "packed").mkdir()
+    os.mkfifo(tmp_path / "packed" / "walk.wav.nrc")
+    assert run("compress", source, tmp_path / "packed") == 0
+    assert summary(capsys).startswith("6 files: 6 written")
+    assert (tmp_path / "packed" / "walk.wav.nrc").read_bytes() == container.compress(
+        originals["walk.wav"])
