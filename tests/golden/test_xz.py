@@ -98,3 +98,12 @@ def test_beyond_the_limit_the_encoder_stores_as_is(monkeypatch):
     data = bytes(1001)
     assert not xz.pays(data)
     assert container.decompress(container.compress(data)) == data
+
+
+def test_the_probe_samples_large_inputs():
+    noise = os.urandom(8 << 20)
+    assert not xz.pays(noise)
+    assert xz.pays(bytes(8 << 20))
+    # a compressible tenth anywhere is seen
+    assert xz.pays(noise[: 7 << 20] + bytes(1 << 20))
+    assert xz.pays(bytes(1 << 20) + noise[: 7 << 20])
