@@ -54,11 +54,9 @@ def _kind(path):
 
 def recordings(source, workdir):
     """The ``.wav`` recordings of a ``data.zip``, a directory or the synthetic set, and what
-    was skipped: ``(paths, skipped)``, ``skipped`` a list of "name (what it is)".
+    was skipped: ``(paths, skipped)``, ``skipped`` a list of "name (why)".
 
     Only regular files (or links to them) are recordings: reading a FIFO would wait forever.
-    Each member of a zip is extracted into a folder of its own, so that members of the same
-    name stay apart.
     """
     if source is None:
         from . import synth
@@ -76,9 +74,12 @@ def recordings(source, workdir):
     elif zipfile.is_zipfile(source):
         target = Path(workdir) / "recordings"
         with zipfile.ZipFile(source) as archive:
-            members = [m for m in archive.infolist()
-                       if m.filename.lower().endswith(".wav") and not m.is_dir()]
-            found = [Path(archive.extract(m, target / str(i))) for i, m in enumerate(members)]
+            members = [m for m in archive.namelist() if m.lower().endswith(".wav")
+                       and m[-1] != "/"]
+            skipped += [f"{m} (another member of that name)"
+                        for i, m in enumerate(members) if m in members[:i]]
+            archive.extractall(target, set(members))
+        found = sorted(p for p in target.rglob("*.wav") if p.is_file())
     elif source.exists():
         raise EvaluationError(f"{source} is neither a directory nor a zip archive")
     else:
@@ -182,7 +183,7 @@ def main(argv=None):
         with tempfile.TemporaryDirectory(prefix="neurorice-eval-") as workdir:
             files, skipped = recordings(args.data, workdir)
             if skipped:
-                print(f"eval: skipping what is not a regular file: {', '.join(skipped)}",
+                print(f"eval: skipping {', '.join(skipped)}",
                       file=sys.stderr)
             print(f"evaluating {len(files)} recordings from "
                   f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)

@@ -123,5 +123,16 @@ def test_only_regular_files_are_evaluated(recordings, tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert f"files          {len(recordings) + 1}, all restored" in done.stdout
-    assert ("eval: skipping what is not a regular file: dangling.wav (a dangling link),"
+    assert ("eval: skipping dangling.wav (a dangling link),"
             " fifo.wav (a FIFO), folder.wav (a directory)\n") in done.stderr
+
+
+def test_a_zip_member_named_as_another_is_skipped_and_said(recordings, tmp_path):
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z, pytest.warns(UserWarning, match="Duplicate"):
+        z.write(recordings[0], "data/a.wav")
+        z.write(recordings[1], "data/a.wav")
+    done = run_eval(archive)
+    assert done.returncode == 0, done.stderr
+    assert "files          1, all restored byte for byte" in done.stdout
+    assert "eval: skipping data/a.wav (another member of that name)\n" in done.stderr
