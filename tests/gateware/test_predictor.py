@@ -107,16 +107,17 @@ def rtl_near_residuals(streams, width, channels, near, pattern="steady"):
     return [item["error"] for item in result.outputs], result
 
 
-@pytest.mark.parametrize("near", [1, 2, 4])
 @pytest.mark.parametrize("name", cases.NAMES)
-def test_near_cases(name, near):
+def test_near_cases(name):
     samples = cases.make(name, 10, 200)
-    errors, _ = rtl_near_residuals([samples], 10, 3, near)
-    assert errors == golden_near_residuals(samples, 10, 3, near)
+    for near in (1, 4):
+        errors, _ = rtl_near_residuals([samples], 10, 3, near)
+        assert errors == golden_near_residuals(samples, 10, 3, near)
 
 
-@pytest.mark.parametrize("pattern", PATTERNS)
-@pytest.mark.parametrize(("channels", "near"), [(1, 3), (2, 1), (14, 8)])
+@pytest.mark.parametrize(("pattern", "channels", "near"), [
+    ("steady", 1, 3), ("idle", 2, 1), ("backpressure", 14, 8), ("both", 1, 2),
+    ("bursty", 5, 6)])
 def test_near_patterns(pattern, channels, near):
     samples = cases.make("walk", 10, 150) + cases.make("random", 10, 100)
     errors, _ = rtl_near_residuals([samples], 10, channels, near, pattern)
@@ -136,7 +137,7 @@ def test_near_streams_restart_every_channel():
     assert rtl_near_residuals(streams, 10, 4, 2, "both")[0] == expected
 
 
-@pytest.mark.parametrize("channels", [1, 3, NEAR_LATENCY, NEAR_LATENCY + 1])
+@pytest.mark.parametrize("channels", [1, 3, NEAR_LATENCY + 1])
 def test_near_throughput_and_latency(channels):
     # the past waits for the reconstructed sample: its span is the whole pipeline
     samples = cases.make("random", 10, 6 * max(channels, NEAR_LATENCY))
