@@ -1,8 +1,8 @@
 """``neurorice verify``: every recording through the generated Verilog, against the golden model.
 
 Run as ``neurorice verify DATA [--channels C] [--near D] [--files N] [--idle P]
-[--backpressure P]`` with ``DATA`` a ``data.zip``, a directory of ``.wav`` recordings or one recording. The
-Verilog of the configuration (its file in ``hdl/``, or generated from the gateware when
+[--backpressure P]`` with ``DATA`` a ``data.zip``, a directory of ``.wav`` recordings or one
+recording. The Verilog of the configuration (its file in ``hdl/``, or generated from the gateware when
 ``hdl/`` has none, or ``--verilog FILE``) is compiled once with Verilator and the C++
 harness of :mod:`neurorice.harness`. Each recording goes through it as one stream, twice:
 at full rate, and with random idle input cycles and output backpressure (probabilities
