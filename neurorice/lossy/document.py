@@ -111,3 +111,10 @@ def write(directory, rows, overlay, recordings, seconds, jobs):
     else:
         paths.pop()
     return paths
+
+
+def redraw(directory):
+    """Write the Markdown and the figures of ``directory`` again from its JSON."""
+    result = json.loads((directory / "lossy-study.json").read_text())
+    return write(directory, result["settings"], result["overlay"], result["recordings"],
+                 result["seconds"], result["jobs"])

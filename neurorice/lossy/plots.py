@@ -1,6 +1,7 @@
 """The study's figures, as PNG files, from its pooled rows and the overlay alone."""
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -35,6 +36,7 @@ def ratio_against(rows, key, ylabel, path, top=None):
              ylabel=ylabel, xscale="log")
     axes.set_xticks([2, 3, 5, 7, 10, 15, 20, 30, 50], labels=["2", "3", "5", "7", "10", "15",
                                                               "20", "30", "50"])
+    axes.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     axes.grid(alpha=0.3)
     axes.legend()
     _save(figure, path)

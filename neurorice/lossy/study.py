@@ -136,7 +136,14 @@ def main(argv=None):
                         help="study this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings measured at once (default: all cores)")
+    parser.add_argument("--redraw", action="store_true",
+                        help="only write the Markdown and figures again from DIR's JSON")
     args = parser.parse_args(argv)
+    if args.redraw:
+        from . import document
+
+        print(", ".join(str(p) for p in document.redraw(Path(args.output))))
+        return 0
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")
     try:
