@@ -10,7 +10,7 @@ nothing).
 - **SNR** (dB): ``10 log10(signal power / error power)``, both means removed; in the
   full band, the spike band (:data:`SPIKE_BAND`) and the LFP band (below :data:`LFP_EDGE`);
   and in the full band once more after the restored signal's level is matched to the
-  original's by least squares (MP3 through LAME comes back about 5 % quieter).
+  original's by least squares (MP3 through LAME comes back quieter).
   Powers are returned as sums, so that the study pools them over recordings.
 - **Spikes**: threshold crossings downward through ``-THRESHOLD × σ``, with ``σ`` the robust
   noise level ``median(|b|) / 0.6745`` of the band-passed original ``b``; the same threshold
