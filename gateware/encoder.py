@@ -20,19 +20,26 @@ from amaranth.lib.wiring import In, Out
 
 from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
-from .parameters import check_channels, check_width, check_word_width
+from .parameters import check_channels, check_near, check_width, check_word_width
 from .predictor import LATENCY as PREDICTOR_LATENCY
 from .predictor import Predictor, residual_layout, sample_layout
+from .predictor import latency as predictor_latency
 from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
 from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
 
-__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters"]
+__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters",
+           "latency"]
 
 #: Cycles from taking a sample to presenting the word it completes on ``o``, without
 #: backpressure: the sum of the blocks' latencies, and a cycle in each skid buffer.
 LATENCY = PREDICTOR_LATENCY + RICE_LATENCY + PACKER_LATENCY + 2
+
+
+def latency(near=0):
+    """:data:`LATENCY`, or its near-lossless counterpart (a longer predictor)."""
+    return predictor_latency(near) + RICE_LATENCY + PACKER_LATENCY + 2
 
 #: Where the channels' state lives, with two or more channels: ``"generic"``, in memories
 #: with a read and a write port (block RAM); ``"ice40"``, with an even channel count, 16 bits
@@ -42,16 +49,20 @@ LATENCY = PREDICTOR_LATENCY + RICE_LATENCY + PACKER_LATENCY + 2
 STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 
-def check_parameters(width, channels, word_width, state_memory="generic"):
+def check_parameters(width, channels, word_width, state_memory="generic", near=0):
     """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
     check_width(width)
     check_channels(channels)
     check_word_width(word_width, width)
+    check_near(near, width)
     if state_memory not in STATE_MEMORIES:
         raise ValueError(f"state memory must be one of {', '.join(STATE_MEMORIES)}, "
                          f"not {state_memory!r}")
     if state_memory != "generic" and channels % 2:
         raise ValueError(f"SPRAM state needs an even channel count, not {channels!r}")
+    if state_memory != "generic" and near:
+        raise ValueError("near-lossless keeps its state in block RAM: state memory must be"
+                         f" generic, not {state_memory!r}")
 
 
 def channel_state_bits(width, state_memory="generic"):
@@ -99,6 +110,11 @@ class Encoder(wiring.Component):
     state_memory : str
         One of :data:`STATE_MEMORIES`; anything but ``"generic"`` needs an even channel
         count.
+    near : int
+        The error bound δ of near-lossless coding (:mod:`golden.near`), fixed here; 0, the
+        default, is the lossless encoder. The output is then ``encode_stream(..., near=δ)``;
+        the predictor is :func:`~gateware.predictor.latency` cycles long, and one channel
+        alone takes a sample every :data:`gateware.predictor.NEAR_LATENCY` cycles.
 
     Members
     -------
@@ -115,12 +131,13 @@ class Encoder(wiring.Component):
         If a parameter is not an integer, or out of range.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic"):
-        check_parameters(width, channels, word_width, state_memory)
+    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic", near=0):
+        check_parameters(width, channels, word_width, state_memory, near)
         self.width = width
         self.channels = channels
         self.word_width = word_width
         self.state_memory = state_memory
+        self.near = near
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
             "o": Out(stream.Signature(word_layout(word_width))),
@@ -131,7 +148,8 @@ class Encoder(wiring.Component):
         spram = {}
         if self.state_memory != "generic" and self.channels > 1:
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
-        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram)
+        near = {"near": self.near} if self.near else {}
+        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))

@@ -1,8 +1,8 @@
 """Validation of the parameters shared by the encoder's blocks, with the golden core's limits."""
 
-from golden import core, rice
+from golden import core, near, rice
 
-__all__ = ["check_channels", "check_width", "check_word_width"]
+__all__ = ["check_channels", "check_near", "check_width", "check_word_width"]
 
 
 def _check_int(value, what):
@@ -35,3 +35,9 @@ def check_word_width(word_width, width):
         raise ValueError(
             f"word width must be at least {longest} bits, the longest codeword of {width}-bit "
             f"samples, to take a codeword every clock; not {word_width!r}")
+
+
+def check_near(value, width):
+    """Raise unless ``value`` is an error bound δ of the golden core at ``width`` bits."""
+    _check_int(value, "near (the error bound δ)")
+    near.check_near(value, width)

@@ -25,6 +25,25 @@ interleave and one sample a clock flows; with fewer, a channel's next sample wai
 weights its previous sample leaves, so a channel takes a sample every :data:`WEIGHT_SPAN`
 cycles (one channel) or every ``WEIGHT_SPAN + 1`` cycles (a few channels sharing a memory).
 
+Near-lossless (``near`` = δ ≥ 1, :mod:`golden.near`, fixed at elaboration) keeps stages 0 to
+6, and from stage 7 on quantises the residual and reconstructs the sample, which the past
+then takes instead of the sample (:data:`NEAR_LATENCY` stages, all of them the past's span)::
+
+    stage 7   the residual x - p and p; the weights' direction, sign(q), as whether the
+              residual is below -δ or above δ (x' = clamp(p + q (2δ + 1)) lies on q's side of
+              p), so the weights' loop is as short as in lossless mode
+    stage 8   |x - p| + δ, and its sign
+    stage 9   its product with the reciprocal of 2δ + 1 (:func:`golden.near.reciprocal`,
+              exact by construction): |q| is its top bits
+    stage 10  |q| and |q| (2δ + 1)
+    stage 11  q, and p ± |q| (2δ + 1), not yet clamped
+    stage 12  q reduced modulo RANGE (the output register); x' clamped, and the averages'
+              carry-save terms of x', written to the past as it leaves
+
+The past's span is the whole pipeline, so a channel takes a sample every
+:data:`NEAR_LATENCY` cycles alone (one more with a few), and one a clock with more
+channels than that.
+
 The multiplies have registered operands and registered products, so that an FPGA's
 multiplier blocks absorb both registers (iCE40 ``SB_MAC16``), and timing analysis sees
 the multiplier between registers. Data registers load whenever the stages advance,
@@ -36,15 +55,16 @@ from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
+from golden import near as nl
 from golden import predictor as model
 from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WEIGHT_FRAC
 
-from .parameters import check_channels, check_width
+from .parameters import check_channels, check_near, check_width
 from .pipeline import Lockstep
 from .state import ChannelState
 
-__all__ = ["LATENCY", "PAST_SPAN", "WEIGHT_SPAN", "Predictor", "residual_layout", "sample_layout",
-           "state_layout", "weights_layout"]
+__all__ = ["LATENCY", "NEAR_LATENCY", "PAST_SPAN", "WEIGHT_SPAN", "Predictor", "latency",
+           "residual_layout", "sample_layout", "state_layout", "weights_layout"]
 
 #: Stages from the read of a channel's weights to their write: stages 0 to 6.
 WEIGHT_SPAN = 8
@@ -53,6 +73,14 @@ LATENCY = 8
 #: Stages from the read of a channel's past samples and averages to their write, unless
 #: they live partly in SPRAM (one stage then).
 PAST_SPAN = 2
+#: Cycles from taking a sample to its quantised residual on ``o``, near-lossless; also the
+#: span of the past, which takes the reconstructed sample.
+NEAR_LATENCY = 13
+
+
+def latency(near=0):
+    """Cycles from taking a sample to its residual on ``o``."""
+    return NEAR_LATENCY if near else LATENCY
 
 STEP_BITS = STEP.bit_length() - 1
 assert STEP == 1 << STEP_BITS and (model.WEIGHT_MAX + 1) % STEP == 0 == model.WEIGHT_MIN % STEP
@@ -133,20 +161,28 @@ class Predictor(wiring.Component):
     spram_bits, spram_instance
         Where the channels' past samples and averages live: see
         :class:`~gateware.state.ChannelState`. The weights live in block RAM.
+    near : int
+        The error bound δ of near-lossless coding, 0 (lossless) to ``2**(width-1) - 1``;
+        near-lossless needs no SPRAM (the past's span is the whole pipeline).
 
     Members
     -------
     i : In(stream.Signature(sample_layout(width)))
         Samples; ``last`` on the final sample of a stream restarts every channel.
     o : Out(stream.Signature(residual_layout(width)))
-        ``error = reduce(sample - predict(), W)``, with the sample's ``last``.
+        ``error = reduce(sample - predict(), W)``, with the sample's ``last``; near-lossless,
+        the quantised residual reduced modulo ``RANGE`` (:func:`golden.near.reduce`).
     """
 
-    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False, near=0):
         check_width(width)
         check_channels(channels)
+        check_near(near, width)
+        if near and spram_bits:
+            raise ValueError("near-lossless keeps the past in block RAM: no SPRAM bits")
         self._width = width
         self._channels = channels
+        self._near = near
         self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
@@ -156,14 +192,16 @@ class Predictor(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         width = self._width
+        near = self._near
         reset = model.Predictor(width)
-        past_span = 1 if self._spram["spram_bits"] else PAST_SPAN
+        past_span = 1 if self._spram["spram_bits"] else NEAR_LATENCY if near else PAST_SPAN
         m.submodules.past = past = ChannelState(
             state_layout(width), {"history": reset.history, "averages": reset.averages},
             self._channels, span=past_span, **self._spram)
         m.submodules.weights = weights = ChannelState(
             weights_layout(), reset.weights, self._channels, span=WEIGHT_SPAN)
-        pipe = Lockstep(m, self.i, self.o, LATENCY, hold=weights.busy)
+        pipe = Lockstep(m, self.i, self.o, latency(near),
+                        hold=weights.busy | past.busy if near else weights.busy)
         enable = pipe.enable
         m.d.comb += [
             past.take.eq(pipe.take), past.take_last.eq(self.i.p.last),
@@ -188,7 +226,7 @@ class Predictor(wiring.Component):
 
         # Stage 0: the features, from the past; the past's update.
         sample = stage("sample", width, self.i.p.sample, at=0)
-        last = carry("last", 1, self.i.p.last, 0, LATENCY - 2)
+        last = carry("last", 1, self.i.p.last, 0, latency(near) - 2)
         history, averages = past.state.history, past.state.averages
         feature_shape = signed(width + 1)
         features = [history[i] - history[i + 1] for i in range(model.TAPS)]
@@ -196,17 +234,24 @@ class Predictor(wiring.Component):
         # The past's update: with a span of two stages, the averages' carry-save terms in
         # stage 0 and their adds in stage 1. (The weights' longer span already keeps a
         # channel's next sample out until then, so the past needs no interlock of its own.)
-        assert past_span <= WEIGHT_SPAN
-        updated = [carry(f"updated{i}", width, value, 1, past_span - 1)
-                   for i, value in enumerate([sample, *history[:model.TAPS]])]
-        terms = [[carry(f"average{i}_term{j}", len(term), term, 1, past_span - 1)
-                  for j, term in enumerate(average_terms(average, sample, shift))]
-                 for i, (average, shift) in enumerate(zip(averages, AVERAGE_SHIFTS))]
-        m.d.comb += [
-            *(past.update.history[i].eq(value) for i, value in enumerate(updated)),
-            *(past.update.averages[i].eq(moved_average(pair, len(average)))
-              for i, (pair, average) in enumerate(zip(terms, averages))),
-        ]
+        if not near:
+            assert past_span <= WEIGHT_SPAN
+            updated = [carry(f"updated{i}", width, value, 1, past_span - 1)
+                       for i, value in enumerate([sample, *history[:model.TAPS]])]
+            terms = [[carry(f"average{i}_term{j}", len(term), term, 1, past_span - 1)
+                      for j, term in enumerate(average_terms(average, sample, shift))]
+                     for i, (average, shift) in enumerate(zip(averages, AVERAGE_SHIFTS))]
+            m.d.comb += [
+                *(past.update.history[i].eq(value) for i, value in enumerate(updated)),
+                *(past.update.averages[i].eq(moved_average(pair, len(average)))
+                  for i, (pair, average) in enumerate(zip(terms, averages))),
+            ]
+        else:
+            # the past, carried to the stage that knows the reconstructed sample
+            older = [carry(f"kept_history{i}", width, value, 1, NEAR_LATENCY - 1)
+                    for i, value in enumerate(history[:model.TAPS])]
+            kept_averages = [carry(f"kept_average{i}", len(average), average, 1,
+                                   NEAR_LATENCY - 2) for i, average in enumerate(averages)]
 
         # Stage 1: the features, in registers of their own (from the past's registers
         # through a subtraction's carry chain to the multipliers, whose place on the chip
@@ -280,17 +325,73 @@ class Predictor(wiring.Component):
         # residual, and its sign from two subtractions' carry chains (equality as neither
         # below nor above: chains are faster than a tree).
         prediction = Mux(under, 0, Mux(over, top, inside))
-        difference = Signal(signed(width + 1))
-        reverse = Signal(signed(width + 1))
-        m.d.comb += [difference.eq(sample - prediction), reverse.eq(prediction - sample)]
+        if near:
+            # near-lossless: the weights move by sign(q), that is by whether the residual
+            # is below -δ or above δ
+            difference = Signal(signed(width + 2))
+            reverse = Signal(signed(width + 2))
+            m.d.comb += [difference.eq(sample + near - prediction),
+                         reverse.eq(prediction + near - sample)]
+        else:
+            difference = Signal(signed(width + 1))
+            reverse = Signal(signed(width + 1))
+            m.d.comb += [difference.eq(sample - prediction), reverse.eq(prediction - sample)]
         below = stage("below", 1, difference[-1], at=7)
         equal = stage("equal", 1, ~difference[-1] & ~reverse[-1], at=7)
+        for i, (if_above, if_below, kept) in enumerate(moves):
+            m.d.comb += weights.update[i].eq(Mux(equal, kept, Mux(below, if_below, if_above)))
+        if near:
+            self._quantise(m, stage, carry, sample, prediction, last, older, kept_averages,
+                           past, enable)
+            return m
 
         # Stage 7: the residual, reduced modulo 2**W, in the output register; the weights
         # moved by sign(residual) * sign(feature), written as it leaves.
         with m.If(enable):
             m.d.sync += [self.o.p.error.eq(difference[:width].as_signed()),
                          self.o.p.last.eq(last)]
-        for i, (if_above, if_below, kept) in enumerate(moves):
-            m.d.comb += weights.update[i].eq(Mux(equal, kept, Mux(below, if_below, if_above)))
         return m
+
+    def _quantise(self, m, stage, carry, sample, prediction, last, older, kept_averages, past,
+                  enable):
+        """Stages 7 to 12 of near-lossless mode: :func:`golden.near.quantise`,
+        :func:`~golden.near.reconstruct` and :func:`~golden.near.reduce`, and the past's
+        update from the reconstructed sample."""
+        width, near = self._width, self._near
+        top = (1 << width) - 1
+        step = nl.step(near)
+        span = nl.reduced_range(near, width)
+        factor, shift = nl.reciprocal(near, width)
+        residual = stage("residual", signed(width + 1), sample - prediction, at=7)
+        predicted = carry("predicted", width, prediction, 7, 10)
+        # Stage 8: |x - p| + δ, at most 2**W - 1 + δ, and the residual's sign.
+        magnitude = stage("magnitude", width + 1,
+                          Mux(residual[-1], -residual, residual) + near, at=8)
+        negative = carry("negative", 1, residual[-1], 8, 10)
+        # Stage 9: its product with the reciprocal; |q| = floor((|x - p| + δ) / (2δ + 1)).
+        product = stage("product", width + 1 + factor.bit_length(), magnitude * factor, at=9)
+        quotient = product[shift:shift + width]
+        # Stage 10: |q| and |q| (2δ + 1).
+        size = stage("size", width, quotient, at=10)
+        offset = stage("offset", width + step.bit_length(), quotient * step, at=10)
+        # Stage 11: q, and p + q (2δ + 1) before the clamp.
+        quantised = stage("quantised", signed(width + 1), Mux(negative, -size, size), at=11)
+        raw = stage("raw_sample", signed(width + 3),
+                    Mux(negative, predicted - offset, predicted + offset), at=11)
+        # Stage 12: q modulo RANGE in the output register; x' and the averages' terms.
+        low, high = -(span // 2), span - 1 - span // 2
+        reduced = Mux(quantised < low, quantised + span,
+                      Mux(quantised > high, quantised - span, quantised))
+        with m.If(enable):
+            m.d.sync += [self.o.p.error.eq(reduced[:width].as_signed()),
+                         self.o.p.last.eq(last)]
+        restored = Mux(raw < 0, 0, Mux(raw > top, top, raw[:width]))
+        updated = stage("restored", width, restored, at=12)
+        terms = [[stage(f"average{i}_term{j}", len(term), term, at=12)
+                  for j, term in enumerate(average_terms(average, restored[:width], shift_))]
+                 for i, (average, shift_) in enumerate(zip(kept_averages, AVERAGE_SHIFTS))]
+        m.d.comb += [
+            *(past.update.history[i].eq(value) for i, value in enumerate([updated, *older])),
+            *(past.update.averages[i].eq(moved_average(pair, len(average)))
+              for i, (pair, average) in enumerate(zip(terms, kept_averages))),
+        ]

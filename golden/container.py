@@ -7,12 +7,19 @@ are the core's interleaved channels. A canonical 44-byte WAV header is rebuilt f
 sample rate; any other header and any bytes after the samples are stored verbatim. Every
 other input is stored through LZMA (or as is, where LZMA does not help: :mod:`golden.xz`). A
 CRC-32 of the original file lets the decoder refuse to write anything but the original.
+
+Near-lossless (``near`` = δ ≥ 1, :mod:`golden.near`) applies to ADC10 files only: the flag
+:data:`NEAR` and δ are recorded after the flags byte, and the CRC is that of the decoder's
+output, the file rebuilt from the reconstructed codes, which the encoder computes by decoding
+its own payload. Every other file is coded losslessly whatever δ is asked for
+(:func:`near_of` says which a compressed file is).
 """
 
 import struct
 import zlib
 
 from . import core, samples, wav, xz
+from . import near as near_module
 
 MAGIC = b"NRC"
 VERSION = 1
@@ -25,8 +32,9 @@ CORE = 1
 MAP_LINEAR16 = 0  # 16-bit signed samples, offset to unsigned
 MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 
-# flags of the core mode
+# flags of the core mode (bit 1 is reserved for the arithmetic-coded back end)
 CANONICAL_HEADER = 1
+NEAR = 4
 
 # flags of the stored mode
 LZMA = 1
@@ -102,8 +110,8 @@ class SampleSteps:
         """16-bit signed samples as the unsigned values of the 16-bit mapping."""
         return [v + 0x8000 for v in values]
 
-    encode = staticmethod(core.encode)
-    decode = staticmethod(core.decode)
+    encode = staticmethod(core.encode)  # (values, width, channels, *, near)
+    decode = staticmethod(core.decode)  # (data, count, width, channels, *, near)
 
     @staticmethod
     def from_codes(codes):
@@ -116,24 +124,32 @@ class SampleSteps:
         return struct.pack(f"<{len(values)}h", *[v - 0x8000 for v in values])
 
 
-def _encode_core(original, layout, steps):
+def _encode_core(original, layout, steps, near):
     body, count, channels, rate = layout
     values = steps.unpack(original, body, count)
     codes = steps.to_codes(values)
     if codes is not None:
         mapping, width, values = MAP_ADC10, samples.CODE_BITS, codes
     else:
-        mapping, width, values = MAP_LINEAR16, 16, steps.to_linear(values)
+        mapping, width, values, near = MAP_LINEAR16, 16, steps.to_linear(values), 0
     prefix, suffix = original[:body], original[body + 2 * count :]
     head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
     head += _varint(channels) + _varint(count)
-    if wav.is_canonical(prefix, suffix, rate, channels, count):
-        head += bytes([CANONICAL_HEADER]) + _varint(rate)
+    canonical = wav.is_canonical(prefix, suffix, rate, channels, count)
+    head += bytes([(CANONICAL_HEADER if canonical else 0) | (NEAR if near else 0)])
+    if near:
+        head += _varint(near)
+    if canonical:
+        head += _varint(rate)
     else:
-        head += bytes([0]) + _varint(len(prefix)) + prefix
+        head += _varint(len(prefix)) + prefix
         head += _varint(len(suffix)) + suffix
-    head += _crc(original)
-    return bytes(head) + steps.encode(values, width, channels)
+    payload = steps.encode(values, width, channels, near=near)
+    if near:
+        # the CRC of what the decoder will write: the reconstruction, not the original
+        restored = steps.decode(payload, count, width, channels, near=near)
+        original = prefix + steps.from_codes(restored) + suffix
+    return bytes(head) + _crc(original) + payload
 
 
 def _encode_stored(original):
@@ -145,14 +161,17 @@ def _encode_stored(original):
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
-def compress(original, steps=SampleSteps):
+def compress(original, steps=SampleSteps, *, near=0):
     """The compressed form of the bytes ``original``, whatever they are.
 
     ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
+    ``near`` = δ ≥ 1 codes a WAV file of 10-bit ADC codes near-lossless, every code restored
+    within ±δ; any other file is coded losslessly (:func:`near_of` tells which happened).
     """
+    near_module.check_near(near, samples.CODE_BITS)
     layout = wav.locate_pcm16(original)
     if layout is not None:
-        coded = _encode_core(original, layout, steps)
+        coded = _encode_core(original, layout, steps, near)
         if len(coded) < len(original):
             return coded
     return _encode_stored(original)
@@ -177,6 +196,22 @@ def decompress(data, steps=SampleSteps):
     else:
         raise FormatError(f"unknown mode {mode}")
     return original
+
+
+def near_of(data):
+    """The error bound δ a compressed file was coded with: 0 if lossless.
+
+    Reads the header only; raises :class:`FormatError` if it is not a neurorice header.
+    """
+    cursor = _Cursor(data)
+    if cursor.take(3) != MAGIC or cursor.byte() != VERSION:
+        raise FormatError("not a neurorice file (bad magic or version)")
+    if cursor.byte() != CORE:
+        return 0
+    cursor.byte()
+    cursor.varint(core.MAX_CHANNELS)
+    cursor.varint()
+    return cursor.varint() if cursor.byte() & NEAR else 0
 
 
 def _check(original, crc):
@@ -210,24 +245,27 @@ def _decompress_core(cursor, steps):
     if channels == 0:
         raise FormatError("compressed file declares zero channels")
     flags = cursor.byte()
-    if flags == CANONICAL_HEADER:
+    if flags & ~(CANONICAL_HEADER | NEAR):
+        raise FormatError(f"unknown header flags {flags}")
+    near = cursor.varint() if flags & NEAR else 0
+    if flags & NEAR and not (mapping == MAP_ADC10 and 1 <= near <= near_module.max_near(width)):
+        raise FormatError(f"near-lossless bound {near} is invalid for this sample mapping")
+    if flags & CANONICAL_HEADER:
         rate = cursor.varint()
         try:
             prefix, suffix = wav.header(rate, channels, count), b""
         except ValueError as error:
             raise FormatError(str(error)) from None
-    elif flags == 0:
+    else:
         prefix = cursor.take(cursor.varint())
         suffix = cursor.take(cursor.varint())
-    else:
-        raise FormatError(f"unknown header flags {flags}")
     crc = cursor.take(4)
     payload = cursor.rest()
     # a sample takes at least one bit: refuse absurd counts before decoding anything
     if count > 8 * len(payload):
         raise FormatError("compressed file is truncated")
     try:
-        values = steps.decode(payload, count, width, channels)
+        values = steps.decode(payload, count, width, channels, near=near)
     except ValueError as error:
         raise FormatError(f"corrupted compressed stream ({error})") from None
     body = steps.from_codes(values) if mapping == MAP_ADC10 else steps.from_linear(values)

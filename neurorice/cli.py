@@ -17,6 +17,8 @@ COMMANDS = {
     "decompress": ("neurorice.batch", "restore a directory or zip of compressed files"),
     "bench": ("neurorice.bench", "measure the fast codec: throughput, per-process time, memory"),
     "verify-fast": ("neurorice.fast.verify", "check the fast codec against the golden model"),
+    "near-check": ("neurorice.nearcheck", "check the near-lossless bound on every recording"),
+    "lossy-study": ("neurorice.lossy.study", "near-lossless against MP3 and Opus, on spikes"),
     "eval": ("neurorice.evaluate", "score encode and decode as the challenge does"),
     "synth": ("neurorice.synth", "write the synthetic recording set"),
     "verilog": ("neurorice.verilog", "write the encoder as Verilog"),

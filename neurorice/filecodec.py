@@ -1,4 +1,4 @@
-"""``./encode IN OUT`` and ``./decode IN OUT``: whole files, safe output, one-line errors.
+"""``./encode [--near D] IN OUT`` and ``./decode IN OUT``: whole files, safe output, one-line errors.
 
 These are the programs the challenge's ``eval.sh`` starts once per recording, so this
 module imports only the standard library's lighter modules, the golden model and the fast
@@ -16,6 +16,8 @@ only once the whole output is known good. A signal ends the program at once
 import sys
 
 from golden import container
+from golden.near import max_near
+from golden.samples import CODE_BITS
 
 from . import fast, interrupt, output
 
@@ -67,9 +69,24 @@ def codec():
     return fast_container
 
 
-def encode_file(source, destination, compress=None):
+def encode_file(source, destination, compress=None, *, near=0):
     compress = compress or codec().compress
-    write_output(destination, compress(read_input(source)))
+    coded = compress(read_input(source), near=near) if near else compress(read_input(source))
+    if near and not container.near_of(coded):
+        print(f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly",
+              file=sys.stderr)
+    write_output(destination, coded)
+
+
+def near_option(argv):
+    """A leading ``--near D`` of ``argv``: ``(rest, {"near": D})``; :class:`CodecError` if bad."""
+    if argv[:1] != ["--near"]:
+        return argv, {}
+    top = max_near(CODE_BITS)
+    text = argv[1] if len(argv) > 1 else ""
+    if not (text.isdecimal() and text.isascii() and int(text) <= top):
+        raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
+    return argv[2:], {"near": int(text)}
 
 
 def decode_file(source, destination, decompress=None):
@@ -87,12 +104,18 @@ def main(action, argv=None):
     """Run ``encode`` or ``decode`` with ``argv``; the process's exit status."""
     argv = sys.argv[1:] if argv is None else argv
     name = action.__name__.split("_")[0]
+    options = "[--near D] " if name == "encode" else ""
+    try:
+        argv, keywords = near_option(argv) if options else (argv, {})
+    except CodecError as error:
+        print(f"{name}: error: {error}", file=sys.stderr)
+        return 2
     if len(argv) != 2 or any(a.startswith("-") and a != "-" for a in argv):
-        print(f"usage: {name} IN OUT", file=sys.stderr)
+        print(f"usage: {name} {options}IN OUT", file=sys.stderr)
         return 2
     interrupt.install(name, output.remove_temporaries)
     try:
-        action(*argv)
+        action(*argv, **keywords)
     except CodecError as error:
         interrupt.finish()
         print(f"{name}: error: {error}", file=sys.stderr)

@@ -1,8 +1,8 @@
 """``neurorice verify``: every recording through the generated Verilog, against the golden model.
 
-Run as ``neurorice verify DATA [--channels C] [--files N] [--idle P] [--backpressure P]``
-with ``DATA`` a ``data.zip``, a directory of ``.wav`` recordings or one recording. The
-Verilog of the configuration (its file in ``hdl/``, or generated from the gateware when
+Run as ``neurorice verify DATA [--channels C] [--near D] [--files N] [--idle P]
+[--backpressure P]`` with ``DATA`` a ``data.zip``, a directory of ``.wav`` recordings or one
+recording. The Verilog of the configuration (its file in ``hdl/``, or generated from the gateware when
 ``hdl/`` has none, or ``--verilog FILE``) is compiled once with Verilator and the C++
 harness of :mod:`neurorice.harness`. Each recording goes through it as one stream, twice:
 at full rate, and with random idle input cycles and output backpressure (probabilities
@@ -12,6 +12,9 @@ bit for bit (``--reference fast``: the compiled codec :mod:`neurorice.fast`, its
 bit-exact against the golden model, for a quicker run). Recordings are checked on all
 cores. The report gives the files checked, samples, words, mismatches and wall time; the
 exit status is 1 on any mismatch, 2 on an error.
+
+With ``--near D`` the Verilog is the near-lossless encoder of bound ``D`` (generated from
+the gateware; ``hdl/`` holds the lossless ones), against ``encode_stream(..., near=D)``.
 
 Samples: a recording's 10-bit ADC codes (:func:`golden.samples.values_to_codes`); with
 ``--sample-width 16``, its raw 16-bit values offset to unsigned, as the container codes a
@@ -88,7 +91,7 @@ def recording_samples(data, width=10):
     return np.asarray(codes, dtype=np.int64)
 
 
-def golden_words(samples, width, channels=1, word_width=32, reference="golden"):
+def golden_words(samples, width, channels=1, word_width=32, reference="golden", near=0):
     """The golden model's words of one stream, as ``(word, last)`` pairs.
 
     With ``reference="fast"`` they come from :func:`neurorice.fast.core.encode`'s bytes,
@@ -98,7 +101,7 @@ def golden_words(samples, width, channels=1, word_width=32, reference="golden"):
     if reference == "fast":
         from neurorice.fast.core import encode
 
-        data = encode(samples, width, channels)
+        data = encode(samples, width, channels, near=near)
         size = word_width // 8
         data += bytes(-len(data) % size)
         words = [int.from_bytes(data[j : j + size], "big") for j in range(0, len(data), size)]
@@ -106,7 +109,8 @@ def golden_words(samples, width, channels=1, word_width=32, reference="golden"):
         from golden.bits import BitWriter
         from golden.core import encode_stream
 
-        words = encode_stream(samples, width, channels, BitWriter(word_width)).flush()
+        words = encode_stream(samples, width, channels, BitWriter(word_width),
+                              near=near).flush()
     return [(word, int(j == len(words) - 1)) for j, word in enumerate(words)]
 
 
@@ -204,6 +208,7 @@ class Settings:
     seed: int = 1
     limit: int | None = None  # samples a recording
     reference: str = "golden"
+    near: int = 0  # the error bound of near-lossless coding
 
     def patterns(self, name):
         """``(label, idle, backpressure, seed)`` of the runs of recording ``name``."""
@@ -230,7 +235,7 @@ def check(source, name, settings, vcd=None):
     samples = arrange(samples[: settings.limit], settings.channels)
     result.samples = len(samples)
     expected = golden_words(samples, settings.width, settings.channels, settings.word_width,
-                            settings.reference)
+                            settings.reference, settings.near)
     if len(samples) == 0:  # an empty stream codes to no words and cannot be sent
         return result
     runs = settings.patterns(name)
@@ -271,6 +276,8 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                         help="10: the recordings' ADC codes (default); 16: their raw values")
     parser.add_argument("--word-width", type=int, default=32, metavar="B",
                         help="output word width in bits (default 32)")
+    parser.add_argument("--near", type=int, default=0, metavar="D",
+                        help="near-lossless with error bound D (default 0: lossless)")
     parser.add_argument("--verilog", metavar="FILE",
                         help="Verilog to check (default: the hdl/ file of the configuration, "
                              "or one generated from the gateware)")
@@ -290,6 +297,9 @@ def prepare(args, trace=False):
             raise VerifyError(f"--{name} must be in [0, 1), not {getattr(args, name)}")
     try:
         layout = harness.ports(args.sample_width, args.channels, args.word_width)
+        from golden.near import check_near
+
+        check_near(args.near, args.sample_width)
     except (TypeError, ValueError) as error:
         raise VerifyError(str(error)) from None
     if args.verilog:
@@ -298,14 +308,14 @@ def prepare(args, trace=False):
             raise VerifyError(f"{verilog} does not exist")
     else:
         verilog = harness.verilog_for(args.sample_width, args.channels, args.word_width,
-                                      harness.build_root() / "verilog")
+                                      harness.build_root() / "verilog", args.near)
     try:
         executable = harness.build(verilog, layout, trace=trace)
         version = harness.find_verilator().description
     except harness.HarnessError as error:
         raise VerifyError(str(error)) from None
     settings = Settings(executable, args.sample_width, args.channels, args.word_width,
-                        args.idle, args.backpressure, args.seed)
+                        args.idle, args.backpressure, args.seed, near=args.near)
     return settings, verilog, version
 
 
@@ -315,7 +325,8 @@ def describe(settings, verilog, version):
     runs = " and ".join(label for label, *_ in settings.patterns(""))
     return [
         (f"verilog     {verilog} ({settings.width}-bit samples, {settings.channels} {channels},"
-         f" {settings.word_width}-bit words)"),
+         f" {settings.word_width}-bit words"
+         + (f", near-lossless δ = {settings.near})" if settings.near else ")")),
         f"simulator   {version}",
         f"handshake   {runs} (seed {settings.seed})",
         f"reference   {REFERENCES[settings.reference]}",

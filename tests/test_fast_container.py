@@ -227,3 +227,38 @@ def test_named_corruptions(data):
 def test_arbitrary_compressed_files(tail):
     for head in (b"NRC\x01\x01\x01\x01\x10", b"NRC\x01\x01\x00\x01\x20\x01", b"NRC\x01\x00"):
         assert_same_decompress(head + tail)
+
+
+# near-lossless files
+
+
+@pytest.mark.parametrize("near", [1, 4])
+def test_near_whole_training_recording(near):
+    # the golden model takes seconds a recording: `neurorice near-check` does all on the fast path
+    for name, original in training_recordings(1):
+        data = golden.compress(original, near=near)
+        assert fast.compress(original, near=near) == data, name
+        assert fast.decompress(data) == golden.decompress(data), name
+
+
+@pytest.mark.parametrize("near", [0, 1, 3])
+@quick
+@given(case=st.tuples(st.integers(0, 3000), st.integers(0, 99), st.integers(1, 4)))
+def test_near_random_lattice_files(near, case):
+    length, seed, channels = case
+    original = wav_file(lattice_walk(length, seed, channels), channels)
+    data = golden.compress(original, near=near)
+    assert fast.compress(original, near=near) == data
+    assert fast.decompress(data) == golden.decompress(data)
+
+
+@pytest.mark.parametrize("near", [1, 5])
+def test_near_corrupted_files(near):
+    original = wav_file(lattice_walk(2000, 3))
+    data = golden.compress(original, near=near)
+    rng = random.Random(near)
+    for _ in range(60):
+        corrupted = bytearray(data)
+        corrupted[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        assert outcome(fast.decompress, bytes(corrupted)) == outcome(
+            golden.decompress, bytes(corrupted))

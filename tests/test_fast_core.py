@@ -1,6 +1,7 @@
 """Tests of neurorice.fast.core: golden.core's encode and decode in C, bit for bit."""
 
 import random
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -197,3 +198,58 @@ def test_corrupted_streams(width, flips):
     for flip in flips:
         corrupted[flip // 8 % len(data)] ^= 1 << flip % 8
     assert_same_decode(bytes(corrupted), len(samples), width, 2)
+
+
+# near-lossless: the same bytes and samples as the golden model for every δ
+
+
+def assert_same_near(samples, width, channels, near):
+    expected = core.encode(samples, width, channels, near=near)
+    assert fast.encode(samples, width, channels, near=near) == expected
+    restored = core.decode(expected, len(samples), width, channels, near=near)
+    assert fast.decode(expected, len(samples), width, channels, near=near) == restored
+    assert all(abs(a - b) <= near for a, b in zip(samples, restored))
+    return expected
+
+
+NEAR_CASES = [(width, near) for width in (2, 3, 10, 16) for near in (1, 2, 3, 4, 8, 511)
+              if near <= (1 << (width - 1)) - 1]
+
+
+@pytest.mark.parametrize("channels", [1, 3, 1024])
+@pytest.mark.parametrize(("width", "near"), NEAR_CASES)
+def test_near_edge_cases(width, near, channels):
+    for name, samples in edge_cases(width, length=2100).items():
+        assert_same_near(samples, width, channels, near), name
+
+
+@pytest.mark.parametrize(("width", "near"), NEAR_CASES)
+@quick
+@given(data=st.data())
+def test_near_random_samples(width, near, data):
+    samples = data.draw(st.lists(st.integers(0, (1 << width) - 1), max_size=300))
+    assert_same_near(samples, width, 2, near)
+
+
+@pytest.mark.parametrize("near", [1, 2, 4, 8])
+def test_near_long_walk(near):
+    # long enough for Rice halvings and saturated weights on reconstructed samples
+    samples = walk(random.Random(near), 10, 30000)
+    assert_same_near(samples, 10, 1, near)
+
+
+@pytest.mark.parametrize("near", [-1, 512, 1.5, "1", True])
+def test_near_bad_bound(near):
+    expected = outcome(partial(core.encode, near=near), [1, 2], 10, 1)
+    assert expected[0] == "error"
+    assert outcome(partial(fast.encode, near=near), [1, 2], 10, 1) == expected
+    assert outcome(partial(fast.decode, near=near), b"\x80", 1, 10, 1) == outcome(
+        partial(core.decode, near=near), b"\x80", 1, 10, 1)
+
+
+@pytest.mark.parametrize("near", [1, 4, 200])
+@quick
+@given(data=st.binary(max_size=64), count=st.integers(0, 600))
+def test_near_arbitrary_streams(near, data, count):
+    expected = outcome(partial(core.decode, near=near), data, count, 10, 2)
+    assert outcome(partial(fast.decode, near=near), data, count, 10, 2) == expected

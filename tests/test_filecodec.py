@@ -250,7 +250,8 @@ def test_encode_leaves_existing_output_alone(tmp_path):
 def test_usage(tmp_path, tool, args):
     result = run(tool, *args, cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"usage: {tool} IN OUT\n"
+    options = "[--near D] " if tool == "encode" else ""
+    assert result.stderr == f"usage: {tool} {options}IN OUT\n"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -385,3 +386,62 @@ def test_kill_9_while_writing_leaves_nothing(tmp_path, long_recording):
     process.communicate(timeout=60)
     assert writing[0].endswith(" (deleted)"), writing
     assert list(tmp_path.iterdir()) == []
+
+
+# near-lossless: ./encode --near D IN OUT
+
+
+def adc_codes(wav_bytes):
+    from golden.samples import VALUE_TO_CODE
+
+    values = struct.unpack_from(f"<{(len(wav_bytes) - 44) // 2}h", wav_bytes, 44)
+    return [VALUE_TO_CODE[v] for v in values]
+
+
+@pytest.mark.parametrize("near", [1, 2, 4])
+def test_near_round_trip_real_recording(tmp_path, recording, near):
+    source, packed, unpacked = tmp_path / "in.wav", tmp_path / "in.nrc", tmp_path / "out.wav"
+    source.write_bytes(recording)
+    encoded = run("encode", "--near", near, source, packed)
+    assert (encoded.returncode, encoded.stderr) == (0, "")
+    decoded = run("decode", packed, unpacked)
+    assert (decoded.returncode, decoded.stderr) == (0, "")
+    restored = unpacked.read_bytes()
+    assert restored[:44] == recording[:44] and len(restored) == len(recording)
+    errors = [abs(a - b) for a, b in zip(adc_codes(recording), adc_codes(restored))]
+    assert max(errors) == near
+    assert len(recording) / packed.stat().st_size > 3.5
+
+
+def test_near_zero_is_lossless(tmp_path, recording):
+    (tmp_path / "in.wav").write_bytes(recording)
+    assert run("encode", "--near", "0", "in.wav", "a.nrc", cwd=tmp_path).returncode == 0
+    assert run("encode", "in.wav", "b.nrc", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "a.nrc").read_bytes() == (tmp_path / "b.nrc").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["text", "off the lattice"])
+def test_near_other_files_stay_lossless(tmp_path, name):
+    source = tmp_path / "in"
+    source.write_bytes(ORIGINALS[name])
+    encoded = run("encode", "--near", "3", source, tmp_path / "in.nrc")
+    assert encoded.returncode == 0
+    assert encoded.stderr == (
+        f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly\n")
+    assert run("decode", tmp_path / "in.nrc", tmp_path / "out").returncode == 0
+    assert (tmp_path / "out").read_bytes() == ORIGINALS[name]
+
+
+@pytest.mark.parametrize("value", ["-1", "512", "two", "1.5", "", "²"])
+def test_near_bad_bound(tmp_path, value):
+    (tmp_path / "in.wav").write_bytes(wav([1, 2, 3]))
+    result = run("encode", "--near", value, "in.wav", "out.nrc", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"encode: error: --near must be an integer 0..511 (ADC codes), not {value!r}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.wav"]
+
+
+def test_near_is_not_a_decode_option(tmp_path):
+    result = run("decode", "--near", "2", "a", "b", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "usage: decode IN OUT\n")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from golden import container, wav
+from golden.samples import CODE_TO_VALUE
 
 from .recordings import training_recordings
 
@@ -56,3 +57,21 @@ def test_independent_decoder_restores(name):
 def test_independent_decoder_restores_recordings():
     for name, original in training_recordings(2, samples=20_000):
         assert independent.decompress(container.compress(original)) == original, name
+
+
+@pytest.mark.parametrize("near", [1, 2, 7])
+def test_independent_decoder_near_lossless(near):
+    for name, original in training_recordings(2, samples=20_000):
+        data = container.compress(original, near=near)
+        assert container.near_of(data) == near
+        assert independent.decompress(data) == container.decompress(data), name
+
+
+def test_independent_decoder_near_lossless_wraps():
+    # full-scale jumps make the reduced residual wrap (5.6)
+    codes = [0, 1023, 0, 1023, 512, 0, 1023, 3, 1020] * 40
+    original = wav.header(19531, 1, len(codes)) + struct.pack(
+        f"<{len(codes)}h", *[CODE_TO_VALUE[c] for c in codes])
+    for near in (1, 3, 100, 511):
+        data = container.compress(original, near=near)
+        assert independent.decompress(data) == container.decompress(data)

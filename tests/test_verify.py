@@ -240,3 +240,20 @@ def test_fast_reference_is_golden(width, channels, word_width):
         samples = [rng.randrange(1 << width) for _ in range(count)]
         assert verify.golden_words(samples, width, channels, word_width, "fast") == \
             verify.golden_words(samples, width, channels, word_width)
+
+
+def test_verify_near_lossless(tmp_path, capsys):
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:
+        for name, data in training_recordings(2, samples=4000):
+            archive.writestr(name, data)
+    assert verify.main([str(tmp_path / "data.zip"), "--channels", "16", "--near", "3",
+                        "--jobs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "near-lossless δ = 3" in out and "files       2/2 bit-exact" in out
+    # the lossless core is not the near-lossless one: the check can fail
+    lossless = verilog.default_path(10, 1)
+    assert verify.main([str(tmp_path / "data.zip"), "--near", "3", "--verilog", str(lossless),
+                        "--jobs", "1", "--idle", "0", "--backpressure", "0"]) == 1
+    assert "files       0/2 bit-exact" in capsys.readouterr().out
+    assert verify.main([str(tmp_path / "data.zip"), "--near", "600"]) == 2
+    assert "must be an integer 0..511, not 600" in capsys.readouterr().err

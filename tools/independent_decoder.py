@@ -127,8 +127,10 @@ def read_codeword(bits, k, width):
     return (z << k) | bits.read(k)
 
 
-def decode_stream(payload, count, width, channels):
-    """``count`` unsigned ``width``-bit samples (5.4)."""
+def decode_stream(payload, count, width, channels, near=0):
+    """``count`` unsigned ``width``-bit samples (5.4; 5.6 with ``near`` = δ ≥ 1)."""
+    step = 2 * near + 1
+    span = ((1 << width) - 1 + 2 * near) // step + 1  # RANGE
     bits = Bits(payload)
     states = [Channel(width) for _ in range(channels)]
     top = (1 << width) - 1
@@ -146,7 +148,17 @@ def decode_stream(payload, count, width, channels):
         if u > top:
             raise Reject("residual out of range")
         e = u >> 1 if u % 2 == 0 else -((u + 1) >> 1)
-        x = (p + e) % (1 << width)
+        if near == 0:
+            x = (p + e) % (1 << width)
+        else:
+            if not -(span // 2) <= e <= span - 1 - span // 2:
+                raise Reject("residual out of range")
+            v = p + e * step
+            if v < -near:
+                v += span * step
+            elif v > top + near:
+                v -= span * step
+            x = min(max(v, 0), top)
         out.append(x)
         d = (x > p) - (x < p)  # sign(x - p)
         s.w = [min(max(wj + 4 * d * ((fj > 0) - (fj < 0)), -8192), 8191)
@@ -193,18 +205,21 @@ def decode_core(cur):
     if channels == 0:
         raise Reject("zero channels")
     flags = cur.byte()
-    if flags == 1:
+    if flags & ~5:
+        raise Reject(f"unknown flags {flags}")
+    near = cur.varint() if flags & 4 else 0
+    if flags & 4 and (mapping != 1 or not 1 <= near <= 511):
+        raise Reject(f"bad near {near}")
+    if flags & 1:
         prefix, suffix = canonical_header(cur.varint(), channels, count), b""
-    elif flags == 0:
+    else:
         prefix = cur.take(cur.varint())
         suffix = cur.take(cur.varint())
-    else:
-        raise Reject(f"unknown flags {flags}")
     crc = cur.take(4)
     payload = cur.rest()
     if count > 8 * len(payload):
         raise Reject("count larger than the payload can hold")
-    values = decode_stream(payload, count, width, channels)
+    values = decode_stream(payload, count, width, channels, near)
     body = [ADC_VALUES[c] for c in values] if mapping == 1 else [u - 32768 for u in values]
     samples = b"".join(v.to_bytes(2, "little", signed=True) for v in body)
     return prefix + samples + suffix, crc

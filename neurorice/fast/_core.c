@@ -135,7 +135,48 @@ static inline int32_t reduce(int32_t error, int width)
     return ((error + half) & ((1 << width) - 1)) - half;
 }
 
-static int check_parameters(int width, Py_ssize_t channels)
+/* golden/near.py, for near = δ >= 1: the step 2δ + 1, RANGE, and the sample window. */
+typedef struct {
+    int32_t near, step, range, top;
+} Near;
+
+static Near near_of(int32_t near, int width)
+{
+    Near n = {near, 2 * near + 1, 0, (1 << width) - 1};
+    n.range = (n.top + 2 * near) / n.step + 1;
+    return n;
+}
+
+static inline int32_t clamp_sample(int32_t value, int32_t top)
+{
+    return value < 0 ? 0 : value > top ? top : value;
+}
+
+/* quantise(): sign(e) floor((|e| + δ) / (2δ + 1)) */
+static inline int32_t near_quantise(int32_t error, const Near *n)
+{
+    return error >= 0 ? (error + n->near) / n->step : -((n->near - error) / n->step);
+}
+
+/* reduce(): q modulo RANGE, in -(RANGE / 2) .. RANGE - 1 - RANGE / 2 (q + RANGE / 2 > -RANGE) */
+static inline int32_t near_reduce(int32_t quantised, const Near *n)
+{
+    int32_t half = n->range / 2;
+    return (quantised + half + n->range) % n->range - half;
+}
+
+/* restore(): the sample of a reduced residual, the wrap undone */
+static inline int32_t near_restore(int32_t prediction, int32_t reduced, const Near *n)
+{
+    int32_t value = prediction + reduced * n->step;
+    if (value < -n->near)
+        value += n->range * n->step;
+    else if (value > n->top + n->near)
+        value -= n->range * n->step;
+    return clamp_sample(value, n->top);
+}
+
+static int check_parameters(int width, Py_ssize_t channels, int near)
 {
     if (width < 1 || width > MAX_WIDTH) {
         PyErr_Format(PyExc_ValueError, "sample width must be 1..%d bits, not %d", MAX_WIDTH,
@@ -145,6 +186,12 @@ static int check_parameters(int width, Py_ssize_t channels)
     if (channels < 1 || channels > MAX_CHANNELS) {
         PyErr_Format(PyExc_ValueError, "channel count must be 1..%d, not %zd", MAX_CHANNELS,
                      channels);
+        return -1;
+    }
+    int top = (1 << (width - 1)) - 1;
+    if (near < 0 || near > top) {
+        PyErr_Format(PyExc_ValueError,
+                     "near (the error bound \u03b4) must be an integer 0..%d, not %d", top, near);
         return -1;
     }
     return 0;
@@ -162,17 +209,21 @@ static Py_ssize_t uint16_count(const Py_buffer *buffer, const char *what)
 }
 
 /* golden.core.encode(): the coded stream of native uint16 samples, as bytes. */
-static PyObject *encode(PyObject *module, PyObject *args)
+static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     Py_buffer input;
     int width;
     Py_ssize_t channels;
-    if (!PyArg_ParseTuple(args, "y*in:encode", &input, &width, &channels))
+    int near = 0;
+    static char *keywords[] = {"", "", "", "near", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$i:encode", keywords, &input, &width,
+                                     &channels, &near))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t count = uint16_count(&input, "samples");
-    if (count < 0 || check_parameters(width, channels) < 0)
+    if (count < 0 || check_parameters(width, channels, near) < 0)
         goto done;
+    const Near n = near_of(near, width);
     const uint16_t *samples = input.buf;
     /* at most ESCAPE_ZEROS + width bits a sample, and 8 bytes of slack for the flush */
     Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 8;
@@ -200,7 +251,14 @@ static PyObject *encode(PyObject *module, PyObject *args)
         }
         features(ch, f);
         int32_t prediction = predict(ch, f, top);
-        int32_t error = reduce(sample - prediction, width);
+        int32_t error;
+        if (near) {
+            int32_t quantised = near_quantise(sample - prediction, &n);
+            sample = clamp_sample(prediction + quantised * n.step, top);
+            error = near_reduce(quantised, &n);
+        } else {
+            error = reduce(sample - prediction, width);
+        }
         int k = rice_k(ch, width);
         /* codeword(zigzag(error), k, width) */
         uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
@@ -243,16 +301,19 @@ done:
 enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING };
 
 /* golden.core.decode(): count samples as native uint16 bytes. */
-static PyObject *decode(PyObject *module, PyObject *args)
+static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     Py_buffer input;
     Py_ssize_t count, channels;
-    int width;
-    if (!PyArg_ParseTuple(args, "y*nin:decode", &input, &count, &width, &channels))
+    int width, near = 0;
+    static char *keywords[] = {"", "", "", "", "near", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nin|$i:decode", keywords, &input, &count,
+                                     &width, &channels, &near))
         return NULL;
     PyObject *result = NULL;
-    if (check_parameters(width, channels) < 0)
+    if (check_parameters(width, channels, near) < 0)
         goto done;
+    const Near n = near_of(near, width);
     const uint8_t *data = input.buf;
     const Py_ssize_t size = input.len;
     /* a codeword has at least one bit: a longer count fails with the stream's end */
@@ -308,10 +369,19 @@ static PyObject *decode(PyObject *module, PyObject *args)
         }
         position += length;
         int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
-        int32_t sample = (prediction + error) & top;
-        if (reduce(sample - prediction, width) != error) {
-            status = OUT_OF_RANGE;
-            break;
+        int32_t sample;
+        if (near) {
+            if (near_reduce(error, &n) != error) {
+                status = OUT_OF_RANGE;
+                break;
+            }
+            sample = near_restore(prediction, error, &n);
+        } else {
+            sample = (prediction + error) & top;
+            if (reduce(sample - prediction, width) != error) {
+                status = OUT_OF_RANGE;
+                break;
+            }
         }
         out[i] = (uint16_t)sample;
         update(ch, f, sample, prediction, error);
@@ -499,10 +569,12 @@ static PyObject *link_unnamed(PyObject *module, PyObject *args)
 }
 
 static PyMethodDef methods[] = {
-    {"encode", encode, METH_VARARGS,
-     "encode(samples, width, channels) -> bytes: golden.core.encode of native uint16 samples"},
-    {"decode", decode, METH_VARARGS,
-     "decode(data, count, width, channels) -> bytes: golden.core.decode, as native uint16"},
+    {"encode", (PyCFunction)(void (*)(void))encode, METH_VARARGS | METH_KEYWORDS,
+     "encode(samples, width, channels, *, near=0) -> bytes: golden.core.encode of native "
+     "uint16 samples"},
+    {"decode", (PyCFunction)(void (*)(void))decode, METH_VARARGS | METH_KEYWORDS,
+     "decode(data, count, width, channels, *, near=0) -> bytes: golden.core.decode, as "
+     "native uint16"},
     {"values_to_codes", values_to_codes, METH_VARARGS,
      "values_to_codes(pcm, table) -> bytes | None: little-endian int16 to uint16 codes"},
     {"codes_to_values", codes_to_values, METH_VARARGS,

@@ -51,9 +51,9 @@ class FastSteps(spec.SampleSteps):
     from_linear = staticmethod(_core.unoffset_values)
 
 
-def compress(original):
+def compress(original, *, near=0):
     """The compressed form of the bytes ``original``, as :func:`golden.container.compress`."""
-    return spec.compress(original, FastSteps)
+    return spec.compress(original, FastSteps, near=near)
 
 
 def decompress(data):

@@ -7,15 +7,17 @@ calls the C module directly on packed 16-bit arrays instead, which saves the lis
 from array import array
 
 from golden.core import check_parameters
+from golden.near import check_near
 
 from . import require
 
 _core = require()
 
 
-def encode(samples, width, channels=1):
+def encode(samples, width, channels=1, *, near=0):
     """The coded stream of the sequence ``samples`` as bytes, as :func:`golden.core.encode`."""
     check_parameters(width, channels)
+    check_near(near, width)
     try:
         values = array("H", samples)
     except OverflowError:
@@ -26,14 +28,15 @@ def encode(samples, width, channels=1):
                 raise ValueError(
                     f"sample {i} is {sample!r}, not a {width}-bit unsigned value") from None
         raise
-    return _core.encode(values, width, channels)
+    return _core.encode(values, width, channels, near=near)
 
 
-def decode(data, count, width, channels=1):
+def decode(data, count, width, channels=1, *, near=0):
     """Decode ``count`` samples from ``data`` into a list, as :func:`golden.core.decode`."""
     check_parameters(width, channels)
+    check_near(near, width)
     # a codeword has at least one bit, so decoding fails before the 8 * len(data) + 1st
     count = max(0, min(count, 8 * len(data) + 1))
     samples = array("H")
-    samples.frombytes(_core.decode(data, count, width, channels))
+    samples.frombytes(_core.decode(data, count, width, channels, near=near))
     return samples.tolist()

@@ -69,17 +69,17 @@ def ports(width, channels=1, word_width=32):
                  field("o", "last"))
 
 
-def verilog_for(width, channels, word_width, directory):
+def verilog_for(width, channels, word_width, directory, near=0):
     """The Verilog of a configuration: its file in ``hdl/``, or else one generated into
     ``directory``."""
     from neurorice import verilog
 
-    path = verilog.default_path(width, channels, word_width)
+    path = verilog.default_path(width, channels, word_width, near)
     if path.is_file():
         return path
-    path = Path(directory) / f"{verilog.module_name(width, channels, word_width)}.v"
+    path = Path(directory) / f"{verilog.module_name(width, channels, word_width, near)}.v"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = verilog.generate(width, channels, word_width)
+    text = verilog.generate(width, channels, word_width, near)
     if not path.is_file() or path.read_text() != text:
         path.write_text(text)
     return path

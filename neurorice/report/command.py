@@ -80,7 +80,7 @@ def configuration(design, recs, args, progress):
              f"window {window} cycles")
     run = gatesim.simulate(synthesis.netlist_verilog, synthesis.top, samples, design.width,
                            design.word_width, warmup, window)
-    measured = timing.measure(samples, run, design.width, c, design.word_width)
+    measured = timing.measure(samples, run, design.width, c, design.word_width, design.near)
     progress(f"C={c}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'} the "
              f"golden model; {run.samples_in_window} samples in the power window")
     state_bits = sum(m["width"] for m in synthesis.memories) or None
@@ -115,6 +115,9 @@ def headline(report):
             f"{c['timing']['pipeline_cycles']['max']} cycles; "
             f"{w['per_channel_w'] * 1e6:.3g} µW a channel, {w['total_w'] * 1e6:.3g} µW in all "
             f"({100 * w['total_w'] / BUDGET_W:.2g} % of the 10 mW budget)")
+    if report.get("near"):
+        lines.insert(0, f"near-lossless encoder, error bound δ = {report['near']} (the"
+                        " compression figures below are the lossless codec's)")
     if report.get("compression"):
         comp = report["compression"]
         lines.append(f"compression ratio {comp['ratio']:.4f} on {comp['files']} recordings")
@@ -134,10 +137,10 @@ def build(args, progress):
     progress(f"reading recordings from {args.data}")
     recs = recordings.load(args.data, args.files)
     report = {"tools": [tool_version("yosys"), tool_version("nextpnr-ice40"), "Icarus Verilog"],
-              "references": REFERENCES, "configurations": []}
+              "references": REFERENCES, "configurations": [], "near": args.near}
     for channels in args.channels:
         report["configurations"].append(
-            configuration(Design(channels), recs, args, progress))
+            configuration(Design(channels, near=args.near), recs, args, progress))
     progress(f"compression over {len(recs)} recordings")
     report["compression"] = compression.analyse(recs, args.detail_samples, progress)
     report["headline"] = headline(report)
@@ -176,6 +179,8 @@ def parser():
     p.add_argument("--seeds", type=int, default=SEEDS, metavar="N",
                    help=f"nextpnr placement seeds to try, the best Fmax reported "
                         f"(default {SEEDS})")
+    p.add_argument("--near", type=int, default=0, metavar="D",
+                   help="report the near-lossless encoder of error bound D (default 0)")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return p
 

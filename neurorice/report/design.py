@@ -17,17 +17,18 @@ class Design:
     channels: int
     width: int = 10
     word_width: int = 32
+    near: int = 0  # near-lossless: the error bound δ (its state stays out of SPRAM)
 
     def top(self, ice40=False):
         """The Verilog module name."""
         from neurorice.verilog import module_name
 
-        name = module_name(self.width, self.channels, self.word_width)
+        name = module_name(self.width, self.channels, self.word_width, self.near)
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
     def uses_spram(self):
         """Whether the iCE40 variant keeps state in SPRAM: an even count of two or more."""
-        return self.channels >= 2 and self.channels % 2 == 0
+        return self.channels >= 2 and self.channels % 2 == 0 and not self.near
 
     def verilog(self, ice40=False):
         """The Verilog text of the encoder."""
@@ -35,6 +36,8 @@ class Design:
         from neurorice.verilog import convert
 
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
-        check_parameters(self.width, self.channels, self.word_width, memory)
-        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory)
+        check_parameters(self.width, self.channels, self.word_width, memory, self.near)
+        near = {"near": self.near} if self.near else {}
+        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory,
+                          **near)
         return convert(encoder, self.top(ice40))

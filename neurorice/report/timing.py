@@ -15,12 +15,12 @@ from golden.core import encode_stream
 __all__ = ["lookahead", "measure"]
 
 
-def measure(samples, run, width, channels, word_width):
+def measure(samples, run, width, channels, word_width, near=0):
     """Latency and throughput of a :class:`~neurorice.report.gatesim.GateRun` of ``samples``.
 
-    Also checks the run's words against :func:`golden.core.encode_stream`.
+    Also checks the run's words against :func:`golden.core.encode_stream` (with ``near``).
     """
-    writer = encode_stream(samples, width, channels, LengthRecorder(word_width))
+    writer = encode_stream(samples, width, channels, LengthRecorder(word_width), near=near)
     words = writer.flush()
     ends, total = [], 0
     for length in writer.lengths:

@@ -24,7 +24,9 @@ from neurorice.verify import arrange
 from ..recordings import training_recordings
 from .streams import StreamSink, StreamSource
 
-WIDTH, CHANNELS, WORD_WIDTH = map(int, os.environ.get("NEURORICE_TB", "10,1,32").split(","))
+#: the configuration: width, channels, word width, and the near-lossless bound (0 if absent)
+WIDTH, CHANNELS, WORD_WIDTH, NEAR = (
+    [*map(int, os.environ.get("NEURORICE_TB", "10,1,32").split(",")), 0][:4])
 TOP = (1 << WIDTH) - 1
 #: samples a stream of the crossed tests: at least two rounds of every channel
 LENGTH = max(300, 2 * CHANNELS + CHANNELS // 2 + 7)
@@ -36,7 +38,8 @@ def golden(streams):
     """The golden words of consecutive streams, as ``{"word", "last"}`` items."""
     out = []
     for samples in streams:
-        words = encode_stream(samples, WIDTH, CHANNELS, BitWriter(WORD_WIDTH)).flush()
+        words = encode_stream(samples, WIDTH, CHANNELS, BitWriter(WORD_WIDTH),
+                              near=NEAR).flush()
         out += [{"word": w, "last": int(j == len(words) - 1)} for j, w in enumerate(words)]
     return out
 
@@ -251,7 +254,7 @@ async def run_test_reset(dut, pattern, when):
     before = await tb.reset()
     taken = first[: tb.source.taken]
     if when == "midstream":  # the complete words so far, none of them last
-        writer = encode_stream(taken, WIDTH, CHANNELS, BitWriter(WORD_WIDTH))
+        writer = encode_stream(taken, WIDTH, CHANNELS, BitWriter(WORD_WIDTH), near=NEAR)
         expected = [{"word": w, "last": 0} for w in writer.words]
     else:
         expected = golden([taken])

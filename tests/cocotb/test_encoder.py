@@ -19,10 +19,11 @@ from neurorice import harness, verilog
 
 from ..recordings import training_names
 
-#: ``(width, channels, word_width)`` a simulator runs: the hdl/ files, then other widths.
+#: ``(width, channels, word_width[, near])`` a simulator runs: the hdl/ files, then other
+#: widths, and a near-lossless encoder (more channels than its predictor has stages).
 CONFIGURATIONS = {
     "icarus": [*verilog.DEFAULTS, (1, 3, 24), (4, 2, 24), (12, 5, 32), (16, 3, 64)],
-    "verilator": [*verilog.DEFAULTS],
+    "verilator": [*verilog.DEFAULTS, (10, 20, 32, 3)],
 }
 
 #: test group -> the cocotb tests it runs
@@ -38,6 +39,7 @@ WHOLE = {
     ("icarus", (10, 1, 32)): 1,
     ("verilator", (10, 1, 32)): 4,
     ("verilator", (10, 1024, 32)): 2,
+    ("verilator", (10, 20, 32, 3)): 2,
 }
 
 WAVES = os.environ.get("NEURORICE_WAVES") == "1"
@@ -48,8 +50,8 @@ BUILDS = [(simulator, configuration)
 
 
 def build_id(build):
-    simulator, (width, channels, word_width) = build
-    return f"{simulator}-w{width}-c{channels}-b{word_width}"
+    simulator, (width, channels, word_width, *near) = build
+    return f"{simulator}-w{width}-c{channels}-b{word_width}" + "".join(f"-near{d}" for d in near)
 
 
 def simulator_environment(simulator):
@@ -71,13 +73,13 @@ def simulator_environment(simulator):
 def built(request, tmp_path_factory):
     """A configuration built in a simulator: ``(simulator, configuration, runner, top, dir)``."""
     simulator, configuration = request.param
-    width, channels, word_width = configuration
-    top = verilog.module_name(width, channels, word_width)
+    width, channels, word_width, near = [*configuration, 0][:4]
+    top = verilog.module_name(width, channels, word_width, near)
     build_dir = tmp_path_factory.mktemp(f"{simulator}-{top}")
     source = verilog.default_path(width, channels, word_width)
     if configuration not in verilog.DEFAULTS:
         source = build_dir / f"{top}.v"
-        source.write_text(verilog.generate(width, channels, word_width))
+        source.write_text(verilog.generate(width, channels, word_width, near))
     assert source.is_file(), f"{source} is missing: run python -m neurorice.verilog --update-hdl"
     runner = get_runner(simulator)
     arguments = ["-Wno-fatal", "-Wno-lint", "-Wno-style"] if simulator == "verilator" else []

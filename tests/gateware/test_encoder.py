@@ -3,7 +3,7 @@
 
 import pytest
 
-from gateware.encoder import LATENCY, Encoder
+from gateware.encoder import LATENCY, Encoder, latency
 from gateware.predictor import WEIGHT_SPAN
 from golden.bits import BitWriter, LengthRecorder
 from golden.core import encode_stream
@@ -123,3 +123,54 @@ def test_validation():
         Encoder(10, 2.0)
     with pytest.raises(ValueError, match=r"word width must be at least 32 bits"):
         Encoder(16, 1, 24)
+
+
+# near-lossless: encode_stream(..., near=δ), word for word
+
+
+def golden_near_words(streams, width, channels, near):
+    out = []
+    for samples in streams:
+        words = encode_stream(samples, width, channels, BitWriter(32), near=near).flush()
+        out += [(w, int(j == len(words) - 1)) for j, w in enumerate(words)]
+    return out
+
+
+def rtl_near_encode(streams, width, channels, near, pattern="steady"):
+    idle, backpressure = PATTERNS[pattern]
+    inputs = [{"sample": x, "last": int(j == len(samples) - 1)}
+              for samples in streams for j, x in enumerate(samples)]
+    result = run(Encoder(width, channels, near=near), inputs, idle=idle,
+                 backpressure=backpressure)
+    return [(item["word"], item["last"]) for item in result.outputs], result
+
+
+@pytest.mark.parametrize(("channels", "near", "pattern"), [
+    (1, 2, "both"), (3, 4, "idle"), (16, 8, "backpressure"), (2, 511, "bursty")])
+def test_near(channels, near, pattern):
+    samples = cases.make("escapes", 10, 150) + cases.make("walk", 10, 250)
+    words, result = rtl_near_encode([samples], 10, channels, near, pattern)
+    assert words == golden_near_words([samples], 10, channels, near)
+
+
+def test_near_recordings_and_streams():
+    segments = cases.recordings(count=2, length=1500)
+    streams = [codes for _, codes in segments] + [cases.make("random", 10, n) for n in (1, 5)]
+    assert rtl_near_encode(streams, 10, 3, 2, "both")[0] == golden_near_words(streams, 10, 3, 2)
+
+
+def test_near_latency():
+    samples = cases.make("walk", 10, 300)
+    words, result = rtl_near_encode([samples], 10, 20, 3)
+    assert words == golden_near_words([samples], 10, 20, 3)
+    # one sample a clock with more channels than the predictor's stages
+    assert result.input_cycles == list(range(result.input_cycles[0],
+                                             result.input_cycles[0] + len(samples)))
+    assert latency(3) == LATENCY + 5
+
+
+def test_near_validation():
+    with pytest.raises(ValueError, match="must be generic, not 'ice40'"):
+        Encoder(10, 2, near=1, state_memory="ice40")
+    with pytest.raises(ValueError, match=r"near \(the error bound δ\) must be an integer 0..511"):
+        Encoder(10, 1, near=600)
