@@ -4,7 +4,8 @@ A benchmark that prints, not a test that asserts: timings depend on the machine 
 else runs on it (the load average is printed with the figures). It measures, on the
 recordings of ``DATA`` (default: the challenge's ``../shared/data/train.zip``):
 
-- throughput in this one process: the whole container, WAV bytes to compressed bytes and
+- throughput in this one process, for each back end (arith, as `./encode`; rice, as
+  `./encode --rice`): the whole container, WAV bytes to compressed bytes and
   back (:mod:`neurorice.fast.container`), in M samples/s, the median of three passes;
 - ``./encode`` and ``./decode`` started as the challenge starts them, a new process per
   recording: median and 90th percentile wall time, and the largest peak RSS;
@@ -66,15 +67,16 @@ def sample_count(original):
     return layout[1] if layout else 0
 
 
-def throughput(recordings, passes=3):
-    """Encode and decode M samples/s over ``recordings`` in this process (median of passes)."""
+def throughput(recordings, passes=3, coder="arith"):
+    """Encode and decode M samples/s over ``recordings`` in this process (median of passes),
+    with the back end ``coder``."""
     from .fast import container
 
     samples = sum(sample_count(data) for _, data in recordings)
     times = {"encode": [], "decode": []}
     for _ in range(passes):
         started = time.perf_counter()
-        packed = [container.compress(data) for _, data in recordings]
+        packed = [container.compress(data, coder=coder) for _, data in recordings]
         times["encode"].append(time.perf_counter() - started)
         started = time.perf_counter()
         restored = [container.decompress(data) for data in packed]
@@ -182,12 +184,13 @@ def report(args, out=None):
     say(f"machine: {os.cpu_count()} cores, load average {load_average};"
         f" fast codec {Path(fast._core.__file__).name}")
 
-    samples, ratio, rates = throughput(recordings)
-    say(f"\nthroughput, one process, whole container ({samples / 1e6:.1f} M samples,"
-        f" ratio {ratio:.3f}, median of 3 passes):")
-    for name, rate in rates.items():
-        say(f"  {name}  {rate:6.1f} M samples/s   target >= {MIN_THROUGHPUT}:"
-            f" {verdict(rate >= MIN_THROUGHPUT)}")
+    for coder in ("arith", "rice"):  # ./encode's back end, then ./encode --rice's
+        samples, ratio, rates = throughput(recordings, coder=coder)
+        say(f"\nthroughput, one process, whole container, {coder} back end"
+            f" ({samples / 1e6:.1f} M samples, ratio {ratio:.3f}, median of 3 passes):")
+        for name, rate in rates.items():
+            say(f"  {name}  {rate:6.1f} M samples/s   target >= {MIN_THROUGHPUT}:"
+                f" {verdict(rate >= MIN_THROUGHPUT)}")
 
     chosen = recordings[:: max(1, len(recordings) // args.runs)][: args.runs]
     python = interpreter()
