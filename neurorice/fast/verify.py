@@ -1,8 +1,9 @@
 """``neurorice verify-fast [DATA]``: the fast path against the golden model, on every recording.
 
-For each recording and back end (``--coder``, both by default): the fast container's
-compressed file must be the golden container's, byte for byte, and the fast container must
-restore the recording from it. The golden
+For each recording and back end (``--coder rice``, the default, ``arith`` or ``both``): the
+fast container's compressed file must be the golden container's, byte for byte, and the
+fast container must restore the recording from it. The golden arithmetic coder takes about
+1.75 times as long as the Rice one. The golden
 model takes about a second a recording, so the 493 training recordings take a few minutes
 on all cores: too long for the test suite, which checks a few whole recordings and the
 beginning of every one (``tests/test_fast_container.py``); CI runs this.
@@ -46,8 +47,8 @@ def main(argv=None):
                         help="check this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings checked at once (default: all cores)")
-    parser.add_argument("--coder", choices=("rice", "arith", "both"), default="both",
-                        help="the back end to check (default: both)")
+    parser.add_argument("--coder", choices=("rice", "arith", "both"), default="rice",
+                        help="the back end to check (default: rice)")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")
