@@ -234,17 +234,6 @@ static inline void range_shift_in(RangeEncoder *e, int bits, uint64_t addend)
     }
 }
 
-/* RangeEncoder.encode() */
-static inline void range_encode(RangeEncoder *e, uint32_t start, uint32_t end)
-{
-    uint32_t bottom = (e->range * start) >> PROB_BITS, top = (e->range * end) >> PROB_BITS;
-    e->low += bottom;
-    e->range = top - bottom;
-    int shift = __builtin_clz(e->range) - (32 - RANGE_BITS);
-    e->range <<= shift;
-    range_shift_in(e, shift, 0);
-}
-
 /* RangeEncoder.finish(): the rest of low, MSB-aligned in whole bytes (zero padding) */
 static void range_finish(RangeEncoder *e)
 {
@@ -270,9 +259,15 @@ static inline void arith_write(RangeEncoder *e, Context *contexts, uint32_t valu
         rest = value;
         low_bits = width;
     }
+    /* RangeEncoder.encode() then bypass(), with one pass of byte output for both */
     Context *c = &contexts[k];
-    range_encode(e, cumulative(c, symbol), cumulative(c, symbol + 1));
-    range_shift_in(e, low_bits, (uint64_t)rest * e->range);
+    uint32_t bottom = (e->range * cumulative(c, symbol)) >> PROB_BITS;
+    uint32_t top = (e->range * cumulative(c, symbol + 1)) >> PROB_BITS;
+    e->low += bottom;
+    e->range = top - bottom;
+    int shift = __builtin_clz(e->range) - (32 - RANGE_BITS);
+    e->range <<= shift;
+    range_shift_in(e, shift + low_bits, (uint64_t)rest * e->range);
     context_update(c, symbol);
 }
 
@@ -460,14 +455,15 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, Channel *s
         range = top_ - bottom;
         int shift = __builtin_clz(range) - (32 - RANGE_BITS);
         range <<= shift;
-        if (read_bits(bits, shift, &more) < 0)
-            return TRUNCATED;
-        code = (code << shift) | more;
         context_update(c, symbol);
-        /* RangeDecoder.bypass() */
+        /* the normalisation's bits and the bypass bits in one read (<= 15 + 16 bits): the
+           golden decoder reads them in two, and fails the same way if either is missing */
         int low_bits = symbol == ESCAPE ? width : k > TOP_BITS ? k - TOP_BITS : 0;
-        if (read_bits(bits, low_bits, &more) < 0)
+        if (read_bits(bits, shift + low_bits, &more) < 0)
             return TRUNCATED;
+        code = (code << shift) | (more >> low_bits);
+        more &= (1u << low_bits) - 1;
+        /* RangeDecoder.bypass() */
         uint32_t rest = 0;
         if (low_bits <= 2) { /* the usual case: a division bit by bit */
             for (int b = 0; b < low_bits; b++) {
