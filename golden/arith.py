@@ -9,13 +9,13 @@ it (:func:`split`)::
     symbol   = u >> low_bits                 # if below ESCAPE: then low_bits bypass bits of u
                                              # else ESCAPE, then u in W bypass bits
 
-so the symbol resolves ``u`` to a quarter of ``2**k`` up to ``31 * 2**(k - 2)``, about
-eight times the mean residual, and the bits below that, nearly uniform, bypass.
+so the symbol resolves ``u`` to a quarter of ``2**k`` up to ``31 * 2**(k - 2)``, four to
+eight times the mean of ``u``, and the bits below that, nearly uniform, bypass.
 
 The symbol is coded with the cumulative frequencies of context ``k``: one
 :class:`AdaptiveCdf` a value of ``k``, shared by all channels of a stream. Given its
-scale, the residual is nearly independent of everything else, so more contexts (the
-previous residual, half-octaves of ``A/N``) measured nothing (``tools/study``), while a
+scale, the residual is nearly independent of everything else, so more contexts
+(half-octaves of ``A/N``, the ``k`` of a faster window) measured nothing (``tools/study``), while a
 slow, well-settled estimate pays: the CDF moves towards every coded symbol by
 ``1 / 2**shift`` of the distance, with ``shift`` growing as ``1, 2, 2, 3, ...`` with the
 count of symbols coded in the context (a plain average while few) up to :data:`RATE`.
