@@ -442,13 +442,14 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, Channel *s
         int32_t prediction = predict(ch, f, top);
         int k = rice_k(ch, width);
         /* RangeDecoder.decode(): the symbols whose bottom is at most the code, counted,
-           less symbol 0 (16 x 16-bit products, which vectorise) */
+           less symbol 0. (range * b) >> PROB_BITS <= code if and only if
+           b <= ((code + 1) << PROB_BITS) - 1) / range: one division, then compares that
+           vectorise (faster than a product a symbol, or a search, as measured) */
         Context *c = &contexts[k];
-        const uint32_t bound = (code + 1) << PROB_BITS;
-        const uint16_t range16 = (uint16_t)range;
+        const uint32_t highest = (((code + 1) << PROB_BITS) - 1) / range;
         int symbol = -1;
         for (int s = 0; s < SYMBOLS; s++)
-            symbol += (uint32_t)range16 * (uint16_t)cumulative(c, s) < bound;
+            symbol += cumulative(c, s) <= highest;
         uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
         uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
         code -= bottom;
