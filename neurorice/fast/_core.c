@@ -443,7 +443,7 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, Channel *s
         int k = rice_k(ch, width);
         /* RangeDecoder.decode(): the symbols whose bottom is at most the code, counted,
            less symbol 0. (range * b) >> PROB_BITS <= code if and only if
-           b <= ((code + 1) << PROB_BITS) - 1) / range: one division, then compares that
+           b <= (((code + 1) << PROB_BITS) - 1) / range: one division, then compares that
            vectorise (faster than a product a symbol, or a search, as measured) */
         Context *c = &contexts[k];
         const uint32_t highest = (((code + 1) << PROB_BITS) - 1) / range;
