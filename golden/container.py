@@ -34,7 +34,11 @@ MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 
 # flags of the core mode (bit 1 is reserved for the arithmetic-coded back end)
 CANONICAL_HEADER = 1
-NEAR = 4
+NEAR = 4  # near-lossless: δ follows the flags byte (golden.near)
+ARITH = 2  # the payload is coded by the arithmetic-coded back end (golden.arith)
+CORE_FLAGS = CANONICAL_HEADER | ARITH | NEAR
+#: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
+ARITH_SAMPLES_A_BIT = 2048
 
 # flags of the stored mode
 LZMA = 1
@@ -110,8 +114,8 @@ class SampleSteps:
         """16-bit signed samples as the unsigned values of the 16-bit mapping."""
         return [v + 0x8000 for v in values]
 
-    encode = staticmethod(core.encode)  # (values, width, channels, *, near)
-    decode = staticmethod(core.decode)  # (data, count, width, channels, *, near)
+    encode = staticmethod(core.encode)  # (values, width, channels, *, coder, near)
+    decode = staticmethod(core.decode)  # (data, count, width, channels, *, coder, near)
 
     @staticmethod
     def from_codes(codes):
@@ -124,7 +128,7 @@ class SampleSteps:
         return struct.pack(f"<{len(values)}h", *[v - 0x8000 for v in values])
 
 
-def _encode_core(original, layout, steps, near):
+def _encode_core(original, layout, steps, coder, near):
     body, count, channels, rate = layout
     values = steps.unpack(original, body, count)
     codes = steps.to_codes(values)
@@ -136,7 +140,8 @@ def _encode_core(original, layout, steps, near):
     head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
     head += _varint(channels) + _varint(count)
     canonical = wav.is_canonical(prefix, suffix, rate, channels, count)
-    head += bytes([(CANONICAL_HEADER if canonical else 0) | (NEAR if near else 0)])
+    flags = (CANONICAL_HEADER if canonical else 0) | (ARITH if coder == "arith" else 0)
+    head += bytes([flags | (NEAR if near else 0)])
     if near:
         head += _varint(near)
     if canonical:
@@ -144,10 +149,10 @@ def _encode_core(original, layout, steps, near):
     else:
         head += _varint(len(prefix)) + prefix
         head += _varint(len(suffix)) + suffix
-    payload = steps.encode(values, width, channels, near=near)
+    payload = steps.encode(values, width, channels, coder=coder, near=near)
     if near:
         # the CRC of what the decoder will write: the reconstruction, not the original
-        restored = steps.decode(payload, count, width, channels, near=near)
+        restored = steps.decode(payload, count, width, channels, coder=coder, near=near)
         original = prefix + steps.from_codes(restored) + suffix
     return bytes(head) + _crc(original) + payload
 
@@ -161,17 +166,19 @@ def _encode_stored(original):
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
-def compress(original, steps=SampleSteps, *, near=0):
+def compress(original, steps=SampleSteps, *, coder="rice", near=0):
     """The compressed form of the bytes ``original``, whatever they are.
 
     ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
+    ``coder`` is the core's back end for WAV files (:data:`golden.core.CODERS`).
     ``near`` = δ ≥ 1 codes a WAV file of 10-bit ADC codes near-lossless, every code restored
     within ±δ; any other file is coded losslessly (:func:`near_of` tells which happened).
     """
+    core.check_parameters(1, 1, coder)
     near_module.check_near(near, samples.CODE_BITS)
     layout = wav.locate_pcm16(original)
     if layout is not None:
-        coded = _encode_core(original, layout, steps, near)
+        coded = _encode_core(original, layout, steps, coder, near)
         if len(coded) < len(original):
             return coded
     return _encode_stored(original)
@@ -245,8 +252,9 @@ def _decompress_core(cursor, steps):
     if channels == 0:
         raise FormatError("compressed file declares zero channels")
     flags = cursor.byte()
-    if flags & ~(CANONICAL_HEADER | NEAR):
+    if flags & ~CORE_FLAGS:
         raise FormatError(f"unknown header flags {flags}")
+    coder = "arith" if flags & ARITH else "rice"
     near = cursor.varint() if flags & NEAR else 0
     if flags & NEAR and not (mapping == MAP_ADC10 and 1 <= near <= near_module.max_near(width)):
         raise FormatError(f"near-lossless bound {near} is invalid for this sample mapping")
@@ -261,11 +269,13 @@ def _decompress_core(cursor, steps):
         suffix = cursor.take(cursor.varint())
     crc = cursor.take(4)
     payload = cursor.rest()
-    # a sample takes at least one bit: refuse absurd counts before decoding anything
-    if count > 8 * len(payload):
+    # a sample takes at least one bit (Rice) or 1/2048 of one (arithmetic coded): refuse
+    # absurd counts before decoding anything
+    per_bit = ARITH_SAMPLES_A_BIT if coder == "arith" else 1
+    if count > per_bit * 8 * len(payload):
         raise FormatError("compressed file is truncated")
     try:
-        values = steps.decode(payload, count, width, channels, near=near)
+        values = steps.decode(payload, count, width, channels, coder=coder, near=near)
     except ValueError as error:
         raise FormatError(f"corrupted compressed stream ({error})") from None
     body = steps.from_codes(values) if mapping == MAP_ADC10 else steps.from_linear(values)

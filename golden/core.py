@@ -27,24 +27,32 @@ so the predictor and the Rice state follow the decoder's samples. δ = 0 is the 
 codec, bit for bit. The stream carries no side information: its length and
 parameters live in the container (:mod:`golden.container`).
 
+With ``coder="arith"`` the same ``(zigzag(e), k)`` pairs go to the arithmetic-coded back
+end (:mod:`golden.arith`) instead of the Rice codeword; predictor and ``k`` are unchanged.
+
 This module is the specification the gateware implements; it is written for clarity.
 """
 
 from . import near as nl
+from .arith import ArithDecoder, ArithEncoder
 from .bits import BitReader, BitWriter
 from .predictor import Predictor
 from .rice import RiceAdapter, codeword, read_codeword, unzigzag, zigzag
 
 MAX_WIDTH = 16
 MAX_CHANNELS = 65535
+#: The back ends: Golomb-Rice codewords, or the arithmetic coder of :mod:`golden.arith`.
+CODERS = ("rice", "arith")
 
 
-def check_parameters(width, channels):
-    """Raise ``ValueError`` unless the core supports ``width`` and ``channels``."""
+def check_parameters(width, channels, coder="rice"):
+    """Raise ``ValueError`` unless the core supports ``width``, ``channels`` and ``coder``."""
     if not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
         raise ValueError(f"sample width must be 1..{MAX_WIDTH} bits, not {width!r}")
     if not isinstance(channels, int) or not 1 <= channels <= MAX_CHANNELS:
         raise ValueError(f"channel count must be 1..{MAX_CHANNELS}, not {channels!r}")
+    if coder not in CODERS:
+        raise ValueError(f"coder must be one of {', '.join(CODERS)}, not {coder!r}")
 
 
 class ChannelState:
@@ -55,14 +63,45 @@ class ChannelState:
         self.rice = RiceAdapter(width)
 
 
-def encode_stream(samples, width, channels=1, writer=None, *, near=0):
+class RiceEncoder:
+    """The Rice back end: each ``(u, k)`` pair as its codeword."""
+
+    def __init__(self, width, writer):
+        self.width = width
+        self.writer = writer
+
+    def write(self, value, k):
+        self.writer.write(*codeword(value, k, self.width))
+
+    def finish(self):
+        return self.writer
+
+
+class RiceDecoder:
+    """Reads the Rice back end's codewords."""
+
+    def __init__(self, width, reader):
+        self.width = width
+        self.reader = reader
+
+    def read(self, k):
+        return read_codeword(self.reader, k, self.width)
+
+    def at_end(self):
+        return True
+
+
+def encode_stream(samples, width, channels=1, writer=None, *, coder="rice", near=0):
     """Code ``samples`` (unsigned, ``width`` bits) into ``writer``; return the writer.
 
-    ``near`` is the error bound δ of near-lossless coding; 0 is lossless.
+    ``coder`` is the back end, ``"rice"`` or ``"arith"`` (:data:`CODERS`); an arithmetic-coded
+    stream is ended (flushed) here. ``near`` is the error bound δ of near-lossless coding;
+    0 is lossless.
     """
-    check_parameters(width, channels)
+    check_parameters(width, channels, coder)
     nl.check_near(near, width)
     writer = BitWriter() if writer is None else writer
+    back_end = (RiceEncoder if coder == "rice" else ArithEncoder)(width, writer)
     state = [ChannelState(width) for _ in range(channels)]
     limit = 1 << width
     for i, sample in enumerate(samples):
@@ -73,38 +112,39 @@ def encode_stream(samples, width, channels=1, writer=None, *, near=0):
         quantised = nl.quantise(sample - prediction, near)
         restored = nl.reconstruct(prediction, quantised, near, width)
         error = nl.reduce(quantised, near, width)
-        writer.write(*codeword(zigzag(error), channel.rice.k(), width))
+        back_end.write(zigzag(error), channel.rice.k())
         channel.predictor.update(restored, prediction)
         channel.rice.update(error)
-    return writer
+    return back_end.finish()
 
 
-def encode(samples, width, channels=1, *, near=0):
+def encode(samples, width, channels=1, *, coder="rice", near=0):
     """The coded stream of ``samples`` as bytes (``ceil(bits / 8)`` of them)."""
-    return encode_stream(samples, width, channels, near=near).to_bytes()
+    return encode_stream(samples, width, channels, coder=coder, near=near).to_bytes()
 
 
-def decode(data, count, width, channels=1, *, near=0):
+def decode(data, count, width, channels=1, *, coder="rice", near=0):
     """Decode ``count`` samples from ``data``; raises ``ValueError`` on a malformed stream.
 
     With ``near`` = δ ≥ 1 the samples are the encoder's reconstruction, each within ±δ of
     the original.
     """
-    check_parameters(width, channels)
+    check_parameters(width, channels, coder)
     nl.check_near(near, width)
     reader = BitReader(data)
+    back_end = (RiceDecoder if coder == "rice" else ArithDecoder)(width, reader)
     state = [ChannelState(width) for _ in range(channels)]
     samples = []
     for i in range(count):
         channel = state[i % channels]
         prediction = channel.predictor.predict()
-        error = unzigzag(read_codeword(reader, channel.rice.k(), width))
+        error = unzigzag(back_end.read(channel.rice.k()))
         if nl.reduce(error, near, width) != error:
             raise ValueError(f"residual of sample {i} is out of range: corrupted stream")
         sample = nl.restore(prediction, error, near, width)
         samples.append(sample)
         channel.predictor.update(sample, prediction)
         channel.rice.update(error)
-    if reader.remaining_bits() >= 8 or not reader.rest_is_zero():
+    if reader.remaining_bits() >= 8 or not reader.rest_is_zero() or not back_end.at_end():
         raise ValueError("compressed stream has data after its last sample")
     return samples

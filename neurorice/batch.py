@@ -193,7 +193,7 @@ def run_job(job, decompress):
             existing = _existing(job.target)
             done = existing is not None and _restores(existing, data)
             if not done:
-                output = _container.compress(data)
+                output = _container.compress(data, coder="arith")  # as ./encode
                 if not _restores(output, data):
                     raise filecodec.CodecError("the compressed file does not restore it")
         if done:

@@ -4,7 +4,8 @@ A benchmark that prints, not a test that asserts: timings depend on the machine 
 else runs on it (the load average is printed with the figures). It measures, on the
 recordings of ``DATA`` (default: the challenge's ``../shared/data/train.zip``):
 
-- throughput in this one process: the whole container, WAV bytes to compressed bytes and
+- throughput in this one process, for each back end (arith, as `./encode`; rice, as
+  `./encode --rice`): the whole container, WAV bytes to compressed bytes and
   back (:mod:`neurorice.fast.container`), in M samples/s, the median of three passes;
 - ``./encode`` and ``./decode`` started as the challenge starts them, a new process per
   recording: median and 90th percentile wall time, and the largest peak RSS;
@@ -71,23 +72,29 @@ def sample_count(original):
     return layout[1] if layout else 0
 
 
-def throughput(recordings, passes=3):
-    """Encode and decode M samples/s over ``recordings`` in this process (median of passes)."""
+def throughput(recordings, passes=3, coder="arith"):
+    """Encode and decode M samples/s over ``recordings`` in this process (median of passes),
+    with the back end ``coder``."""
     from .fast import container
 
     samples = sum(sample_count(data) for _, data in recordings)
     times = {"encode": [], "decode": []}
+    cpu = {"encode": [], "decode": []}  # this process's CPU time: what a busy machine hides
     for _ in range(passes):
-        started = time.perf_counter()
-        packed = [container.compress(data) for _, data in recordings]
+        started, started_cpu = time.perf_counter(), time.process_time()
+        packed = [container.compress(data, coder=coder) for _, data in recordings]
         times["encode"].append(time.perf_counter() - started)
-        started = time.perf_counter()
+        cpu["encode"].append(time.process_time() - started_cpu)
+        started, started_cpu = time.perf_counter(), time.process_time()
         restored = [container.decompress(data) for data in packed]
         times["decode"].append(time.perf_counter() - started)
+        cpu["decode"].append(time.process_time() - started_cpu)
         if restored != [data for _, data in recordings]:
             raise BenchError("the fast codec did not restore the recordings")
     ratio = sum(len(d) for _, d in recordings) / sum(len(p) for p in packed)
-    return samples, ratio, {k: samples / statistics.median(v) / 1e6 for k, v in times.items()}
+    rates = {k: samples / statistics.median(v) / 1e6 for k, v in times.items()}
+    cpu_rates = {k: samples / statistics.median(v) / 1e6 for k, v in cpu.items()}
+    return samples, ratio, rates, cpu_rates
 
 
 #: Runs each command line it reads (NUL-separated arguments) and answers with the wall time,
@@ -199,12 +206,14 @@ def report(args, out=None):
     say(f"machine: {os.cpu_count()} cores, load average {load_average};"
         f" fast codec {Path(fast._core.__file__).name}")
 
-    samples, ratio, rates = throughput(recordings)
-    say(f"\nthroughput, one process, whole container ({samples / 1e6:.1f} M samples,"
-        f" ratio {ratio:.3f}, median of 3 passes):")
-    for name, rate in rates.items():
-        say(f"  {name}  {rate:6.1f} M samples/s   target >= {MIN_THROUGHPUT}:"
-            f" {verdict(rate >= MIN_THROUGHPUT)}")
+    for coder in ("arith", "rice"):  # ./encode's back end, then ./encode --rice's
+        samples, ratio, rates, cpu_rates = throughput(recordings, coder=coder)
+        say(f"\nthroughput, one process, whole container, {coder} back end"
+            f" ({samples / 1e6:.1f} M samples, ratio {ratio:.3f}, median of 3 passes):")
+        for name, rate in rates.items():
+            say(f"  {name}  {rate:6.1f} M samples/s   target >= {MIN_THROUGHPUT}:"
+                f" {verdict(rate >= MIN_THROUGHPUT)}   (per CPU second:"
+                f" {cpu_rates[name]:.1f} M samples)")
 
     chosen = recordings[:: max(1, len(recordings) // args.runs)][: args.runs]
     python = interpreter()

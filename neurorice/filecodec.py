@@ -69,24 +69,29 @@ def codec():
     return fast_container
 
 
-def encode_file(source, destination, compress=None, *, near=0):
+def encode_file(source, destination, compress=None, *, coder="arith", near=0):
     compress = compress or codec().compress
-    coded = compress(read_input(source), near=near) if near else compress(read_input(source))
+    coded = compress(read_input(source), coder=coder, near=near)
     if near and not container.near_of(coded):
         print(f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly",
               file=sys.stderr)
     write_output(destination, coded)
 
 
-def near_option(argv):
-    """A leading ``--near D`` of ``argv``: ``(rest, {"near": D})``; :class:`CodecError` if bad."""
-    if argv[:1] != ["--near"]:
-        return argv, {}
-    top = max_near(CODE_BITS)
-    text = argv[1] if len(argv) > 1 else ""
-    if not (text.isdecimal() and text.isascii() and int(text) <= top):
-        raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
-    return argv[2:], {"near": int(text)}
+def encode_options(argv):
+    """Leading ``--rice`` and ``--near D`` of ``argv``: ``(rest, keywords)``; :class:`CodecError`
+    if one is bad."""
+    keywords = {}
+    while argv[:1] in (["--rice"], ["--near"]):
+        if argv[0] == "--rice":  # the Golomb-Rice back end: the smallest hardware
+            keywords["coder"], argv = "rice", argv[1:]
+            continue
+        top = max_near(CODE_BITS)
+        text = argv[1] if len(argv) > 1 else ""
+        if not (text.isdecimal() and text.isascii() and int(text) <= top):
+            raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
+        keywords["near"], argv = int(text), argv[2:]
+    return argv, keywords
 
 
 def decode_file(source, destination, decompress=None):
@@ -104,9 +109,9 @@ def main(action, argv=None):
     """Run ``encode`` or ``decode`` with ``argv``; the process's exit status."""
     argv = sys.argv[1:] if argv is None else argv
     name = action.__name__.split("_")[0]
-    options = "[--near D] " if name == "encode" else ""
+    options = "[--rice] [--near D] " if name == "encode" else ""
     try:
-        argv, keywords = near_option(argv) if options else (argv, {})
+        argv, keywords = encode_options(argv) if options else (argv, {})
     except CodecError as error:
         print(f"{name}: error: {error}", file=sys.stderr)
         return 2

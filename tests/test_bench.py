@@ -48,3 +48,10 @@ def test_verify_fast(tmp_path, capsys):
     assert cli.main(["verify-fast", str(recordings(tmp_path)), "--jobs", "1"]) == 0
     assert capsys.readouterr().out.startswith(
         "3 recordings, 3 identical to the golden model, 0 not")
+
+
+def test_verify_fast_both_back_ends(tmp_path, capsys):
+    assert cli.main(["verify-fast", str(recordings(tmp_path)), "--jobs", "1",
+                     "--coder", "both"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "3 recordings, 3 identical to the golden model, 0 not")

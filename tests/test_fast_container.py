@@ -25,31 +25,36 @@ def outcome(function, *args):
         return "error", type(error), str(error)
 
 
-def assert_same(original):
+def assert_same(original, coder="rice"):
     """Fast and golden compress ``original`` alike, and the fast path restores it."""
-    data = golden.compress(original)
-    assert fast.compress(original) == data
+    data = golden.compress(original, coder=coder)
+    assert fast.compress(original, coder=coder) == data
     assert fast.decompress(data) == original
     return data
 
 
+CODERS = ["rice", "arith"]
+
 # real recordings
 
 
-def test_whole_training_recordings():
+@pytest.mark.parametrize("coder", CODERS)
+def test_whole_training_recordings(coder):
     # the golden model takes about a second a recording: a few, spread over the set
     for name, original in training_recordings(3):
-        assert_same(original), name
+        assert_same(original, coder), name
 
 
-def test_every_training_recording_begins_alike():
+@pytest.mark.parametrize("coder", CODERS)
+def test_every_training_recording_begins_alike(coder):
     for name, original in training_recordings(10**6, samples=1000):
-        assert_same(original), name
+        assert_same(original, coder), name
 
 
-def test_every_training_recording_round_trips():
+@pytest.mark.parametrize("coder", CODERS)
+def test_every_training_recording_round_trips(coder):
     for name, original in training_recordings(10**6):
-        assert fast.decompress(fast.compress(original)) == original, name
+        assert fast.decompress(fast.compress(original, coder=coder)) == original, name
 
 
 # files of every kind
@@ -101,31 +106,36 @@ FILES = {
 }
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("name", FILES)
-def test_named_files(name):
-    assert_same(FILES[name])
+def test_named_files(name, coder):
+    assert_same(FILES[name], coder)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("name", FILES)
-def test_named_files_cut(name):
+def test_named_files_cut(name, coder):
     original = FILES[name]
     for cut in sorted({0, 1, 11, 12, 20, 35, 36, 43, 44, 45, 46, 99, len(original) - 1}):
         if cut <= len(original):
-            assert_same(original[:cut])
+            assert_same(original[:cut], coder)
 
 
 @quick
 @given(st.integers(1, 5).flatmap(
-    lambda c: st.tuples(st.just(c), st.lists(st.integers(0, 1023), max_size=400))))
-def test_random_lattice_files(case):
+    lambda c: st.tuples(st.just(c), st.lists(st.integers(0, 1023), max_size=400))),
+    st.sampled_from(CODERS))
+def test_random_lattice_files(case, coder):
     channels, codes = case
-    assert_same(wav_file(codes_to_values(codes[: len(codes) - len(codes) % channels]), channels))
+    assert_same(wav_file(codes_to_values(codes[: len(codes) - len(codes) % channels]), channels),
+                coder)
 
 
 @quick
-@given(st.lists(st.integers(-32768, 32767), max_size=400), st.integers(1, 100000))
-def test_random_16_bit_files(samples, rate):
-    assert_same(wav_file(samples, rate=rate))
+@given(st.lists(st.integers(-32768, 32767), max_size=400), st.integers(1, 100000),
+       st.sampled_from(CODERS))
+def test_random_16_bit_files(samples, rate, coder):
+    assert_same(wav_file(samples, rate=rate), coder)
 
 
 @quick
@@ -189,6 +199,9 @@ def compressed_files():
         "linear16": wav_file(off_lattice(300, step=300)),
         "stored lzma": FILES["text"],
         "stored": bytes(random.Random(2).randrange(256) for _ in range(100)),
+    }.items()} | {f"{name} arith": golden.compress(original, coder="arith") for name, original in {
+        "adc10": wav_file(lattice_walk(300)),
+        "linear16 stereo": wav_file(off_lattice(300, step=300), 2),
     }.items()}
 
 

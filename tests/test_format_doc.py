@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from golden import container, wav
+from golden import container, core, wav
 from golden.samples import CODE_TO_VALUE
 
 from .recordings import training_recordings
@@ -48,15 +48,34 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("coder", ["rice", "arith"])
 @pytest.mark.parametrize("name", CASES)
-def test_independent_decoder_restores(name):
+def test_independent_decoder_restores(name, coder):
     original = CASES[name]()
-    assert independent.decompress(container.compress(original)) == original
+    assert independent.decompress(container.compress(original, coder=coder)) == original
 
 
-def test_independent_decoder_restores_recordings():
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_independent_decoder_restores_recordings(coder):
     for name, original in training_recordings(2, samples=20_000):
-        assert independent.decompress(container.compress(original)) == original, name
+        data = container.compress(original, coder=coder)
+        assert independent.decompress(data) == original, name
+
+
+def test_worked_example_of_the_arithmetic_coded_stream():
+    # docs/FORMAT.md 10.3
+    samples = [487, 480, 475, 486, 482, 491, 487, 489]
+    data = bytes.fromhex("F2 76 92 55 27 96 34 00")
+    assert core.encode(samples, 10, coder="arith") == data
+    assert independent.decode_stream(data, 8, 10, 1, arith=True) == samples
+
+
+@pytest.mark.parametrize("data", [b"\xff\xff", b"\x00", b"\x10\x00\x00\x01"])
+def test_independent_decoder_rejects_arith_streams_as_golden(data):
+    with pytest.raises(ValueError):
+        core.decode(data, 1, 10, coder="arith")
+    with pytest.raises(independent.Reject):
+        independent.decode_stream(data, 1, 10, 1, arith=True)
 
 
 @pytest.mark.parametrize("near", [1, 2, 7])
@@ -68,7 +87,7 @@ def test_independent_decoder_near_lossless(near):
 
 
 def test_independent_decoder_near_lossless_wraps():
-    # full-scale jumps make the reduced residual wrap (5.6)
+    # full-scale jumps make the reduced residual wrap (5.7)
     codes = [0, 1023, 0, 1023, 512, 0, 1023, 3, 1020] * 40
     original = wav.header(19531, 1, len(codes)) + struct.pack(
         f"<{len(codes)}h", *[CODE_TO_VALUE[c] for c in codes])

@@ -41,8 +41,14 @@ class FastSteps(spec.SampleSteps):
         return _core.values_to_codes(values, TO_CODE)
 
     to_linear = staticmethod(_core.offset_values)
-    encode = staticmethod(_core.encode)
-    decode = staticmethod(_core.decode)
+
+    @staticmethod
+    def encode(values, width, channels, *, coder="rice", near=0):
+        return _core.encode(values, width, channels, arith=coder == "arith", near=near)
+
+    @staticmethod
+    def decode(data, count, width, channels, *, coder="rice", near=0):
+        return _core.decode(data, count, width, channels, arith=coder == "arith", near=near)
 
     @staticmethod
     def from_codes(codes):
@@ -51,9 +57,9 @@ class FastSteps(spec.SampleSteps):
     from_linear = staticmethod(_core.unoffset_values)
 
 
-def compress(original, *, near=0):
+def compress(original, *, coder="rice", near=0):
     """The compressed form of the bytes ``original``, as :func:`golden.container.compress`."""
-    return spec.compress(original, FastSteps, near=near)
+    return spec.compress(original, FastSteps, coder=coder, near=near)
 
 
 def decompress(data):

@@ -122,8 +122,9 @@ def ffmpeg_codecs(wav_bytes, original_values, rate, wanted):
 
 
 def near_codec(wav_bytes, near):
-    """``(compressed bytes, restored file bytes)`` of the fast path with bound ``near``."""
+    """``(compressed bytes, restored file bytes)`` of ./encode --near: the fast path, arithmetic
+    coded, with bound ``near``."""
     from ..fast import container
 
-    coded = container.compress(wav_bytes, near=near)
+    coded = container.compress(wav_bytes, coder="arith", near=near)  # as ./encode --near
     return len(coded), container.decompress(coded)

@@ -8,18 +8,26 @@ from hypothesis import strategies as st
 
 from golden import core
 from golden.bits import BitWriter
+from golden.rangecoder import RANGE_BITS
 from golden.rice import max_codeword_bits
 
 quick = settings(database=None, deadline=None, max_examples=15)
 WIDTHS = range(1, 17)
 CHANNELS = [1, 2, 3, 7]
+CODERS = core.CODERS
 
 
-def round_trip(samples, width, channels=1):
-    data = core.encode(samples, width, channels)
-    assert core.decode(data, len(samples), width, channels) == samples
-    # the worst case of the bit packer: every sample an escape
-    assert 8 * len(data) < len(samples) * max_codeword_bits(width) + 8
+def max_stream_bits(count, width, coder):
+    """The worst case: every sample a Rice escape, or a rarest symbol and W bypass bits."""
+    if coder == "rice":
+        return count * max_codeword_bits(width)
+    return count * (15 + width) + RANGE_BITS
+
+
+def round_trip(samples, width, channels=1, coder="rice"):
+    data = core.encode(samples, width, channels, coder=coder)
+    assert core.decode(data, len(samples), width, channels, coder=coder) == samples
+    assert 8 * len(data) < max_stream_bits(len(samples), width, coder) + 8
     return data
 
 
@@ -27,20 +35,23 @@ def samples_of(width, max_size=120):
     return st.lists(st.integers(0, (1 << width) - 1), max_size=max_size)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("channels", CHANNELS)
 @pytest.mark.parametrize("width", WIDTHS)
 @quick
 @given(data=st.data())
-def test_round_trip(width, channels, data):
-    round_trip(data.draw(samples_of(width)), width, channels)
+def test_round_trip(width, channels, coder, data):
+    round_trip(data.draw(samples_of(width)), width, channels, coder)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("channels", CHANNELS)
 @pytest.mark.parametrize("width", [1, 10, 16])
-def test_zero_and_one_sample(width, channels):
-    assert round_trip([], width, channels) == b""
+def test_zero_and_one_sample(width, channels, coder):
+    # an arithmetic-coded stream always ends with the coder's 16-bit window
+    assert round_trip([], width, channels, coder) == (b"" if coder == "rice" else b"\0\0")
     for sample in {0, 1, (1 << width) - 1, 1 << (width - 1)}:
-        round_trip([sample], width, channels)
+        round_trip([sample], width, channels, coder)
 
 
 def edge_cases(width, length=400):
@@ -70,34 +81,52 @@ def walk(rng, width, length):
     return out
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("channels", CHANNELS)
 @pytest.mark.parametrize("width", [1, 2, 5, 8, 10, 12, 15, 16])
-def test_edge_cases(width, channels):
+def test_edge_cases(width, channels, coder):
     for name, samples in edge_cases(width).items():
-        data = core.encode(samples, width, channels)
-        assert core.decode(data, len(samples), width, channels) == samples, name
+        data = core.encode(samples, width, channels, coder=coder)
+        assert core.decode(data, len(samples), width, channels, coder=coder) == samples, name
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_escapes_round_trip(width):
+def test_escapes_round_trip(width, coder):
     # residuals alternating between the two ends of the range keep k low and force escapes
     top = (1 << width) - 1
     samples = [0] * 300 + [top, 0] * 100 + [0] * 50 + [1 << (width - 1), 0] * 100
-    data = round_trip(samples, width)
-    if width >= 5:
+    data = round_trip(samples, width, coder=coder)
+    if width >= 5 and coder == "rice":
         # an escape is 16 zeros: the stream must contain runs of them
         bits = "".join(format(b, "08b") for b in data)
         assert "0" * 16 in bits
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_worst_case_size_is_bounded(width):
+def test_worst_case_size_is_bounded(width, coder):
     # uniform noise is the hardest input: every sample within the escape bound
     rng = random.Random(1000 + width)
     samples = [rng.randrange(1 << width) for _ in range(500)]
-    writer = core.encode_stream(samples, width)
-    assert writer.bits <= len(samples) * max_codeword_bits(width)
-    assert core.decode(writer.to_bytes(), len(samples), width) == samples
+    writer = core.encode_stream(samples, width, coder=coder)
+    assert writer.bits <= max_stream_bits(len(samples), width, coder)
+    assert core.decode(writer.to_bytes(), len(samples), width, coder=coder) == samples
+
+
+def test_arith_beats_rice_on_noise_like_a_recording():
+    # a Gaussian residual: the adaptive CDF codes its shape, Rice its octave
+    rng = random.Random(11)
+    samples = [min(1023, max(0, round(rng.gauss(512, 12)))) for _ in range(20000)]
+    rice = core.encode(samples, 10)
+    arith = round_trip(samples, 10, coder="arith")
+    assert len(arith) < 0.99 * len(rice)
+
+
+def test_arith_stream_into_given_writer():
+    writer = BitWriter(64)
+    assert core.encode_stream([1, 2, 3], 10, writer=writer, coder="arith") is writer
+    assert writer.to_bytes() == core.encode([1, 2, 3], 10, coder="arith")
 
 
 def test_constant_costs_a_bit_a_sample():
@@ -132,23 +161,24 @@ def test_samples_may_be_any_iterable():
 # malformed streams
 
 
-def coded(width, channels, length=60, seed=0):
+def coded(width, channels, length=60, seed=0, coder="rice"):
     rng = random.Random(seed)
     samples = (
         walk(rng, width, length)
         if width > 2
         else [rng.randrange(1 << width) for _ in range(length)]
     )
-    return samples, core.encode(samples, width, channels)
+    return samples, core.encode(samples, width, channels, coder=coder)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("channels", [1, 3])
 @pytest.mark.parametrize("width", [1, 4, 10, 16])
-def test_every_truncation_raises(width, channels):
-    samples, data = coded(width, channels)
+def test_every_truncation_raises(width, channels, coder):
+    samples, data = coded(width, channels, coder=coder)
     for cut in range(len(data)):
         with pytest.raises(ValueError):
-            core.decode(data[:cut], len(samples), width, channels)
+            core.decode(data[:cut], len(samples), width, channels, coder=coder)
 
 
 @quick
@@ -159,32 +189,57 @@ def test_every_truncation_raises(width, channels):
             st.sampled_from(CHANNELS),
             st.lists(st.integers(0, (1 << w) - 1), min_size=1, max_size=80),
             st.integers(1, 1 << 20),
+            st.sampled_from(CODERS),
         )
     )
 )
 def test_truncation_raises(case):
-    width, channels, samples, cut = case
-    data = core.encode(samples, width, channels)
+    width, channels, samples, cut, coder = case
+    data = core.encode(samples, width, channels, coder=coder)
     with pytest.raises(ValueError):
-        core.decode(data[: len(data) - 1 - cut % len(data)], len(samples), width, channels)
+        core.decode(data[: len(data) - 1 - cut % len(data)], len(samples), width, channels,
+                    coder=coder)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("width", [1, 10, 16])
-def test_wrong_count_raises(width):
-    samples, data = coded(width, 1)
-    with pytest.raises(ValueError):
-        core.decode(data, len(samples) + 1, width)
+def test_wrong_count_raises(width, coder):
+    samples, data = coded(width, 1, coder=coder)
+    try:
+        longer = core.decode(data, len(samples) + 1, width, coder=coder)
+    except ValueError:
+        pass
+    else:
+        # a likely symbol can cost less than a bit, so an arithmetic-coded stream may read
+        # as one sample longer: the container's count and CRC decide (docs/FORMAT.md)
+        assert coder == "arith" and longer[:-1] == samples
+    try:
+        shorter = core.decode(data, len(samples) - 1, width, coder=coder)
+    except ValueError as error:
+        assert "data after its last sample" in str(error)
+    else:
+        # the same, when the last sample is symbol 0 and its bits are zeros
+        assert coder == "arith" and shorter == samples[:-1]
     with pytest.raises(ValueError, match="data after its last sample"):
-        core.decode(data, len(samples) - 1, width)
-    with pytest.raises(ValueError, match="data after its last sample"):
-        core.decode(data, 0, width)
+        core.decode(data, 0, width, coder=coder)
 
 
+@pytest.mark.parametrize("coder", CODERS)
 @pytest.mark.parametrize("extra", [b"\x00", b"\x01", b"\xff\xff"])
-def test_trailing_bytes_raise(extra):
-    samples, data = coded(10, 1)
+def test_trailing_bytes_raise(extra, coder):
+    samples, data = coded(10, 1, coder=coder)
     with pytest.raises(ValueError, match="data after its last sample"):
-        core.decode(data + extra, len(samples), 10)
+        core.decode(data + extra, len(samples), 10, coder=coder)
+
+
+def test_arith_stream_must_end_at_the_interval_base():
+    # the last bits are the final low: changed, they leave the code off it (or the padding
+    # nonzero), even where the samples still decode the same
+    samples, data = coded(10, 1, coder="arith")
+    for flip in range(1, 256):
+        corrupted = data[:-1] + bytes([data[-1] ^ flip])
+        with pytest.raises(ValueError):
+            core.decode(corrupted, len(samples), 10, coder="arith")
 
 
 def test_nonzero_padding_raises():
@@ -211,13 +266,20 @@ def test_out_of_range_residual_raises(data, width):
         core.decode(data, 1, width)
 
 
-def test_garbage_never_crashes():
+def test_out_of_range_arith_residual_raises():
+    # code 0x5000 falls in symbol 2 of the prior at k = 0: u = 2 at 1 bit, beyond -1 and 0
+    with pytest.raises(ValueError, match="residual of sample 0 is out of range"):
+        core.decode(b"\x50\x00\x00\x00", 1, 1, coder="arith")
+
+
+@pytest.mark.parametrize("coder", CODERS)
+def test_garbage_never_crashes(coder):
     rng = random.Random(7)
     for _ in range(200):
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 40)))
         width, channels = rng.randrange(1, 17), rng.choice(CHANNELS)
         try:
-            result = core.decode(data, rng.randrange(0, 50), width, channels)
+            result = core.decode(data, rng.randrange(0, 50), width, channels, coder=coder)
         except ValueError:
             continue
         assert all(0 <= x < 1 << width for x in result)
@@ -240,6 +302,14 @@ def test_bad_channels(channels):
         core.encode([0], 10, channels)
     with pytest.raises(ValueError, match=r"channel count must be 1\.\.65535, not "):
         core.decode(b"", 0, 10, channels)
+
+
+@pytest.mark.parametrize("coder", ["Rice", "range", None, 1])
+def test_bad_coder(coder):
+    with pytest.raises(ValueError, match=r"coder must be one of rice, arith, not "):
+        core.encode([0], 10, coder=coder)
+    with pytest.raises(ValueError, match=r"coder must be one of rice, arith, not "):
+        core.decode(b"", 0, 10, coder=coder)
 
 
 def test_bad_parameters_name_the_value():
