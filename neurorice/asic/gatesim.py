@@ -15,7 +15,7 @@ import re
 
 from neurorice.report import gatesim
 
-__all__ = ["GATE_DELAY_NS", "simulate", "unit_delay"]
+__all__ = ["GATE_DELAY_NS", "simulate", "simulate_unit", "unit_delay"]
 
 #: Each cell's delay in the glitch-aware run: deep enough paths (a hundred cells) still
 #: settle well before the testbench's falling edge, 5 ns after the rising one.
@@ -61,3 +61,11 @@ def simulate(synthesis, library, models, samples, width, word_width, warmup, win
         unit = gatesim.simulate(unit_delay(synthesis.netlist_verilog, library), synthesis.top,
                                 samples, width, word_width, warmup, window, models, defines)
     return zero, unit
+
+
+def simulate_unit(synthesis, library, models, samples, width, word_width, warmup, window):
+    """The unit-delay run alone: ``(None, GateRun)``."""
+    defines = ("FUNCTIONAL", "UNIT_DELAY=#1")
+    return None, gatesim.simulate(unit_delay(synthesis.netlist_verilog, library),
+                                  synthesis.top, samples, width, word_width, warmup, window,
+                                  models, defines)
