@@ -11,7 +11,7 @@ import pathlib
 import sys
 import time
 
-from . import compression, gatesim, plots, power, recordings, timing
+from . import compression, gatesim, plots, recordings, timing
 from .design import Design
 from .document import markdown
 from .ice40 import SEEDS, place_and_route
@@ -93,7 +93,6 @@ def configuration(design, recs, args, progress):
         "state_bits_per_channel": state_bits,
         "generic": synthesis.summary(), "ice40": pnr.summary(), "timing": measured,
         "rates": timing.rates(measured, pnr.fmax_mhz, args.clock),
-        "power": power.estimate(synthesis, run, c),
     }
 
 
@@ -101,7 +100,7 @@ def headline(report):
     """The report's headline lines."""
     lines = []
     for c in report["configurations"]:
-        p, w = c["ice40"], c["power"]
+        p = c["ice40"]
         fits = "fits" if p["routed"] else "does not fit"
         bound = p.get("dsp_timing", {}).get("fmax_is_upper_bound")
         fmax = (f"Fmax {'at most ' if bound else ''}{p['fmax_mhz']:.1f} MHz"
@@ -112,9 +111,7 @@ def headline(report):
             f"{p['encoder_flip_flops']} FFs, {_n(p, 'ebr')} EBR, {_n(p, 'spram')} SPRAM, "
             f"{_n(p, 'dsp')} DSP; {fmax} (target {p['target_mhz']:g} MHz "
             f"{'met' if p['meets_target'] else 'missed'}); latency "
-            f"{c['timing']['pipeline_cycles']['max']} cycles; "
-            f"{w['per_channel_w'] * 1e6:.3g} µW a channel, {w['total_w'] * 1e6:.3g} µW in all "
-            f"({100 * w['total_w'] / BUDGET_W:.2g} % of the 10 mW budget)")
+            f"{c['timing']['pipeline_cycles']['max']} cycles")
     if report.get("compression"):
         comp = report["compression"]
         lines.append(f"compression ratio {comp['ratio']:.4f} on {comp['files']} recordings")
