@@ -99,6 +99,9 @@ class Encoder(wiring.Component):
     state_memory : str
         One of :data:`STATE_MEMORIES`; anything but ``"generic"`` needs an even channel
         count.
+    low_power : bool
+        The ASIC's low-power variant: the predictor's stage registers load only as an item
+        enters (see :class:`~gateware.predictor.Predictor`). Same bits; off for the FPGA.
 
     Members
     -------
@@ -115,8 +118,10 @@ class Encoder(wiring.Component):
         If a parameter is not an integer, or out of range.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic"):
+    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic",
+                 low_power=False):
         check_parameters(width, channels, word_width, state_memory)
+        self.low_power = low_power
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -131,7 +136,8 @@ class Encoder(wiring.Component):
         spram = {}
         if self.state_memory != "generic" and self.channels > 1:
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
-        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram)
+        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram,
+                                                       low_power=self.low_power)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))

@@ -133,6 +133,11 @@ class Predictor(wiring.Component):
     spram_bits, spram_instance
         Where the channels' past samples and averages live: see
         :class:`~gateware.state.ChannelState`. The weights live in block RAM.
+    low_power : bool
+        For an ASIC: every stage register loads only as an item enters its stage, not on
+        every advance, so that a bubble clocks nothing and a clock gate can stop the stage's
+        clock (:mod:`neurorice.asic.clockgating`). Same bits; on an FPGA the wider enables
+        cost timing, so it is off by default.
 
     Members
     -------
@@ -142,9 +147,11 @@ class Predictor(wiring.Component):
         ``error = reduce(sample - predict(), W)``, with the sample's ``last``.
     """
 
-    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False,
+                 low_power=False):
         check_width(width)
         check_channels(channels)
+        self._low_power = low_power
         self._width = width
         self._channels = channels
         self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
@@ -176,7 +183,7 @@ class Predictor(wiring.Component):
             """A register of stage ``at``, loaded with ``value`` as the stages advance, bubbles
             included (or only as an item enters, not ``always``)."""
             register = Signal(shape, name=f"{name}_{at}", reset_less=True)
-            with m.If(enable if always else pipe.enters(at)):
+            with m.If(enable if always and not self._low_power else pipe.enters(at)):
                 m.d.sync += register.eq(value)
             return register
 

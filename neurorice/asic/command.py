@@ -46,9 +46,11 @@ def cycles_per_sample(channels):
 
 
 def configuration(channels, library, models, recs, args, progress):
-    design = Design(channels)
-    progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)")
-    synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ)
+    design = Design(channels, low_power=args.low_power)
+    progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
+             + (", low-power variant with clock gating" if args.low_power else ""))
+    synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
+                           clock_gating=args.low_power)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
     cps = cycles_per_sample(channels)
@@ -94,8 +96,9 @@ def configuration(channels, library, models, recs, args, progress):
     target = TARGET_UW[1 if channels == 1 else "many"]
     per_channel = priced["total_w"] / channels
     return {
-        "channels": channels, "synthesis": synthesis.summary(library),
-        "fanout_buffers": synthesis.fanout_buffers,
+        "channels": channels, "low_power": args.low_power, "top": design.top(),
+        "synthesis": synthesis.summary(library),
+        "fanout_buffers": synthesis.fanout_buffers, "clock_gates": synthesis.clock_gates,
         "area_um2": area, "area_per_channel_um2": area / channels,
         "timing": {k: v for k, v in timed.items() if k not in ("report_checks",)},
         "critical_path_report": timed["report_checks"],
@@ -154,6 +157,9 @@ def parser():
     p.add_argument("--glitch-cycles", type=int, default=0, metavar="N",
                    help="measure glitches on the first N cycles of the window "
                         "(default: the whole window)")
+    p.add_argument("--low-power", action="store_true",
+                   help="the low-power ASIC variant: predictor stages load only as an item "
+                        "enters, enabled flip-flops on integrated clock gates")
     p.add_argument("--quiet", action="store_true")
     return p
 
@@ -168,7 +174,7 @@ def main(argv=None):
         return 1
     for c in report["configurations"]:
         p = c["power"]
-        print(f"C={c['channels']}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a "
+        print(f"C={c['channels']}{' low-power' if c['low_power'] else ''}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a "
               f"channel); slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
               f"words = golden: {c['equivalence']['zero_delay_matches_golden']}; "
               f"{p['total_w'] * 1e6:.3g} µW ({c['per_channel_w'] * 1e6:.3g} µW a channel, "

@@ -17,6 +17,10 @@ def _uw(w):
     return f"{w * 1e6:.3g} µW"
 
 
+def _name(c):
+    return f"C={c['channels']}{' low-power' if c.get('low_power') else ''}"
+
+
 def plot(report, path):
     configs = report["configurations"]
     figure, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -28,7 +32,8 @@ def plot(report, path):
             ax.bar(range(len(configs)), values, bottom=bottom, label=name)
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_xticks(range(len(configs)),
-                      [f"C={c['channels']}\n{_uw(c['per_channel_w'])}/ch" for c in configs])
+                      [f"C={c['channels']}{' LP' if c.get('low_power') else ''}\n"
+                       f"{_uw(c['per_channel_w'])}/ch" for c in configs])
         ax.set(ylabel="% of the total", title=f"Power by {'term' if key == 'terms_w' else 'block'}")
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
     figure.tight_layout()
@@ -52,7 +57,7 @@ def markdown(report, figure):
         s, t, e = c["synthesis"], c["timing"], c["equivalence"]
         viol = sum(t["violations"].values())
         lines.append(
-            f"| {c['channels']} | {s['cell_count']} | {s['flip_flops']} | "
+            f"| {c['channels']}{' low-power' if c.get('low_power') else ''} | {s['cell_count']} | {s['flip_flops']} | "
             f"{c['area_um2'] / 1e6:.3f} mm² | {c['area_per_channel_um2']:.0f} µm² | "
             f"{t['worst_slack_ns']:.2f} ns of {t['period_ns']:.2f} | {viol} | "
             f"{'yes' if e['zero_delay_matches_golden'] else 'NO'} / "
@@ -60,7 +65,7 @@ def markdown(report, figure):
             f"{_uw(c['per_channel_w'])} | ≤ {c['target_uw_per_channel']:g} µW "
             f"{'met' if c['target_met'] else '**missed**'} |")
     lines += ["", f"![power by term and block]({figure})", "", "## Power by term", "",
-              "| term | " + " | ".join(f"C={c['channels']}" for c in report["configurations"])
+              "| term | " + " | ".join(_name(c) for c in report["configurations"])
               + " |", "| --- |" + " --- |" * len(report["configurations"])]
     for term in TERMS:
         lines.append(f"| {term} | " + " | ".join(
@@ -68,7 +73,7 @@ def markdown(report, figure):
             f"({100 * c['power']['terms_w'].get(term, 0) / c['power']['total_w']:.0f} %)"
             for c in report["configurations"]) + " |")
     lines += ["", "## Power by block", "",
-              "| block | " + " | ".join(f"C={c['channels']}" for c in report["configurations"])
+              "| block | " + " | ".join(_name(c) for c in report["configurations"])
               + " |", "| --- |" + " --- |" * len(report["configurations"])]
     for block in BLOCKS:
         lines.append(f"| {block} | " + " | ".join(
@@ -78,9 +83,11 @@ def markdown(report, figure):
         p, x = c["power"], c["opensta_cross_check"]
         tree = p["clock_tree"]
         lines += [
-            f"C={c['channels']}:",
+            f"C={c['channels']}{' low-power' if c.get('low_power') else ''} "
+            f"(`{c.get('top')}`):",
             f"- cells by kind: {', '.join(f'{k} {v}' for k, v in c['synthesis']['kinds'].items())}; "
-            f"{c['fanout_buffers']} buffers added for fanout; logic area "
+            f"{c['fanout_buffers']} buffers added for fanout, {c.get('clock_gates', 0)} clock "
+            "gates; logic area "
             f"{c['synthesis']['area_um2']:.0f} µm², clock tree {tree['area_um2']:.0f} µm², "
             f"memory {sum(m['area_um2'] for m in c['memories']):.0f} µm²",
             f"- critical path: {c['timing']['critical_path']['from']} to "

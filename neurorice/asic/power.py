@@ -89,6 +89,12 @@ class Netlist:
                         self.pin_cap[bit] = self.pin_cap.get(bit, 0.0) + OUTPUT_LOAD_PF
                         self.fanout[bit] = self.fanout.get(bit, 0) + 1
         self.clock = set(self.names.get("clk", []))
+        # gated clocks: the outputs of integrated clock gates
+        self.gated = {bit for cell in self.cells.values()
+                      if cell["type"] in library.cells and library.cells[cell["type"]].clock_gate
+                      for port, bits in cell["connections"].items()
+                      if library.cells[cell["type"]].pins[port].direction == "output"
+                      for bit in bits}
         self.blocks = self._blocks()
 
     def load(self, bit):
@@ -174,12 +180,11 @@ def _energies(netlist, run):
         if not count:
             continue
         pins, wire = netlist.load(bit)
-        block = "clock" if bit in netlist.clock else driven_block.get(bit, "inputs")
-        term = "clock pins" if bit in netlist.clock else "switching on pins"
-        add(term, block, count * pins * 1e-12 * v2 / 2)
-        add("clock pins" if bit in netlist.clock else "wires", block,
-            count * wire * 1e-12 * v2 / 2)
-    cycles = run.window
+        clocked = bit in netlist.clock or bit in netlist.gated
+        block = "clock" if clocked else driven_block.get(bit, "inputs")
+        add("clock pins" if clocked else "switching on pins", block,
+            count * pins * 1e-12 * v2 / 2)
+        add("clock pins" if clocked else "wires", block, count * wire * 1e-12 * v2 / 2)
     for cell_name, cell in netlist.cells.items():
         lib = library.cells.get(cell["type"])
         if lib is None:
@@ -199,9 +204,10 @@ def _energies(netlist, run):
                     fall = _mean_energy([t[2] for t in arcs], load)
                     add("other internal", block, count * (rise + fall) / 2 * 1e-12)
             elif pin.clock or bit in netlist.clock:
+                # a clock pin, on the clock or a gated clock: a rise and a fall a pulse
                 rise = _mean_energy([t[1] for t in pin.internal], 0.0)
                 fall = _mean_energy([t[2] for t in pin.internal], 0.0)
-                add("clock pins", "clock", cycles * (rise + fall) * 1e-12)
+                add("clock pins", "clock", toggles.get(bit, 0) / 2 * (rise + fall) * 1e-12)
             else:
                 count = toggles.get(bit, 0)
                 if count:
@@ -272,8 +278,7 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None):
                 extra = joules / unit_samples - base_blocks.get(block, 0.0) / base_samples
                 block_sample[block] = block_sample.get(block, 0.0) + extra
     cycles_per_sample = zero.window / samples
-    clock_sinks = sum(1 for c in synthesis.module["cells"].values()
-                      if c["type"] in library.cells and library.cells[c["type"]].sequential)
+    clock_sinks = sum(netlist.fanout.get(b, 0) for b in netlist.clock)
     sink_cap = sum(netlist.pin_cap.get(b, 0.0) for b in netlist.clock)
     tree = clock_tree(library, clock_sinks, sink_cap)
     per_sample["clock tree"] = tree["energy_per_cycle_j"] * cycles_per_sample

@@ -16,6 +16,7 @@ import re
 from neurorice.report.tools import ToolError, run_tool
 
 from .buffering import buffer_fanout
+from .clockgating import gate_clocks
 
 __all__ = ["DONT_USE", "AsicSynthesis", "synthesise"]
 
@@ -138,10 +139,11 @@ def _top_module(netlist, top):
     return modules.get(top) or modules["\\" + top]
 
 
-def synthesise(verilog, top, library, clock_mhz):
+def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
     """Map ``verilog`` (module ``top``) onto ``library`` (a :class:`~neurorice.asic.liberty.
-    Library`) for a ``clock_mhz`` clock, and buffer its high-fanout nets; an
-    :class:`AsicSynthesis`."""
+    Library`) for a ``clock_mhz`` clock, gate the enabled flip-flops' clocks (with
+    ``clock_gating``, :mod:`neurorice.asic.clockgating`), and buffer its high-fanout nets;
+    an :class:`AsicSynthesis`."""
     dont_use = " ".join(f"-dont_use {glob}" for glob in DONT_USE)
     delay_ps = int(1e6 / clock_mhz)
     cells = library.path.read_bytes()
@@ -159,7 +161,10 @@ def synthesise(verilog, top, library, clock_mhz):
             cell["port_directions"] = {port: pins[port].direction
                                        for port in cell["connections"] if port in pins}
     clock = set(module["netnames"].get("clk", {"bits": []})["bits"])
-    buffers = buffer_fanout(module, clock)
+    gates = gate_clocks(module, next(iter(clock))) if clock_gating else 0
+    gated = {c["connections"]["GCLK"][0] for c in module["cells"].values()
+             if c["type"] in library.cells and library.cells[c["type"]].clock_gate}
+    buffers = buffer_fanout(module, clock | gated)
     result = run_tool("yosys", ["-q", "-p", WRITE.format(top=top)],
                       {"buffered.json": json.dumps(netlist).encode(), "cells.lib": cells},
                       ["stat.json", "netlist.v", "netlist.json", "sta.v"])
@@ -172,4 +177,5 @@ def synthesise(verilog, top, library, clock_mhz):
                               result["cached"])
     synthesis.sta_verilog = files["sta.v"].decode()
     synthesis.fanout_buffers = buffers
+    synthesis.clock_gates = gates
     return synthesis

@@ -17,12 +17,15 @@ class Design:
     channels: int
     width: int = 10
     word_width: int = 32
+    #: The ASIC's low-power variant (``Encoder(..., low_power=True)``); the FPGA's is not.
+    low_power: bool = False
 
     def top(self, ice40=False):
         """The Verilog module name."""
         from neurorice.verilog import module_name
 
         name = module_name(self.width, self.channels, self.word_width)
+        name = f"{name}_lp" if self.low_power else name
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
     def uses_spram(self):
@@ -36,5 +39,6 @@ class Design:
 
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory)
-        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory)
+        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory,
+                          low_power=self.low_power)
         return convert(encoder, self.top(ice40))
