@@ -30,12 +30,20 @@ DONT_USE = ("*__clkbuf_*", "*__clkinv*", "*__clkdlybuf*", "*__dlclkp*", "*__sdlc
 #: ABC's view of the ports: a minimum inverter drives each input, each output drives 5 fF.
 CONSTRAINTS = "set_driving_cell sky130_fd_sc_hd__inv_2\nset_load 5.0\n"
 
-MAP = (
+#: To Yosys's fine-grained cells, the flip-flops legalised to those the library has (or
+#: can gate): a plain, enabled, reset or set positive-edge flip-flop.
+FINE = (
     "read_verilog -sv design.v; "
     "synth -flatten -top {top} -run begin:fine; "
     "opt -full; techmap; opt -fast; "
     "dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 "
     "-cell $_DFFE_PP_ 01 -cell $_DFFE_PN0P_ 01 -cell $_DFFE_PN1P_ 01; "
+    "write_json fine.json"
+)
+
+#: Then (clock gates inserted, or not) onto the library's cells.
+MAP = (
+    "read_liberty -lib cells.lib; read_json fine.json; hierarchy -top {top}; "
     "dfflibmap -liberty cells.lib {dont_use}; opt_clean; "
     "abc -liberty cells.lib -constr constr.txt -D {delay_ps} {dont_use}; "
     "opt_clean; setundef -zero; "
@@ -147,13 +155,25 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
     dont_use = " ".join(f"-dont_use {glob}" for glob in DONT_USE)
     delay_ps = int(1e6 / clock_mhz)
     cells = library.path.read_bytes()
+    result = run_tool("yosys", ["-q", "-p", FINE.format(top=top)],
+                      {"design.v": verilog.encode()}, ["fine.json"])
+    if result["returncode"] != 0:
+        raise ToolError(f"yosys failed to synthesise {top}", result["log"])
+    fine = json.loads(result["files"]["fine.json"])
+    fine_module = _top_module(fine, top)
+    gates = 0
+    if clock_gating:
+        gates = gate_clocks(fine_module, fine_module["netnames"]["clk"]["bits"][0])
+    fine["modules"] = {name: m for name, m in fine["modules"].items() if m is fine_module}
     result = run_tool("yosys", ["-q", "-p", MAP.format(top=top, dont_use=dont_use,
                                                        delay_ps=delay_ps)],
-                      {"design.v": verilog.encode(), "cells.lib": cells,
+                      {"fine.json": json.dumps(fine).encode(), "cells.lib": cells,
                        "constr.txt": CONSTRAINTS.encode()}, ["mapped.json"])
     if result["returncode"] != 0:
         raise ToolError(f"yosys failed to map {top} onto {library.name}", result["log"])
     netlist = json.loads(result["files"]["mapped.json"])
+    netlist["modules"] = {name: m for name, m in netlist["modules"].items()
+                          if name.lstrip("\\") == top}
     module = _top_module(netlist, top)
     for cell in module["cells"].values():  # Yosys knows no library cell's port directions
         if cell["type"] in library.cells:
@@ -161,7 +181,6 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
             cell["port_directions"] = {port: pins[port].direction
                                        for port in cell["connections"] if port in pins}
     clock = set(module["netnames"].get("clk", {"bits": []})["bits"])
-    gates = gate_clocks(module, next(iter(clock))) if clock_gating else 0
     gated = {c["connections"]["GCLK"][0] for c in module["cells"].values()
              if c["type"] in library.cells and library.cells[c["type"]].clock_gate}
     buffers = buffer_fanout(module, clock | gated)
