@@ -54,7 +54,7 @@ def configuration(channels, library, models, recs, args, progress):
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
     cps = cycles_per_sample(channels)
-    window = args.samples_per_channel * channels * cps
+    window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
     samples = _stream(recs, channels, (warmup + window) // cps + 64)
     glitch_window = min(window, args.glitch_cycles) if args.glitch_cycles else window
@@ -152,6 +152,8 @@ def parser():
                    help="recordings to draw channels from (default 16)")
     p.add_argument("--samples-per-channel", type=int, default=64, metavar="N",
                    help="the power window: N samples of every channel (default 64)")
+    p.add_argument("--power-cycles", type=int, default=512, metavar="N",
+                   help="the power window: at least N cycles (default 512)")
     p.add_argument("--warmup", type=int, default=512, metavar="N",
                    help="cycles before the window, at least two samples a channel")
     p.add_argument("--glitch-cycles", type=int, default=0, metavar="N",

@@ -119,14 +119,19 @@ def test_no_library_is_one_clear_error(tmp_path, monkeypatch, capsys):
         locate(liberty=tmp_path / "none.lib", cell_models=[], environ={})
 
 
-@pytest.mark.parametrize("channels, samples_per_channel", [(1, 96), (16, 24)])
-def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel):
+@pytest.mark.parametrize("channels, samples_per_channel, low_power",
+                         [(1, 80, False), (16, 12, False), (1, 64, True)])
+def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, low_power):
     """The SKY130 netlist, simulated with the PDK's cell models with and without unit gate
-    delays, gives the golden model's words on real recording segments."""
+    delays, gives the golden model's words on real recording segments; so does the
+    low-power variant, its flip-flops on integrated clock gates."""
     library, models = pdk
-    design = Design(channels)
-    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ)
+    design = Design(channels, low_power=low_power)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ,
+                           clock_gating=low_power)
     assert synthesis.flops > 1000 and synthesis.area_um2 > 50_000
+    assert (synthesis.clock_gates > 50) == low_power
+    assert not any("edfxtp" in cell for cell in synthesis.cells) or not low_power
     recs = recordings.load(recordings.DEFAULT_DATA, 4)
     samples = _stream(recs, channels, samples_per_channel * channels)
     zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
