@@ -50,7 +50,7 @@ def markdown(report, figure):
              f"channels drawn from {report['recordings']} recordings. Built in "
              f"{report['seconds']:.0f} s.", "",
              "| channels | cells | flip-flops | area (logic + clock tree + memory) | area a "
-             "channel | worst slack | max-transition violations | words = golden (zero / "
+             "channel | worst slack | max-transition / max-capacitance violations | words = golden (zero / "
              "unit delay) | power | a channel | target |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for c in report["configurations"]:
@@ -59,7 +59,8 @@ def markdown(report, figure):
         lines.append(
             f"| {c['channels']}{' low-power' if c.get('low_power') else ''} | {s['cell_count']} | {s['flip_flops']} | "
             f"{c['area_um2'] / 1e6:.3f} mm² | {c['area_per_channel_um2']:.0f} µm² | "
-            f"{t['worst_slack_ns']:.2f} ns of {t['period_ns']:.2f} | {viol} | "
+            f"{t['worst_slack_ns']:.2f} ns of {t['period_ns']:.2f} | {viol} / "
+            f"{c['power'].get('max_capacitance_violations', '?')} | "
             f"{'yes' if e['zero_delay_matches_golden'] else 'NO'} / "
             f"{'yes' if e['unit_delay_matches_golden'] else 'NO'} | {_uw(c['power']['total_w'])} | "
             f"{_uw(c['per_channel_w'])} | ≤ {c['target_uw_per_channel']:g} µW "

@@ -97,6 +97,17 @@ class Netlist:
                       for bit in bits}
         self.blocks = self._blocks()
 
+    def capacitance_violations(self):
+        """Nets whose load (pins and wire) exceeds their driver pin's ``max_capacitance``:
+        ``[(net bit, load pF, limit pF)]`` (this OpenSTA checks transitions, not this)."""
+        found = []
+        for bit, (cell_name, port) in self.driver.items():
+            pin = self.library.cells[self.cells[cell_name]["type"]].pins[port]
+            load = sum(self.load(bit))
+            if pin.max_capacitance is not None and load > pin.max_capacitance:
+                found.append((bit, load, pin.max_capacitance))
+        return found
+
     def load(self, bit):
         """Pins and wire (pF) on ``bit``."""
         return self.pin_cap.get(bit, 0.0), self.library.wire_capacitance(self.fanout.get(bit, 0))
@@ -307,6 +318,7 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None):
             "activity": net_toggles / max(1, (nets - len(netlist.clock)) * zero.window),
             "nets_with_toggles": nets, "net_bits": len(netlist.driver),
             "clock_tree": tree, "input_transition_ns": INPUT_TRANSITION_NS,
+            "max_capacitance_violations": len(netlist.capacitance_violations()),
             "wire_load": library.wire_load["name"] if library.wire_load else None,
             "glitch_window_cycles": None if unit is None else unit.window,
             "glitch_toggle_ratio": (None if unit is None else
