@@ -65,6 +65,17 @@ def markdown(report, figure):
             f"{'yes' if e['unit_delay_matches_golden'] else 'NO'} | {_uw(c['power']['total_w'])} | "
             f"{_uw(c['per_channel_w'])} | ≤ {c['target_uw_per_channel']:g} µW "
             f"{'met' if c['target_met'] else '**missed**'} |")
+    lines.append("")
+    for c in report["configurations"]:
+        if not c["target_met"]:
+            terms = c["power"]["terms_w"]
+            worst = max(terms, key=terms.get)
+            over = c["per_channel_w"] * 1e6 / c["target_uw_per_channel"]
+            lines.append(f"- {_name(c)}: the target is missed by {over:.1f} times "
+                         f"({_uw(c['per_channel_w'])} a channel against "
+                         f"{c['target_uw_per_channel']:g} µW); the largest term is {worst}, "
+                         f"{_uw(terms[worst])} ({100 * terms[worst] / c['power']['total_w']:.0f} %"
+                         " of the total).")
     lines += ["", f"![power by term and block]({figure})", "", "## Power by term", "",
               "| term | " + " | ".join(_name(c) for c in report["configurations"])
               + " |", "| --- |" + " --- |" * len(report["configurations"])]
