@@ -14,7 +14,7 @@ BLOCKS = ("clock", "predictor", "Rice coder", "packer", "skid buffers", "state m
 
 
 def _uw(w):
-    return f"{w * 1e6:.3g} µW"
+    return f"{w * 1e3:.3g} mW" if w >= 1e-3 else f"{w * 1e6:.3g} µW"
 
 
 def _name(c):
