@@ -131,7 +131,8 @@ def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, 
                            clock_gating=low_power)
     assert synthesis.flops > 1000 and synthesis.area_um2 > 50_000
     assert (synthesis.clock_gates > 50) == low_power
-    assert not any("edfxtp" in cell for cell in synthesis.cells) or not low_power
+    if low_power:  # only an enable of a single flip-flop keeps its hold multiplexer
+        assert synthesis.cells.get("sky130_fd_sc_hd__edfxtp_1", 0) < 10
     recs = recordings.load(recordings.DEFAULT_DATA, 4)
     samples = _stream(recs, channels, samples_per_channel * channels)
     zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
