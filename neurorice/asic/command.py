@@ -172,7 +172,9 @@ def main(argv=None):
     try:
         report = build(args, progress)
     except (LibraryNotFound, FileNotFoundError, ToolError, RuntimeError) as error:
-        print(f"neurorice asic: error: {error}", file=sys.stderr)
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        print(f"neurorice asic: error: {lines[0]}"
+              + (f" ({lines[-1].strip()})" if len(lines) > 1 else ""), file=sys.stderr)
         return 1
     for c in report["configurations"]:
         p = c["power"]

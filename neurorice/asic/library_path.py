@@ -33,8 +33,9 @@ def locate(liberty=None, cell_models=None, environ=None):
         liberty = liberty or base / "lib" / f"{LIBRARY}__{CORNER}.lib"
         cell_models = cell_models or [base / "verilog" / "primitives.v",
                                       base / "verilog" / f"{LIBRARY}.v"]
-    liberty = pathlib.Path(liberty)
-    cell_models = [pathlib.Path(p) for p in cell_models]
+    # absolute: the tools run in directories of their own
+    liberty = pathlib.Path(liberty).resolve()
+    cell_models = [pathlib.Path(p).resolve() for p in cell_models]
     for path in (liberty, *cell_models):
         if not path.is_file():
             raise LibraryNotFound(f"no standard-cell library: {path} does not exist; "

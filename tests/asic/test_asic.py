@@ -19,6 +19,14 @@ from neurorice.report.tools import CACHE
 PDK_ROOT = (pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "pdk").resolve()
 
 
+def test_library_found_under_pdk_root_relative_or_not(monkeypatch):
+    monkeypatch.chdir(PDK_ROOT.parent)
+    lib, models = locate(environ={"PDK_ROOT": "pdk"})
+    assert lib.is_absolute() and lib.is_file() and lib.name.endswith("tt_025C_1v80.lib")
+    assert [m.name for m in models] == ["primitives.v", "sky130_fd_sc_hd.v"]
+    assert all(m.is_absolute() for m in models)
+
+
 @pytest.fixture(scope="module")
 def pdk():
     lib, models = locate(environ={"PDK_ROOT": str(PDK_ROOT)})
