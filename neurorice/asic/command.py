@@ -79,7 +79,8 @@ def configuration(channels, library, models, recs, args, progress):
                              design.word_width)["matches_golden"]
     rate = CHANNEL_RATE_HZ * channels
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
-    memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps)
+    memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
+                                    args.bank_rows)
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
     priced["terms_w"]["memory"] = memory_w
@@ -162,6 +163,9 @@ def parser():
     p.add_argument("--low-power", action="store_true",
                    help="the low-power ASIC variant: predictor stages load only as an item "
                         "enters, enabled flip-flops on integrated clock gates")
+    p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
+                   help="rows a bank of the state memories' latch arrays (default "
+                        f"{memory.ROWS_PER_BANK})")
     p.add_argument("--quiet", action="store_true")
     return p
 

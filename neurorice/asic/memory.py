@@ -57,13 +57,15 @@ def _pin_energy(library, name, pin):
             + (fall.lookup(INPUT_TRANSITION_NS) if fall else 0)) / 2 * 1e-12
 
 
-def price_memory(library, width, depth, accesses_per_second, cycles_per_second):
-    """Area, leakage and access power of a ``width`` x ``depth`` latch array read and
-    written ``accesses_per_second`` times each, clocked at ``cycles_per_second``."""
+def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
+                 rows_per_bank=ROWS_PER_BANK):
+    """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
+    ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
+    ``cycles_per_second``."""
     cells, v2 = library.cells, library.voltage ** 2
     cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
            for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER)}
-    rows = min(depth, ROWS_PER_BANK)
+    rows = min(depth, rows_per_bank)
     banks = math.ceil(depth / rows)
     or_row = math.ceil((rows - 1) / 3)  # four-input ORs to join a bank's rows, a column
     or_bank = math.ceil((banks - 1) / 3) if banks > 1 else 0
