@@ -32,8 +32,6 @@ CLOCK_MHZ = 20.48
 CHANNEL_RATE_HZ = 20_000
 #: Targets of issue 11: µW a channel.
 TARGET_UW = {1: 1.0, "many": 2.0}
-TERMS = ("clock pins", "other internal", "switching on pins", "wires", "glitches",
-         "leakage", "memory", "clock tree")
 
 
 def cycles_per_sample(channels):
@@ -182,10 +180,11 @@ def main(argv=None):
         return 1
     for c in report["configurations"]:
         p = c["power"]
-        print(f"C={c['channels']}{' low-power' if c['low_power'] else ''}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a "
-              f"channel); slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
+        name = f"C={c['channels']}{' low-power' if c['low_power'] else ''}"
+        print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "
+              f"slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
               f"words = golden: {c['equivalence']['zero_delay_matches_golden']}; "
-              f"{p['total_w'] * 1e6:.3g} µW ({c['per_channel_w'] * 1e6:.3g} µW a channel, "
+              f"{p['total_w'] * 1e6:.4g} µW ({c['per_channel_w'] * 1e6:.3g} µW a channel, "
               f"target {c['target_uw_per_channel']:g}: "
               f"{'met' if c['target_met'] else 'missed'})")
     return 0 if all(c["equivalence"]["zero_delay_matches_golden"]

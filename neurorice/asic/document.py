@@ -50,14 +50,14 @@ def markdown(report, figure):
              f"channels drawn from {report['recordings']} recordings. Built in "
              f"{report['seconds']:.0f} s.", "",
              "| channels | cells | flip-flops | area (logic + clock tree + memory) | area a "
-             "channel | worst slack | max-transition / max-capacitance violations | words = golden (zero / "
-             "unit delay) | power | a channel | target |",
+             "channel | worst slack | max-transition / max-capacitance violations | "
+             "words = golden (zero / unit delay) | power | a channel | target |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for c in report["configurations"]:
         s, t, e = c["synthesis"], c["timing"], c["equivalence"]
         viol = sum(t["violations"].values())
         lines.append(
-            f"| {c['channels']}{' low-power' if c.get('low_power') else ''} | {s['cell_count']} | {s['flip_flops']} | "
+            f"| {_name(c)[2:]} | {s['cell_count']} | {s['flip_flops']} | "
             f"{c['area_um2'] / 1e6:.3f} mm² | {c['area_per_channel_um2']:.0f} µm² | "
             f"{t['worst_slack_ns']:.2f} ns of {t['period_ns']:.2f} | {viol} / "
             f"{c['power'].get('max_capacitance_violations', '?')} | "
@@ -97,13 +97,15 @@ def markdown(report, figure):
         lines += [
             f"C={c['channels']}{' low-power' if c.get('low_power') else ''} "
             f"(`{c.get('top')}`):",
-            f"- cells by kind: {', '.join(f'{k} {v}' for k, v in c['synthesis']['kinds'].items())}; "
+            "- cells by kind: "
+            + ", ".join(f"{k} {v}" for k, v in c["synthesis"]["kinds"].items()) + "; "
             f"{c['fanout_buffers']} buffers added for fanout, {c.get('clock_gates', 0)} clock "
             "gates; logic area "
             f"{c['synthesis']['area_um2']:.0f} µm², clock tree {tree['area_um2']:.0f} µm², "
             f"memory {sum(m['area_um2'] for m in c['memories']):.0f} µm²",
             f"- critical path: {c['timing']['critical_path']['from']} to "
-            f"{c['timing']['critical_path']['to']}, {c['timing']['critical_path']['arrival_ns']} ns",
+            f"{c['timing']['critical_path']['to']}, "
+            f"{c['timing']['critical_path']['arrival_ns']} ns",
             f"- power window {p['window_cycles']} cycles, {p['window_samples']} samples "
             f"({p['cycles_per_sample']:g} cycles a sample, clock {p['clock_hz'] / 1e6:.4g} MHz); "
             f"mean activity {p['activity']:.4f} toggles a net a cycle (zero delay); glitches "

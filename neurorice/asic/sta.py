@@ -74,7 +74,8 @@ def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None):
     slack = float(_section(log, "slack").split()[-1])
     checks = _section(log, "checks")
     violations = _section(log, "violations")
-    counts = {kind: len(re.findall(rf"^\S+\s+[-\d.]+\s+[-\d.]+\s+-[\d.]+ \(VIOLATED\)", block, re.M))
+    violated = re.compile(r"^\S+\s+[-\d.]+\s+[-\d.]+\s+-[\d.]+ \(VIOLATED\)", re.M)
+    counts = {kind: len(violated.findall(block))
               for kind, block in _violation_blocks(violations).items()}
     power = _power(_section(log, "power"))
     return {"clock_mhz": clock_mhz, "period_ns": period, "worst_slack_ns": slack,
