@@ -5,6 +5,10 @@ library's limits (ABC's ``buffer``, ``upsize``, ``dnsize``, as the ``-constr`` f
 them). The channels' state memories stay memories (their pricing is
 :mod:`neurorice.asic.memory`'s); the netlist simulates them as arrays.
 
+Three steps: Yosys to its fine-grained cells; in Python, the clock gates of the low-power
+variant (:mod:`neurorice.asic.clockgating`); Yosys onto the library; in Python, fanout
+buffering (:mod:`neurorice.asic.buffering`); Yosys writes the figures and netlists.
+
 Cells a synthesis flow keeps for other jobs are not used for logic: clock buffers and
 inverters and clock gates (the clock tree's), delay cells, tri-state, probe, tap, fill,
 decap and diode cells, and the low-leakage ``lpflow`` family (OpenLane excludes the same).
