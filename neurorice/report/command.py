@@ -25,8 +25,6 @@ __all__ = ["build", "main"]
 IMPLANT_CLOCK_MHZ = 20.48
 #: The single-channel encoder's clock target.
 SINGLE_CHANNEL_TARGET_MHZ = 60.0
-#: The implant's power budget, radio included (``../shared/REFERENCES.md``).
-BUDGET_W = 10e-3
 
 REFERENCES = ("lossless delta + entropy coding, 100 channels, 180 nm: about 9.7 µW a channel "
               "(Bihr et al., NEWCAS 2014); the implant's budget: 10 mW for 1024 channels with "
