@@ -115,6 +115,9 @@ class Encoder(wiring.Component):
         default, is the lossless encoder. The output is then ``encode_stream(..., near=δ)``;
         the predictor is :func:`~gateware.predictor.latency` cycles long, and one channel
         alone takes a sample every :data:`gateware.predictor.NEAR_LATENCY` cycles.
+    low_power : bool
+        The ASIC's low-power variant: the predictor's stage registers load only as an item
+        enters (see :class:`~gateware.predictor.Predictor`). Same bits; off for the FPGA.
 
     Members
     -------
@@ -131,8 +134,10 @@ class Encoder(wiring.Component):
         If a parameter is not an integer, or out of range.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic", near=0):
+    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic", near=0,
+                 low_power=False):
         check_parameters(width, channels, word_width, state_memory, near)
+        self.low_power = low_power
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -149,7 +154,8 @@ class Encoder(wiring.Component):
         if self.state_memory != "generic" and self.channels > 1:
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
         near = {"near": self.near} if self.near else {}
-        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near)
+        m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near,
+                                                       low_power=self.low_power)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))

@@ -164,6 +164,11 @@ class Predictor(wiring.Component):
     near : int
         The error bound δ of near-lossless coding, 0 (lossless) to ``2**(width-1) - 1``;
         near-lossless needs no SPRAM (the past's span is the whole pipeline).
+    low_power : bool
+        For an ASIC: every stage register loads only as an item enters its stage, not on
+        every advance, so that a bubble clocks nothing and a clock gate can stop the stage's
+        clock (:mod:`neurorice.asic.clockgating`). Same bits; on an FPGA the wider enables
+        cost timing, so it is off by default.
 
     Members
     -------
@@ -174,12 +179,14 @@ class Predictor(wiring.Component):
         the quantised residual reduced modulo ``RANGE`` (:func:`golden.near.reduce`).
     """
 
-    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False, near=0):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False, near=0,
+                 low_power=False):
         check_width(width)
         check_channels(channels)
         check_near(near, width)
         if near and spram_bits:
             raise ValueError("near-lossless keeps the past in block RAM: no SPRAM bits")
+        self._low_power = low_power
         self._width = width
         self._channels = channels
         self._near = near
@@ -214,7 +221,7 @@ class Predictor(wiring.Component):
             """A register of stage ``at``, loaded with ``value`` as the stages advance, bubbles
             included (or only as an item enters, not ``always``)."""
             register = Signal(shape, name=f"{name}_{at}", reset_less=True)
-            with m.If(enable if always else pipe.enters(at)):
+            with m.If(enable if always and not self._low_power else pipe.enters(at)):
                 m.d.sync += register.eq(value)
             return register
 

@@ -25,6 +25,7 @@ COMMANDS = {
     "verify": ("neurorice.verify", "check the Verilog against the golden model on recordings"),
     "sim": ("neurorice.sim", "one recording through the Verilog, optionally with a waveform"),
     "report": ("neurorice.report", "report the encoder's cost: resources, timing, power, ratio"),
+    "asic": ("neurorice.asic", "area, timing and power on a standard-cell library (SKY130)"),
 }
 
 

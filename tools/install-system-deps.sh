@@ -10,6 +10,7 @@ command -v verilator >/dev/null || missing+=(verilator)
 command -v yosys >/dev/null || missing+=(yosys)
 command -v cc >/dev/null || missing+=(gcc)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)  # the lossy study: MP3 and Opus
+command -v sta >/dev/null || missing+=(opensta)
 "${PYTHON:-python3}" -c 'import os, sys, sysconfig
 sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' ||
   missing+=(python3-dev)

@@ -8,7 +8,7 @@
 - :mod:`.ice40`: iCE40 UP5K place and route (LCs, EBR, SPRAM, DSP, Fmax);
 - :mod:`.gatesim`: the gate netlist simulated on recordings, toggles counted;
 - :mod:`.timing`: latency, throughput and look-ahead;
-- :mod:`.energy`, :mod:`.power`: the cited energy model and the power estimate;
+- power: not here; `neurorice asic` (:mod:`neurorice.asic`) measures it on SKY130;
 - :mod:`.recordings`, :mod:`.compression`: the recordings and the codec's figures on them;
 - :mod:`.plots`, :mod:`.document`: the figures and the Markdown.
 """

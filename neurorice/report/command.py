@@ -11,7 +11,7 @@ import pathlib
 import sys
 import time
 
-from . import compression, gatesim, plots, power, recordings, timing
+from . import compression, gatesim, plots, recordings, timing
 from .design import Design
 from .document import markdown
 from .ice40 import SEEDS, place_and_route
@@ -25,8 +25,6 @@ __all__ = ["build", "main"]
 IMPLANT_CLOCK_MHZ = 20.48
 #: The single-channel encoder's clock target.
 SINGLE_CHANNEL_TARGET_MHZ = 60.0
-#: The implant's power budget, radio included (``../shared/REFERENCES.md``).
-BUDGET_W = 10e-3
 
 REFERENCES = ("lossless delta + entropy coding, 100 channels, 180 nm: about 9.7 µW a channel "
               "(Bihr et al., NEWCAS 2014); the implant's budget: 10 mW for 1024 channels with "
@@ -93,7 +91,6 @@ def configuration(design, recs, args, progress):
         "state_bits_per_channel": state_bits,
         "generic": synthesis.summary(), "ice40": pnr.summary(), "timing": measured,
         "rates": timing.rates(measured, pnr.fmax_mhz, args.clock),
-        "power": power.estimate(synthesis, run, c),
     }
 
 
@@ -101,7 +98,7 @@ def headline(report):
     """The report's headline lines."""
     lines = []
     for c in report["configurations"]:
-        p, w = c["ice40"], c["power"]
+        p = c["ice40"]
         fits = "fits" if p["routed"] else "does not fit"
         bound = p.get("dsp_timing", {}).get("fmax_is_upper_bound")
         fmax = (f"Fmax {'at most ' if bound else ''}{p['fmax_mhz']:.1f} MHz"
@@ -112,9 +109,7 @@ def headline(report):
             f"{p['encoder_flip_flops']} FFs, {_n(p, 'ebr')} EBR, {_n(p, 'spram')} SPRAM, "
             f"{_n(p, 'dsp')} DSP; {fmax} (target {p['target_mhz']:g} MHz "
             f"{'met' if p['meets_target'] else 'missed'}); latency "
-            f"{c['timing']['pipeline_cycles']['max']} cycles; "
-            f"{w['per_channel_w'] * 1e6:.3g} µW a channel, {w['total_w'] * 1e6:.3g} µW in all "
-            f"({100 * w['total_w'] / BUDGET_W:.2g} % of the 10 mW budget)")
+            f"{c['timing']['pipeline_cycles']['max']} cycles")
     if report.get("near"):
         lines.insert(0, f"near-lossless encoder, error bound δ = {report['near']} (the"
                         " compression figures below are the lossless codec's)")

@@ -18,12 +18,15 @@ class Design:
     width: int = 10
     word_width: int = 32
     near: int = 0  # near-lossless: the error bound δ (its state stays out of SPRAM)
+    #: The ASIC's low-power variant (``Encoder(..., low_power=True)``); the FPGA's is not.
+    low_power: bool = False
 
     def top(self, ice40=False):
         """The Verilog module name."""
         from neurorice.verilog import module_name
 
         name = module_name(self.width, self.channels, self.word_width, self.near)
+        name = f"{name}_lp" if self.low_power else name
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
     def uses_spram(self):
@@ -39,5 +42,5 @@ class Design:
         check_parameters(self.width, self.channels, self.word_width, memory, self.near)
         near = {"near": self.near} if self.near else {}
         encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory,
-                          **near)
+                          low_power=self.low_power, **near)
         return convert(encoder, self.top(ice40))

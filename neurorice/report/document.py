@@ -110,34 +110,13 @@ def _latency(configurations):
                     "samples-a-clock column), and the clock must be that many times faster.", ""]
 
 
-def _power(configurations, references):
-    lines = ["## Power estimate", ""]
-    if not configurations:
-        return lines
-    first = configurations[0]["power"]
-    lines += [f"Process: {first['process']}. Switching activity from the gate netlist on real "
-              "recordings (toggles of every net bit over a window after a warm-up), each "
-              "toggle charging the gate inputs the net drives.", ""]
-    if first.get("library"):
-        lines += [f"The SKY130 constants were checked against {first['library']}; each "
-                  "source below names the cell and pin.", ""]
-    lines += ["| constant | value | source |", "| --- | --- | --- |"]
-    for name, entry in first["constants"].items():
-        lines.append(f"| {name} | {entry['value']:.4g} | {entry['source']} |")
-    lines += ["", "| channels | window | activity (toggles/net/cycle) | logic energy / sample | "
-              "memory energy / sample | leakage | total at C x 20 kHz | per channel |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for c in configurations:
-        p = c["power"]
-        lines.append(
-            f"| {c['channels']} | {p['window_cycles']} cycles | {p['activity']:.3f} | "
-            f"{p['logic_energy_per_sample_j'] * 1e12:.2f} pJ | "
-            f"{p['memory_energy_per_sample_j'] * 1e12:.2f} pJ | {_uw(p['leakage_w'])} | "
-            f"{_uw(p['total_w'])} | {_uw(p['per_channel_w'])} |")
-    lines += ["", f"Against `../shared/REFERENCES.md`: {references}", "",
-              "What the estimate leaves out:", ""]
-    lines += [f"- {item}" for item in first["omissions"]]
-    return lines + [""]
+def _power(references):
+    """Power is the ASIC flow's (``neurorice asic``): priced with a real standard-cell
+    library, not here."""
+    return ["## Power", "",
+            "Power is measured by the ASIC flow, `neurorice asic` (SKY130 `sky130_fd_sc_hd`: "
+            "mapped netlist, OpenSTA, gate-level runs priced with the library's tables); see "
+            "its `asic.md`.", "", f"Against `../shared/REFERENCES.md`: {references}", ""]
 
 
 def _compression(compression, figures):
@@ -175,6 +154,6 @@ def markdown(report, figures):
     if "resources" in figures:
         lines += [f"![iCE40 UP5K use]({figures['resources']})", ""]
     lines += _latency(configurations)
-    lines += _power(configurations, report["references"])
+    lines += _power(report["references"])
     lines += _compression(report.get("compression"), figures)
     return "\n".join(lines)

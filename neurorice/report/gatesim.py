@@ -112,22 +112,26 @@ def _tool(name):
     return path
 
 
-def build(netlist_verilog, top, width, word_width, work):
-    """Compile the testbench and the netlist in ``work``; the simulation's file name."""
+def build(netlist_verilog, top, width, word_width, work, models=(), defines=()):
+    """Compile the testbench and the netlist in ``work``, with the Verilog files ``models``
+    (a cell library's) and the macros ``defines``; the simulation's file name."""
     bench = TESTBENCH.format(sample_bits=width, sample_bits_1=width - 1,
                              word_bits=word_width, top=top, max_samples=MAX_SAMPLES - 1,
                              drain=DRAIN_CYCLES)
     (work / "netlist.v").write_text(netlist_verilog)
     (work / "tb.v").write_text(bench)
-    done = subprocess.run([_tool("iverilog"), "-g2012", "-o", "bench", "tb.v", "netlist.v"],
+    done = subprocess.run([_tool("iverilog"), "-g2012", *(f"-D{d}" for d in defines),
+                           "-o", "bench", "tb.v", "netlist.v", *map(str, models)],
                           cwd=work, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"iverilog failed:\n{done.stderr[-3000:]}")
     return "bench"
 
 
-def simulate(netlist_verilog, top, samples, width, word_width, warmup, window):
-    """Run the netlist on ``samples`` (one stream); a :class:`GateRun`.
+def simulate(netlist_verilog, top, samples, width, word_width, warmup, window, models=(),
+             defines=()):
+    """Run the netlist on ``samples`` (one stream); a :class:`GateRun`. ``models`` and
+    ``defines``: as :func:`build` takes them, for a netlist of library cells.
 
     The window of the toggle count starts ``warmup`` cycles after reset and lasts
     ``window`` cycles, or until the input runs out.
@@ -136,7 +140,7 @@ def simulate(netlist_verilog, top, samples, width, word_width, warmup, window):
         raise ValueError(f"a gate-level run takes 1..{MAX_SAMPLES} samples, not {len(samples)}")
     with tempfile.TemporaryDirectory(prefix="neurorice-gates-") as work:
         work = pathlib.Path(work)
-        executable = build(netlist_verilog, top, width, word_width, work)
+        executable = build(netlist_verilog, top, width, word_width, work, models, defines)
         (work / "samples.hex").write_text("".join(f"{s:x}\n" for s in samples))
         subprocess.run([_tool("vvp"), "-n", executable, f"+count={len(samples)}",
                         f"+warmup={warmup}"],

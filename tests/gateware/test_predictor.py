@@ -23,13 +23,14 @@ def golden_residuals(samples, width, channels):
     return errors
 
 
-def rtl_residuals(streams, width, channels, pattern="steady"):
+def rtl_residuals(streams, width, channels, pattern="steady", low_power=False):
     idle, backpressure = PATTERNS[pattern]
     inputs = [
         {"sample": x, "last": int(j == len(samples) - 1)}
         for samples in streams for j, x in enumerate(samples)
     ]
-    result = run(Predictor(width, channels), inputs, idle=idle, backpressure=backpressure)
+    result = run(Predictor(width, channels, low_power=low_power), inputs, idle=idle,
+                 backpressure=backpressure)
     return [item["error"] for item in result.outputs]
 
 
@@ -45,6 +46,16 @@ def test_cases(name, channels):
 def test_patterns(pattern, channels):
     samples = cases.make("random", 10, 200)
     assert rtl_residuals([samples], 10, channels, pattern) == \
+        golden_residuals(samples, 10, channels)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("channels", [1, 9])
+def test_low_power(pattern, channels):
+    """The ASIC's variant, stage registers loaded only as an item enters: the same
+    residuals, bubbles and backpressure included."""
+    samples = cases.make("random", 10, 200)
+    assert rtl_residuals([samples], 10, channels, pattern, low_power=True) == \
         golden_residuals(samples, 10, channels)
 
 

@@ -1,0 +1,191 @@
+"""``neurorice asic [--channels C ...] [-o DIR]``: the ASIC flow, end to end.
+
+For each channel count: map the encoder onto the library (:mod:`.synthesis`), time it with
+OpenSTA (:mod:`.sta`), run the netlist with the library's cell models on real recordings and
+check every word against the golden model (:mod:`.gatesim`), price the runs' toggles
+(:mod:`.power`) and the state memories (:mod:`.memory`), and cross-check with OpenSTA's
+``report_power`` at the measured mean activity. Writes ``asic.md``, ``asic.json`` and
+``asic_power.png`` into ``DIR`` (default ``build/asic``).
+"""
+
+import argparse
+import json
+import pathlib
+import sys
+import time
+
+from neurorice.report import recordings, timing
+from neurorice.report.command import _stream
+from neurorice.report.design import Design
+from neurorice.report.progress import Progress
+from neurorice.report.tools import CACHE, ToolError
+
+from . import gatesim, liberty, memory, power, sta
+from .library_path import LibraryNotFound, locate
+from .synthesis import synthesise
+
+__all__ = ["build", "main"]
+
+#: The implant's clock: 1024 channels at 20 kHz, a sample a clock.
+CLOCK_MHZ = 20.48
+#: A channel's samples a second (the implant's 20 kHz; the recordings' 19,531 Hz is 2 % less).
+CHANNEL_RATE_HZ = 20_000
+#: Targets of issue 11: µW a channel.
+TARGET_UW = {1: 1.0, "many": 2.0}
+
+
+def cycles_per_sample(channels):
+    """Clocks a sample takes: the predictor's weight loop spaces a channel's samples."""
+    from gateware.predictor import WEIGHT_SPAN
+
+    if channels == 1:
+        return WEIGHT_SPAN
+    return WEIGHT_SPAN + 1 if channels <= WEIGHT_SPAN else 1
+
+
+def configuration(channels, library, models, recs, args, progress):
+    design = Design(channels, low_power=args.low_power)
+    progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
+             + (", low-power variant with clock gating" if args.low_power else ""))
+    synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
+                           clock_gating=args.low_power)
+    progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
+             f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
+    cps = cycles_per_sample(channels)
+    window = max(args.samples_per_channel * channels * cps, args.power_cycles)
+    warmup = max(args.warmup, 2 * channels * cps)
+    samples = _stream(recs, channels, (warmup + window) // cps + 64)
+    glitch_window = min(window, args.glitch_cycles) if args.glitch_cycles else window
+    progress(f"C={channels}: zero-delay run with the cell models (Icarus): {len(samples)} "
+             f"samples, power window {window} cycles")
+    start = time.monotonic()
+    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
+                               design.word_width, warmup, window, glitches=False)
+    measured = timing.measure(samples, zero, design.width, channels, design.word_width)
+    progress(f"C={channels}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'}"
+             f" the golden model ({time.monotonic() - start:.0f} s)")
+    glitch_zero = None
+    short = _stream(recs, channels, (warmup + glitch_window) // cps + 64)
+    if glitch_window < window:
+        glitch_zero, _ = gatesim.simulate(synthesis, library, models, short, design.width,
+                                          design.word_width, warmup, glitch_window,
+                                          glitches=False)
+    progress(f"C={channels}: unit-delay run, {glitch_window} cycles")
+    _, unit = gatesim.simulate_unit(synthesis, library, models, short, design.width,
+                                    design.word_width, warmup, glitch_window)
+    unit_ok = timing.measure(short, unit, design.width, channels,
+                             design.word_width)["matches_golden"]
+    rate = CHANNEL_RATE_HZ * channels
+    priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
+    memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
+                                    args.bank_rows)
+                for m in synthesis.memories]
+    memory_w = sum(m["total_w"] for m in memories)
+    priced["terms_w"]["memory"] = memory_w
+    priced["blocks_w"]["state memory"] = priced["blocks_w"].get("state memory", 0) + memory_w
+    priced["total_w"] += memory_w
+    progress(f"C={channels}: OpenSTA timing and report_power")
+    timed = sta.analyse(synthesis, library, CLOCK_MHZ, priced["activity"],
+                        power_clock_mhz=priced["clock_hz"] / 1e6)
+    logic_w = priced["total_w"] - memory_w - priced["terms_w"]["clock tree"] \
+        - priced["clock_tree"]["leakage_w"]
+    opensta_w = timed["opensta_power"].get("total", {}).get("total")
+    area = synthesis.area_um2 + priced["clock_tree"]["area_um2"] \
+        + sum(m["area_um2"] for m in memories)
+    target = TARGET_UW[1 if channels == 1 else "many"]
+    per_channel = priced["total_w"] / channels
+    return {
+        "channels": channels, "low_power": args.low_power, "top": design.top(),
+        "synthesis": synthesis.summary(library),
+        "fanout_buffers": synthesis.fanout_buffers, "clock_gates": synthesis.clock_gates,
+        "area_um2": area, "area_per_channel_um2": area / channels,
+        "timing": {k: v for k, v in timed.items() if k not in ("report_checks",)},
+        "critical_path_report": timed["report_checks"],
+        "equivalence": {"zero_delay_matches_golden": measured["matches_golden"],
+                        "unit_delay_matches_golden": unit_ok,
+                        "samples": len(samples), "words": measured["words"]},
+        "power": priced, "memories": memories,
+        "opensta_cross_check": {"flow_logic_w": logic_w, "opensta_w": opensta_w,
+                                "ratio": (opensta_w / logic_w) if opensta_w else None},
+        "per_channel_w": per_channel, "target_uw_per_channel": target,
+        "target_met": per_channel * 1e6 <= target,
+    }
+
+
+def build(args, progress):
+    liberty_path, models = locate(args.liberty, args.cell_models)
+    progress(f"library: {liberty_path}")
+    library = liberty.read(liberty_path, CACHE)
+    output = pathlib.Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    recs = recordings.load(args.data, args.files)
+    start = time.monotonic()
+    report = {"library": str(liberty_path), "library_name": library.name,
+              "voltage": library.voltage, "clock_mhz": CLOCK_MHZ,
+              "channel_rate_hz": CHANNEL_RATE_HZ, "recordings": len(recs),
+              "configurations": []}
+    for channels in args.channels:
+        report["configurations"].append(
+            configuration(channels, library, models, recs, args, progress))
+    report["seconds"] = time.monotonic() - start
+    from .document import markdown, plot
+
+    figure = plot(report, output / "asic_power.png")
+    (output / "asic.json").write_text(json.dumps(report, indent=1))
+    (output / "asic.md").write_text(markdown(report, figure))
+    return report
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="neurorice asic",
+                                description="Area, timing and power of the encoder on a "
+                                            "standard-cell library (SKY130 sky130_fd_sc_hd).")
+    p.add_argument("--channels", type=int, nargs="+", default=[1, 1024], metavar="C")
+    p.add_argument("-o", "--output", default="build/asic", metavar="DIR")
+    p.add_argument("--liberty", default=None, metavar="LIB",
+                   help="the Liberty file (default: under $PDK_ROOT)")
+    p.add_argument("--cell-models", nargs="+", default=None, metavar="V",
+                   help="the cells' Verilog models (default: under $PDK_ROOT)")
+    p.add_argument("--data", default=str(recordings.DEFAULT_DATA), metavar="ZIP")
+    p.add_argument("--files", type=int, default=16, metavar="N",
+                   help="recordings to draw channels from (default 16)")
+    p.add_argument("--samples-per-channel", type=int, default=64, metavar="N",
+                   help="the power window: N samples of every channel (default 64)")
+    p.add_argument("--power-cycles", type=int, default=512, metavar="N",
+                   help="the power window: at least N cycles (default 512)")
+    p.add_argument("--warmup", type=int, default=512, metavar="N",
+                   help="cycles before the window, at least two samples a channel")
+    p.add_argument("--glitch-cycles", type=int, default=0, metavar="N",
+                   help="measure glitches on the first N cycles of the window "
+                        "(default: the whole window)")
+    p.add_argument("--low-power", action="store_true",
+                   help="the low-power ASIC variant: predictor stages load only as an item "
+                        "enters, enabled flip-flops on integrated clock gates")
+    p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
+                   help="rows a bank of the state memories' latch arrays (default "
+                        f"{memory.ROWS_PER_BANK})")
+    p.add_argument("--quiet", action="store_true")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    progress = Progress(quiet=args.quiet)
+    try:
+        report = build(args, progress)
+    except (LibraryNotFound, FileNotFoundError, ToolError, RuntimeError) as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        print(f"neurorice asic: error: {lines[0]}"
+              + (f" ({lines[-1].strip()})" if len(lines) > 1 else ""), file=sys.stderr)
+        return 1
+    for c in report["configurations"]:
+        p = c["power"]
+        name = f"C={c['channels']}{' low-power' if c['low_power'] else ''}"
+        print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "
+              f"slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
+              f"words = golden: {c['equivalence']['zero_delay_matches_golden']}; "
+              f"{p['total_w'] * 1e6:.4g} µW ({c['per_channel_w'] * 1e6:.3g} µW a channel, "
+              f"target {c['target_uw_per_channel']:g}: "
+              f"{'met' if c['target_met'] else 'missed'})")
+    return 0 if all(c["equivalence"]["zero_delay_matches_golden"]
+                    for c in report["configurations"]) else 1

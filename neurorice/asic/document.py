@@ -1,0 +1,132 @@
+"""``neurorice asic``'s report as Markdown and a figure, from its figures (the JSON) alone."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+__all__ = ["markdown", "plot"]
+
+TERMS = ("clock pins", "clock tree", "other internal", "switching on pins", "wires",
+         "glitches", "memory", "leakage")
+BLOCKS = ("clock", "predictor", "Rice coder", "packer", "skid buffers", "state memory",
+          "other", "inputs")
+
+
+def _uw(w):
+    return f"{w * 1e3:.3g} mW" if w >= 1e-3 else f"{w * 1e6:.3g} µW"
+
+
+def _name(c):
+    return f"C={c['channels']}{' low-power' if c.get('low_power') else ''}"
+
+
+def plot(report, path):
+    configs = report["configurations"]
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, key, names in ((axes[0], "terms_w", TERMS), (axes[1], "blocks_w", BLOCKS)):
+        bottom = [0.0] * len(configs)
+        for name in names:
+            values = [100 * c["power"][key].get(name, 0.0) / c["power"]["total_w"]
+                      for c in configs]
+            ax.bar(range(len(configs)), values, bottom=bottom, label=name)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_xticks(range(len(configs)),
+                      [f"C={c['channels']}{' LP' if c.get('low_power') else ''}\n"
+                       f"{_uw(c['per_channel_w'])}/ch" for c in configs])
+        ax.set(ylabel="% of the total", title=f"Power by {'term' if key == 'terms_w' else 'block'}")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path.name
+
+
+def markdown(report, figure):
+    lines = ["# neurorice on SKY130 (`neurorice asic`)", "",
+             f"Library `{report['library_name']}` ({report['library']}), {report['voltage']} V; "
+             f"timing at {report['clock_mhz']} MHz; power at {report['channel_rate_hz']} "
+             f"samples/s a channel, from gate-level runs with the library's cell models on "
+             f"channels drawn from {report['recordings']} recordings. Built in "
+             f"{report['seconds']:.0f} s.", "",
+             "| channels | cells | flip-flops | area (logic + clock tree + memory) | area a "
+             "channel | worst slack | max-transition / max-capacitance violations | "
+             "words = golden (zero / unit delay) | power | a channel | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in report["configurations"]:
+        s, t, e = c["synthesis"], c["timing"], c["equivalence"]
+        viol = sum(t["violations"].values())
+        lines.append(
+            f"| {_name(c)[2:]} | {s['cell_count']} | {s['flip_flops']} | "
+            f"{c['area_um2'] / 1e6:.3f} mm² | {c['area_per_channel_um2']:.0f} µm² | "
+            f"{t['worst_slack_ns']:.2f} ns of {t['period_ns']:.2f} | {viol} / "
+            f"{c['power'].get('max_capacitance_violations', '?')} | "
+            f"{'yes' if e['zero_delay_matches_golden'] else 'NO'} / "
+            f"{'yes' if e['unit_delay_matches_golden'] else 'NO'} | {_uw(c['power']['total_w'])} | "
+            f"{_uw(c['per_channel_w'])} | ≤ {c['target_uw_per_channel']:g} µW "
+            f"{'met' if c['target_met'] else '**missed**'} |")
+    lines.append("")
+    for c in report["configurations"]:
+        if not c["target_met"]:
+            terms = c["power"]["terms_w"]
+            worst = max(terms, key=terms.get)
+            over = c["per_channel_w"] * 1e6 / c["target_uw_per_channel"]
+            lines.append(f"- {_name(c)}: the target is missed by {over:.1f} times "
+                         f"({_uw(c['per_channel_w'])} a channel against "
+                         f"{c['target_uw_per_channel']:g} µW); the largest term is {worst}, "
+                         f"{_uw(terms[worst])} ({100 * terms[worst] / c['power']['total_w']:.0f} %"
+                         " of the total).")
+    lines += ["", f"![power by term and block]({figure})", "", "## Power by term", "",
+              "| term | " + " | ".join(_name(c) for c in report["configurations"])
+              + " |", "| --- |" + " --- |" * len(report["configurations"])]
+    for term in TERMS:
+        lines.append(f"| {term} | " + " | ".join(
+            f"{_uw(c['power']['terms_w'].get(term, 0))} "
+            f"({100 * c['power']['terms_w'].get(term, 0) / c['power']['total_w']:.0f} %)"
+            for c in report["configurations"]) + " |")
+    lines += ["", "## Power by block", "",
+              "| block | " + " | ".join(_name(c) for c in report["configurations"])
+              + " |", "| --- |" + " --- |" * len(report["configurations"])]
+    for block in BLOCKS:
+        lines.append(f"| {block} | " + " | ".join(
+            _uw(c["power"]["blocks_w"].get(block, 0)) for c in report["configurations"]) + " |")
+    lines += ["", "## How each figure was made", ""]
+    for c in report["configurations"]:
+        p, x = c["power"], c["opensta_cross_check"]
+        tree = p["clock_tree"]
+        lines += [
+            f"C={c['channels']}{' low-power' if c.get('low_power') else ''} "
+            f"(`{c.get('top')}`):",
+            "- cells by kind: "
+            + ", ".join(f"{k} {v}" for k, v in c["synthesis"]["kinds"].items()) + "; "
+            f"{c['fanout_buffers']} buffers added for fanout, {c.get('clock_gates', 0)} clock "
+            "gates; logic area "
+            f"{c['synthesis']['area_um2']:.0f} µm², clock tree {tree['area_um2']:.0f} µm², "
+            f"memory {sum(m['area_um2'] for m in c['memories']):.0f} µm²",
+            f"- critical path: {c['timing']['critical_path']['from']} to "
+            f"{c['timing']['critical_path']['to']}, "
+            f"{c['timing']['critical_path']['arrival_ns']} ns",
+            f"- power window {p['window_cycles']} cycles, {p['window_samples']} samples "
+            f"({p['cycles_per_sample']:g} cycles a sample, clock {p['clock_hz'] / 1e6:.4g} MHz); "
+            f"mean activity {p['activity']:.4f} toggles a net a cycle (zero delay); glitches "
+            f"from a unit-delay run of {p['glitch_window_cycles']} cycles, "
+            f"{p['glitch_toggle_ratio']:.2f} times the zero-delay toggles",
+            f"- clock tree (estimated, not built): {tree['buffers']} `{tree['buffer']}` in "
+            f"{tree['levels']} levels, {tree['fanout']} loads a buffer; wire model "
+            f"`{p['wire_load']}`; internal energy read at {p['input_transition_ns']} ns input "
+            "transition",
+            f"- OpenSTA `report_power` on the same netlist at activity {p['activity']:.4f} and "
+            f"the same clock: {_uw(x['opensta_w']) if x['opensta_w'] else 'n/a'} against the "
+            f"flow's {_uw(x['flow_logic_w'])} for the same cells (no memory, no clock tree): "
+            f"ratio {x['ratio']:.2f}" if x["ratio"] else "- OpenSTA: no power figure",
+        ]
+        for m in c["memories"]:
+            lines.append(
+                f"- state memory {m['width']} x {m['depth']}: modelled as a latch array from "
+                f"library cells ({m['banks']} banks of {m['rows_per_bank']} rows; "
+                f"{', '.join(f'{k} {v}' for k, v in m['cells'].items())}), read "
+                f"{m['read_energy_j'] * 1e12:.2f} pJ, write {m['write_energy_j'] * 1e12:.2f} pJ, "
+                f"bank clock gates {m['clock_energy_per_cycle_j'] * 1e12:.2f} pJ a cycle; "
+                f"{_uw(m['total_w'])} (not simulated: the model's activity is assumed)")
+        lines.append("")
+    return "\n".join(lines) + "\n"

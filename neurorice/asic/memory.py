@@ -1,0 +1,120 @@
+"""The channels' state memories priced as banked latch arrays built from library cells.
+
+This is a model from the library's cells, not a simulated netlist: the array is not
+synthesised (151 k bit cells at 1024 channels), each of its parts is a library cell whose
+area, leakage and internal-energy tables are the library's, and the activity is stated:
+
+- a bit: a latch (:data:`LATCH`) and an AND gate (:data:`READ_GATE`) that puts it on its
+  column's read OR tree (:data:`OR_GATE`, four inputs) when its row is read;
+- a row: an integrated clock gate (:data:`CLOCK_GATE`) that opens the row's latches on a
+  write, and two row decoders (:data:`DECODER`), one for reading and one for writing;
+- banks of :data:`ROWS_PER_BANK` rows: a bank's clock gate and its local write-data bus, so
+  a write clocks one bank's row gates and drives one bank's latch inputs, not the whole
+  array's; a read ORs one bank's rows and selects the bank with a second OR tree.
+
+Each access of a state memory (a read and a write a sample, :class:`gateware.state.
+ChannelState`) costs: the bank clock gates every cycle (the clock reaches all of them), the
+active bank's row gates, the written row's gate opening its latches, the write-data bus
+(:data:`DATA_ACTIVITY` of its bits toggling, an assumption: random data), the row decoders
+and read enables switching (two rows a read: the last one off, the next one on), and the
+read path of the bits that change (:data:`DATA_ACTIVITY`) up both OR trees.
+"""
+
+import math
+
+from .power import INPUT_TRANSITION_NS
+
+__all__ = ["price_memory"]
+
+LATCH = "sky130_fd_sc_hd__dlxtp_1"
+READ_GATE = "sky130_fd_sc_hd__and2_1"
+OR_GATE = "sky130_fd_sc_hd__or4_1"
+CLOCK_GATE = "sky130_fd_sc_hd__dlclkp_1"
+DECODER = "sky130_fd_sc_hd__and4_1"
+DRIVER = "sky130_fd_sc_hd__buf_4"
+ROWS_PER_BANK = 32
+#: Fraction of a row's bits that change on a write, and so on the read data: random data.
+DATA_ACTIVITY = 0.5
+
+
+def _toggle_energy(library, name, pin_from, load_pf):
+    """Internal energy (J) of one output toggle of cell ``name`` driving ``load_pf``."""
+    cell = library.cells[name]
+    out = next(p for p in cell.outputs())
+    arcs = [a for a in out.internal if pin_from is None or a[0] == pin_from] or out.internal
+    rise = sum(a[1].lookup(INPUT_TRANSITION_NS, load_pf) for a in arcs if a[1]) / len(arcs)
+    fall = sum(a[2].lookup(INPUT_TRANSITION_NS, load_pf) for a in arcs if a[2]) / len(arcs)
+    return (rise + fall) / 2 * 1e-12
+
+
+def _pin_energy(library, name, pin):
+    """Internal energy (J) of one toggle of input ``pin`` of cell ``name``."""
+    p = library.cells[name].pins[pin]
+    if not p.internal:
+        return 0.0
+    _, rise, fall = p.internal[0]
+    return ((rise.lookup(INPUT_TRANSITION_NS) if rise else 0)
+            + (fall.lookup(INPUT_TRANSITION_NS) if fall else 0)) / 2 * 1e-12
+
+
+def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
+                 rows_per_bank=ROWS_PER_BANK):
+    """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
+    ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
+    ``cycles_per_second``."""
+    cells, v2 = library.cells, library.voltage ** 2
+    cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
+           for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER)}
+    rows = min(depth, rows_per_bank)
+    banks = math.ceil(depth / rows)
+    or_row = math.ceil((rows - 1) / 3)  # four-input ORs to join a bank's rows, a column
+    or_bank = math.ceil((banks - 1) / 3) if banks > 1 else 0
+    counts = {LATCH: width * depth, READ_GATE: width * depth,
+              OR_GATE: width * (banks * or_row + or_bank),
+              CLOCK_GATE: depth + banks, DECODER: 2 * depth,
+              DRIVER: width * banks}  # a bank's local write-data bus drivers
+    area = sum(cells[n].area * k for n, k in counts.items())
+    leakage = sum(cells[n].leakage * k for n, k in counts.items()) * 1e-9
+
+    def switch(load_pf, toggles=1):
+        return toggles * load_pf * 1e-12 * v2 / 2
+
+    wire = library.wire_capacitance
+    # every cycle: the bank clock gates' clock pins, and their clock net
+    bank_clock = banks * 2 * _pin_energy(library, CLOCK_GATE, "CLK") * 2 \
+        + switch(banks * cap[CLOCK_GATE]["CLK"] + wire(banks), 2)
+    # a write: the bank's gate opens (its output drives the bank's row gates), the row's
+    # gate opens its latches, the write data toggle on the bank's local bus
+    bank_gclk = rows * cap[CLOCK_GATE]["CLK"] + wire(rows)
+    row_gclk = width * cap[LATCH]["GATE"] + wire(width)
+    write = (2 * _toggle_energy(library, CLOCK_GATE, None, bank_gclk) + switch(bank_gclk, 2)
+             + rows * 2 * _pin_energy(library, CLOCK_GATE, "CLK")
+             + 2 * _toggle_energy(library, CLOCK_GATE, None, row_gclk) + switch(row_gclk, 2)
+             + width * 2 * _pin_energy(library, LATCH, "GATE"))
+    bus = rows * cap[LATCH]["D"] + wire(rows)
+    changed = DATA_ACTIVITY * width
+    write += changed * (_toggle_energy(library, DRIVER, None, bus) + switch(bus)
+                        + rows * _pin_energy(library, LATCH, "D")
+                        + _toggle_energy(library, LATCH, "D", cap[READ_GATE]["B"] + wire(1))
+                        + switch(cap[READ_GATE]["B"] + wire(1)))
+    write += 2 * (_toggle_energy(library, DECODER, None, cap[CLOCK_GATE]["GATE"] + wire(1))
+                  + switch(cap[CLOCK_GATE]["GATE"] + wire(1)))
+    # a read: two rows' enables switch (decoder outputs driving the row's AND gates)
+    enable = width * cap[READ_GATE]["A"] + wire(width)
+    read = 2 * (_toggle_energy(library, DECODER, None, enable) + switch(enable)
+                + width * _pin_energy(library, READ_GATE, "A"))
+    levels = math.ceil(math.log(max(rows, 2), 4)) + (math.ceil(math.log(banks, 4))
+                                                     if banks > 1 else 0)
+    or_load = cap[OR_GATE]["A"] + wire(1)
+    # a changed bit: its AND gate, then each OR level of the path (two toggles: the old
+    # row's bit goes off, the new row's comes on, where they differ)
+    read += changed * ((_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load))
+                       + levels * (_toggle_energy(library, OR_GATE, None, or_load)
+                                   + switch(or_load)
+                                   + _pin_energy(library, OR_GATE, "A")))
+    dynamic = bank_clock * cycles_per_second + (read + write) * accesses_per_second
+    return {"width": width, "depth": depth, "banks": banks, "rows_per_bank": rows,
+            "cells": {n.split("__")[1]: k for n, k in counts.items()}, "area_um2": area,
+            "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
+            "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
+            "total_w": dynamic + leakage}

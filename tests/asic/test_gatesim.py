@@ -1,0 +1,36 @@
+"""The mapped SKY130 netlist against the golden model, at gate level on real recordings."""
+
+import pytest
+
+from neurorice.asic import command, gatesim
+from neurorice.asic.synthesis import synthesise
+from neurorice.report import recordings, timing
+from neurorice.report.command import _stream
+from neurorice.report.design import Design
+
+
+@pytest.mark.parametrize("channels, samples_per_channel, low_power",
+                         [(1, 80, False), (16, 12, False), (1, 64, True)])
+def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, low_power):
+    """The SKY130 netlist, simulated with the PDK's cell models with and without unit gate
+    delays, gives the golden model's words on real recording segments; so does the
+    low-power variant, its flip-flops on integrated clock gates."""
+    library, models = pdk
+    design = Design(channels, low_power=low_power)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ,
+                           clock_gating=low_power)
+    assert synthesis.flops > 1000 and synthesis.area_um2 > 50_000
+    assert (synthesis.clock_gates > 50) == low_power
+    if low_power:  # only an enable of a single flip-flop keeps its hold multiplexer
+        assert synthesis.cells.get("sky130_fd_sc_hd__edfxtp_1", 0) < 10
+    recs = recordings.load(recordings.DEFAULT_DATA, 4)
+    samples = _stream(recs, channels, samples_per_channel * channels)
+    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
+                               design.word_width, 50, 200, glitches=False)
+    _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,
+                                    design.word_width, 50, 200)
+    for run in (zero, unit):
+        measured = timing.measure(samples, run, design.width, channels, design.word_width)
+        assert measured["matches_golden"] and measured["words"] > samples_per_channel // 8
+    # the unit-delay run glitches: more toggles than the zero-delay one
+    assert sum(map(sum, unit.toggles.values())) > sum(map(sum, zero.toggles.values()))
