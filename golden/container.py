@@ -177,7 +177,7 @@ def compress(original, steps=SampleSteps, *, coder="rice", near=0):
     core.check_parameters(1, 1, coder)
     near_module.check_near(near, samples.CODE_BITS)
     layout = wav.locate_pcm16(original)
-    if layout is not None:
+    if layout is not None and len(original) <= xz.MAX_SIZE:
         coded = _encode_core(original, layout, steps, coder, near)
         if len(coded) < len(original):
             return coded
@@ -269,6 +269,12 @@ def _decompress_core(cursor, steps):
         suffix = cursor.take(cursor.varint())
     crc = cursor.take(4)
     payload = cursor.rest()
+    # an arithmetic-coded sample can take well under a bit, so the output's size, not just
+    # the count against the payload, is bounded: no small file may decode to gigabytes
+    size = len(prefix) + 2 * count + len(suffix)
+    if size > xz.MAX_SIZE:
+        raise FormatError(f"compressed file declares {size} bytes of output, more than the"
+                          f" {xz.MAX_SIZE >> 20} MiB a file may have")
     # a sample takes at least one bit (Rice) or 1/2048 of one (arithmetic coded): refuse
     # absurd counts before decoding anything
     per_bit = ARITH_SAMPLES_A_BIT if coder == "arith" else 1

@@ -266,6 +266,8 @@ def decode_core(cur):
     arith = bool(flags & 2)
     crc = cur.take(4)
     payload = cur.rest()
+    if len(prefix) + 2 * count + len(suffix) > 1 << 28:
+        raise Reject("output larger than 256 MiB")
     if count > (2048 if arith else 1) * 8 * len(payload):
         raise Reject("count larger than the payload can hold")
     values = decode_stream(payload, count, width, channels, near, arith)

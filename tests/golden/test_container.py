@@ -547,3 +547,14 @@ def test_arith_corruption_raises(clip):
 def test_unknown_coder():
     with pytest.raises(ValueError, match="coder must be one of rice, arith, not 'lzma'"):
         compress(b"", coder="lzma")
+
+
+def test_a_declared_output_beyond_256_mib_is_refused_before_decoding():
+    # an arithmetic-coded payload of 64 KiB may declare up to 2^30 samples: 2 GiB of output
+    count = 1 << 30
+    head = (container.MAGIC + bytes([container.VERSION, container.CORE, container.MAP_ADC10])
+            + bytes([1]) + container._varint(count)
+            + bytes([container.CANONICAL_HEADER | container.ARITH]) + container._varint(19531))
+    data = head + bytes(4) + bytes(1 << 16)
+    with pytest.raises(container.FormatError, match="more than the 256 MiB"):
+        container.decompress(data)
