@@ -39,7 +39,6 @@ WHOLE = {
     ("icarus", (10, 1, 32)): 1,
     ("verilator", (10, 1, 32)): 4,
     ("verilator", (10, 1024, 32)): 2,
-    ("verilator", (10, 20, 32, 3)): 2,
 }
 
 WAVES = os.environ.get("NEURORICE_WAVES") == "1"
