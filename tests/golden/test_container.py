@@ -502,7 +502,9 @@ def test_format_error_is_value_error():
 
 
 def test_arith_real_recordings(recordings):
-    for name, (raw, rice) in recordings.items():
+    # one whole recording (the golden coder takes a few seconds); tests/test_fast_container.py
+    # has three more, and the beginning of every one
+    for name, (raw, rice) in list(recordings.items())[:1]:
         data = compress(raw, coder="arith")
         assert decompress(data) == raw, name
         assert coder_of(data) == "arith" and coder_of(rice) == "rice"
@@ -539,7 +541,7 @@ def test_arith_corruption_raises(clip):
     for bit in positions(data):
         with pytest.raises(FormatError):
             decompress(flipped(data, bit))
-    for cut in range(len(data)):
+    for cut in range(0, len(data), 5):
         with pytest.raises(FormatError):
             decompress(data[:cut])
 
