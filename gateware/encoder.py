@@ -27,6 +27,10 @@ from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
 from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
+from .arith import ArithModel
+from .bytepacker import BytePacker, ItemBytes
+from .bytepacker import check_word_width as check_byte_word_width
+from .rangecoder import RangeCoder
 
 __all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters"]
 
@@ -42,11 +46,19 @@ LATENCY = PREDICTOR_LATENCY + RICE_LATENCY + PACKER_LATENCY + 2
 STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 
-def check_parameters(width, channels, word_width, state_memory="generic"):
+#: The back ends: Golomb-Rice codewords, or the arithmetic coder of :mod:`gateware.arith`.
+CODERS = ("rice", "arith")
+
+
+def check_parameters(width, channels, word_width, state_memory="generic", coder="rice"):
     """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
     check_width(width)
     check_channels(channels)
     check_word_width(word_width, width)
+    if coder not in CODERS:
+        raise ValueError(f"coder must be one of {', '.join(CODERS)}, not {coder!r}")
+    if coder == "arith":
+        check_byte_word_width(word_width)
     if state_memory not in STATE_MEMORIES:
         raise ValueError(f"state memory must be one of {', '.join(STATE_MEMORIES)}, "
                          f"not {state_memory!r}")
@@ -99,6 +111,10 @@ class Encoder(wiring.Component):
     state_memory : str
         One of :data:`STATE_MEMORIES`; anything but ``"generic"`` needs an even channel
         count.
+    coder : str
+        The back end, one of :data:`CODERS`: ``"rice"``, or ``"arith"``, the output of
+        ``encode_stream(..., coder="arith")`` (:class:`ArithEncoder`), words of 32 bits or
+        more.
 
     Members
     -------
@@ -115,8 +131,10 @@ class Encoder(wiring.Component):
         If a parameter is not an integer, or out of range.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic"):
-        check_parameters(width, channels, word_width, state_memory)
+    def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic",
+                 coder="rice"):
+        check_parameters(width, channels, word_width, state_memory, coder)
+        self.coder = coder
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -132,6 +150,8 @@ class Encoder(wiring.Component):
         if self.state_memory != "generic" and self.channels > 1:
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
         m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram)
+        if self.coder == "arith":
+            return self._elaborate_arith(m, spram)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))
@@ -141,5 +161,33 @@ class Encoder(wiring.Component):
         wiring.connect(m, residuals.o, rice.i)
         wiring.connect(m, rice.o, codewords.i)
         wiring.connect(m, codewords.o, packer.i)
+        wiring.connect(m, packer.o, wiring.flipped(self.o))
+        return m
+
+    def _elaborate_arith(self, m, spram):
+        """The arithmetic back end after the Rice coder's ``(u, k)``::
+
+            Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ Skid
+                ─▶ ItemBytes ─▶ BytePacker
+        """
+        width = self.width
+        predictor = m.submodules.predictor
+        m.submodules.rice = rice = RiceCoder(width, self.channels, pairs=True, **spram)
+        m.submodules.residuals = residuals = SkidBuffer(residual_layout(width))
+        m.submodules.pairs = pairs = SkidBuffer(rice.o.p.shape())
+        m.submodules.model = model = ArithModel(width)
+        m.submodules.coder = coder = RangeCoder(width)
+        m.submodules.items = items = SkidBuffer(coder.o.p.shape())
+        m.submodules.spell = spell = ItemBytes()
+        m.submodules.packer = packer = BytePacker(self.word_width)
+        wiring.connect(m, wiring.flipped(self.i), predictor.i)
+        wiring.connect(m, predictor.o, residuals.i)
+        wiring.connect(m, residuals.o, rice.i)
+        wiring.connect(m, rice.o, pairs.i)
+        wiring.connect(m, pairs.o, model.i)
+        wiring.connect(m, model.o, coder.i)
+        wiring.connect(m, coder.o, items.i)
+        wiring.connect(m, items.o, spell.i)
+        wiring.connect(m, spell.o, packer.i)
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m
