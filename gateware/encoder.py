@@ -16,6 +16,7 @@ registers the ``ready`` one passes to the other, so that no path runs through al
 
 from amaranth.hdl import Module
 from amaranth.lib import stream, wiring
+from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
 from .packer import LATENCY as PACKER_LATENCY
@@ -31,6 +32,9 @@ from .arith import ArithModel
 from .bytepacker import BytePacker, ItemBytes
 from .bytepacker import check_word_width as check_byte_word_width
 from .rangecoder import RangeCoder
+
+#: Items of the range coder that wait while a run of pending bytes is spelled out.
+ITEM_QUEUE = 16
 
 __all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters"]
 
@@ -167,7 +171,7 @@ class Encoder(wiring.Component):
     def _elaborate_arith(self, m, spram):
         """The arithmetic back end after the Rice coder's ``(u, k)``::
 
-            Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ Skid
+            Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ FIFO
                 ─▶ ItemBytes ─▶ BytePacker
         """
         width = self.width
@@ -177,7 +181,9 @@ class Encoder(wiring.Component):
         m.submodules.pairs = pairs = SkidBuffer(rice.o.p.shape())
         m.submodules.model = model = ArithModel(width)
         m.submodules.coder = coder = RangeCoder(width)
-        m.submodules.items = items = SkidBuffer(coder.o.p.shape())
+        # Items queue while a run of pending bytes is spelled out over several clocks.
+        m.submodules.items = items = SyncFIFOBuffered(
+            width=coder.o.p.shape().size, depth=ITEM_QUEUE)
         m.submodules.spell = spell = ItemBytes()
         m.submodules.packer = packer = BytePacker(self.word_width)
         wiring.connect(m, wiring.flipped(self.i), predictor.i)
@@ -186,8 +192,12 @@ class Encoder(wiring.Component):
         wiring.connect(m, rice.o, pairs.i)
         wiring.connect(m, pairs.o, model.i)
         wiring.connect(m, model.o, coder.i)
-        wiring.connect(m, coder.o, items.i)
-        wiring.connect(m, items.o, spell.i)
+        m.d.comb += [
+            items.w_data.eq(coder.o.p), items.w_en.eq(coder.o.valid),
+            coder.o.ready.eq(items.w_rdy),
+            spell.i.p.eq(items.r_data), spell.i.valid.eq(items.r_rdy),
+            items.r_en.eq(spell.i.ready),
+        ]
         wiring.connect(m, spell.o, packer.i)
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m

@@ -184,8 +184,10 @@ class RangeCoder(wiring.Component):
         padding = Signal(range(9))  # zeros that pad the window's bits to whole bytes
         m.d.comb += padding.eq(8 - fill)
 
+        # a clock that settles no byte gives no item: items come at the rate of bytes, about
+        # one every other sample, so that a run spelled out over several clocks is caught up
         with m.If(enable):
-            m.d.sync += self.o.valid.eq(take | ending)
+            m.d.sync += self.o.valid.eq((take & settles.any()) | ending)
         with m.If(enable & ending):
             m.d.sync += [
                 self.o.p.has_head.eq(has_cache),

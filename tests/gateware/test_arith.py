@@ -36,3 +36,50 @@ def rtl_encode(streams, width, channels, word_width=32, pattern="steady"):
 def test_cases(name, channels):
     samples = cases.make(name, 10, 400)
     assert rtl_encode([samples], 10, channels)[0] == golden_words([samples], 10, channels)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("channels", [1, 2, 4])
+def test_idle_and_backpressure(pattern, channels):
+    samples = cases.make("escapes", 10, 150) + cases.make("walk", 10, 150)
+    assert rtl_encode([samples], 10, channels, pattern=pattern)[0] == \
+        golden_words([samples], 10, channels)
+
+
+@pytest.mark.parametrize("width, word_width", [(1, 32), (4, 32), (8, 40), (12, 64), (16, 32),
+                                               (16, 64)])
+def test_widths(width, word_width):
+    samples = cases.make("random", width, 150) + cases.make("alternating", width, 100)
+    assert rtl_encode([samples], width, 2, word_width, "both")[0] == \
+        golden_words([samples], width, 2, word_width)
+
+
+def test_streams():
+    # Streams shorter than a round of channels: every context and the coder restart.
+    streams = [cases.make("random", 10, n, seed=n) for n in (1, 5, 2, 13, 7)] + [[0] * 32]
+    for pattern in ("steady", "both"):
+        assert rtl_encode(streams, 10, 6, pattern=pattern)[0] == golden_words(streams, 10, 6)
+
+
+def test_recordings_at_1024_channels():
+    # Real signal, 1024 channels: one sample a clock but for the stream's end and the runs
+    # of pending bytes spelled out, which the item queue absorbs.
+    segments = cases.recordings(count=2, length=3 * 1024)
+    samples = [x for _, codes in segments for x in codes]
+    words, result = rtl_encode([samples], 10, 1024)
+    assert words == golden_words([samples], 10, 1024)
+    assert result.stalls == 0
+    assert result.input_cycles == list(range(len(samples)))
+
+
+def test_recordings():
+    segments = cases.recordings(count=4, length=2000)
+    for (_, codes), pattern in zip(segments, ["steady", "idle", "backpressure", "both"]):
+        assert rtl_encode([codes], 10, 1, pattern=pattern)[0] == golden_words([codes], 10, 1)
+
+
+def test_validation():
+    with pytest.raises(ValueError, match=r"coder must be one of rice, arith, not 'range'"):
+        Encoder(10, 1, 32, coder="range")
+    with pytest.raises(ValueError, match=r"word width must be 32, 40, ... 64 bits, not 24"):
+        Encoder(4, 1, 24, coder="arith")
