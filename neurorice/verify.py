@@ -88,17 +88,19 @@ def recording_samples(data, width=10):
     return np.asarray(codes, dtype=np.int64)
 
 
-def golden_words(samples, width, channels=1, word_width=32, reference="golden"):
+def golden_words(samples, width, channels=1, word_width=32, reference="golden", coder="rice"):
     """The golden model's words of one stream, as ``(word, last)`` pairs.
 
     With ``reference="fast"`` they come from :func:`neurorice.fast.core.encode`'s bytes,
     zero-padded to whole words as ``BitWriter.flush`` pads them.
     """
     samples = [int(x) for x in samples]
+    # the back end as a keyword only when not the default, which every model takes
+    options = {} if coder == "rice" else {"coder": coder}
     if reference == "fast":
         from neurorice.fast.core import encode
 
-        data = encode(samples, width, channels)
+        data = encode(samples, width, channels, **options)
         size = word_width // 8
         data += bytes(-len(data) % size)
         words = [int.from_bytes(data[j : j + size], "big") for j in range(0, len(data), size)]
@@ -106,7 +108,8 @@ def golden_words(samples, width, channels=1, word_width=32, reference="golden"):
         from golden.bits import BitWriter
         from golden.core import encode_stream
 
-        words = encode_stream(samples, width, channels, BitWriter(word_width)).flush()
+        words = encode_stream(samples, width, channels, BitWriter(word_width),
+                              **options).flush()
     return [(word, int(j == len(words) - 1)) for j, word in enumerate(words)]
 
 
@@ -204,6 +207,7 @@ class Settings:
     seed: int = 1
     limit: int | None = None  # samples a recording
     reference: str = "golden"
+    coder: str = "rice"
 
     def patterns(self, name):
         """``(label, idle, backpressure, seed)`` of the runs of recording ``name``."""
@@ -230,7 +234,7 @@ def check(source, name, settings, vcd=None):
     samples = arrange(samples[: settings.limit], settings.channels)
     result.samples = len(samples)
     expected = golden_words(samples, settings.width, settings.channels, settings.word_width,
-                            settings.reference)
+                            settings.reference, settings.coder)
     if len(samples) == 0:  # an empty stream codes to no words and cannot be sent
         return result
     runs = settings.patterns(name)
@@ -281,6 +285,8 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                              f"(default {backpressure:g})")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the idle and backpressure patterns (default 1)")
+    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                        help="back end: rice (default) or arith, the arithmetic coder")
 
 
 def prepare(args, trace=False):
@@ -289,7 +295,7 @@ def prepare(args, trace=False):
         if not 0 <= getattr(args, name) < 1:
             raise VerifyError(f"--{name} must be in [0, 1), not {getattr(args, name)}")
     try:
-        layout = harness.ports(args.sample_width, args.channels, args.word_width)
+        layout = harness.ports(args.sample_width, args.channels, args.word_width, args.coder)
     except (TypeError, ValueError) as error:
         raise VerifyError(str(error)) from None
     if args.verilog:
@@ -298,14 +304,14 @@ def prepare(args, trace=False):
             raise VerifyError(f"{verilog} does not exist")
     else:
         verilog = harness.verilog_for(args.sample_width, args.channels, args.word_width,
-                                      harness.build_root() / "verilog")
+                                      harness.build_root() / "verilog", args.coder)
     try:
         executable = harness.build(verilog, layout, trace=trace)
         version = harness.find_verilator().description
     except harness.HarnessError as error:
         raise VerifyError(str(error)) from None
     settings = Settings(executable, args.sample_width, args.channels, args.word_width,
-                        args.idle, args.backpressure, args.seed)
+                        args.idle, args.backpressure, args.seed, coder=args.coder)
     return settings, verilog, version
 
 
@@ -315,7 +321,8 @@ def describe(settings, verilog, version):
     runs = " and ".join(label for label, *_ in settings.patterns(""))
     return [
         (f"verilog     {verilog} ({settings.width}-bit samples, {settings.channels} {channels},"
-         f" {settings.word_width}-bit words)"),
+         f" {settings.word_width}-bit words"
+         f"{'' if settings.coder == 'rice' else ', ' + settings.coder + ' back end'})"),
         f"simulator   {version}",
         f"handshake   {runs} (seed {settings.seed})",
         f"reference   {REFERENCES[settings.reference]}",

@@ -17,13 +17,15 @@ DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
 
-def module_name(width, channels, word_width=32):
-    """``neurorice_encoder_c{channels}_w{width}``, and ``_b{word_width}`` unless 32."""
+def module_name(width, channels, word_width=32, coder="rice"):
+    """``neurorice_encoder_c{channels}_w{width}``, ``_b{word_width}`` unless 32, and
+    ``_arith`` for the arithmetic back end."""
     name = f"neurorice_encoder_c{channels}_w{width}"
-    return name if word_width == 32 else f"{name}_b{word_width}"
+    name = name if word_width == 32 else f"{name}_b{word_width}"
+    return name if coder == "rice" else f"{name}_{coder}"
 
 
-def _header(width, channels, word_width):
+def _header(width, channels, word_width, coder="rice"):
     ports = (
         f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
         f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
@@ -31,7 +33,8 @@ def _header(width, channels, word_width):
     )
     lines = [
         f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
-        + f" round-robin, {word_width}-bit words.",
+        + f" round-robin, {word_width}-bit words"
+        + ("." if coder == "rice" else ", arithmetic-coded back end."),
         "Generated from gateware/ by `neurorice verilog`; do not edit.",
         *ports,
     ]
@@ -85,22 +88,24 @@ def convert(encoder, name):
     return run["files"]["design.v"].decode()
 
 
-def generate(width=10, channels=1, word_width=32):
-    """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width)``.
+def generate(width=10, channels=1, word_width=32, coder="rice"):
+    """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width,
+    coder=coder)``.
 
     Raises ``TypeError`` or ``ValueError`` for parameters the encoder does not support.
     """
     from gateware.encoder import Encoder, check_parameters
 
-    check_parameters(width, channels, word_width)  # before an Encoder exists, unused
-    encoder = Encoder(width, channels, word_width)
-    return _header(width, channels, word_width) + convert(
-        encoder, module_name(width, channels, word_width))
+    # before an Encoder exists, unused
+    check_parameters(width, channels, word_width, coder=coder)
+    encoder = Encoder(width, channels, word_width, coder=coder)
+    return _header(width, channels, word_width, coder) + convert(
+        encoder, module_name(width, channels, word_width, coder))
 
 
-def default_path(width, channels, word_width=32):
+def default_path(width, channels, word_width=32, coder="rice"):
     """The file in ``hdl/`` of a configuration."""
-    return HDL / f"{module_name(width, channels, word_width)}.v"
+    return HDL / f"{module_name(width, channels, word_width, coder)}.v"
 
 
 def add_arguments(parser):
@@ -111,6 +116,8 @@ def add_arguments(parser):
                         help="channels interleaved round-robin (default 1)")
     parser.add_argument("--word-width", type=int, default=32, metavar="B",
                         help="output word width in bits, 8..64, at least W + 16 (default 32)")
+    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                        help="back end: rice (default) or arith, the arithmetic coder")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the Verilog to FILE (default: standard output)")
     parser.add_argument("--update-hdl", action="store_true",
@@ -126,7 +133,7 @@ def run(args):
             print(path)
         return 0
     try:
-        text = generate(args.sample_width, args.channels, args.word_width)
+        text = generate(args.sample_width, args.channels, args.word_width, args.coder)
     except (TypeError, ValueError) as error:
         print(f"neurorice verilog: error: {error}", file=sys.stderr)
         return 2
