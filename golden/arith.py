@@ -79,19 +79,20 @@ class AdaptiveCdf:
         self.cdf = [sum(PRIOR[:i]) << RATE for i in range(SYMBOLS + 1)]
         self.count = PRIOR_COUNT
 
+    def bound(self, symbol):
+        """The coding frequency below ``symbol``: symbol ``s`` is ``bound(s) .. bound(s + 1)``."""
+        return (self.cdf[symbol] >> RATE) + MIN_FREQUENCY * symbol
+
     def cumulative(self):
-        """The coding frequencies' bounds: ``cumulative[s] .. cumulative[s + 1]`` is ``s``."""
-        return [(c >> RATE) + MIN_FREQUENCY * i for i, c in enumerate(self.cdf)]
+        """Every bound, ``bound(0) = 0`` to ``bound(SYMBOLS) = 2**PROB_BITS``."""
+        return [self.bound(s) for s in range(SYMBOLS + 1)]
 
     def update(self, symbol):
-        """Move the frequencies towards ``symbol``."""
+        """Move the frequencies towards ``symbol``: those above it up, the others down."""
         shift = adaptation_shift(self.count)
         top = ADAPTIVE_TOTAL << RATE
-        for i in range(1, SYMBOLS):
-            if i > symbol:
-                self.cdf[i] += (top - self.cdf[i]) >> shift
-            else:
-                self.cdf[i] -= self.cdf[i] >> shift
+        self.cdf = [c + ((top - c) >> shift) if i > symbol else c - (c >> shift)
+                    for i, c in enumerate(self.cdf)]
         self.count = min(self.count + 1, (1 << RATE) - 1)
 
 
@@ -107,8 +108,7 @@ class ArithEncoder:
         """Code the zigzagged residual ``value`` of Rice parameter ``k``."""
         symbol, rest, bits = split(value, k, self.width)
         context = self.contexts[k]
-        cumulative = context.cumulative()
-        self.coder.encode(cumulative[symbol], cumulative[symbol + 1])
+        self.coder.encode(context.bound(symbol), context.bound(symbol + 1))
         self.coder.bypass(rest, bits)
         context.update(symbol)
 

@@ -28,6 +28,10 @@ MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 
 # flags of the core mode
 CANONICAL_HEADER = 1
+ARITH = 2  # the payload is coded by the arithmetic-coded back end (golden.arith)
+CORE_FLAGS = CANONICAL_HEADER | ARITH
+#: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
+ARITH_SAMPLES_A_BIT = 2048
 
 # flags of the stored mode
 LZMA = 1
@@ -103,8 +107,8 @@ class SampleSteps:
         """16-bit signed samples as the unsigned values of the 16-bit mapping."""
         return [v + 0x8000 for v in values]
 
-    encode = staticmethod(core.encode)
-    decode = staticmethod(core.decode)
+    encode = staticmethod(core.encode)  # (values, width, channels, *, coder)
+    decode = staticmethod(core.decode)  # (data, count, width, channels, *, coder)
 
     @staticmethod
     def from_codes(codes):
@@ -117,7 +121,7 @@ class SampleSteps:
         return struct.pack(f"<{len(values)}h", *[v - 0x8000 for v in values])
 
 
-def _encode_core(original, layout, steps):
+def _encode_core(original, layout, steps, coder):
     body, count, channels, rate = layout
     values = steps.unpack(original, body, count)
     codes = steps.to_codes(values)
@@ -128,13 +132,14 @@ def _encode_core(original, layout, steps):
     prefix, suffix = original[:body], original[body + 2 * count :]
     head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
     head += _varint(channels) + _varint(count)
+    flags = ARITH if coder == "arith" else 0
     if wav.is_canonical(prefix, suffix, rate, channels, count):
-        head += bytes([CANONICAL_HEADER]) + _varint(rate)
+        head += bytes([flags | CANONICAL_HEADER]) + _varint(rate)
     else:
-        head += bytes([0]) + _varint(len(prefix)) + prefix
+        head += bytes([flags]) + _varint(len(prefix)) + prefix
         head += _varint(len(suffix)) + suffix
     head += _crc(original)
-    return bytes(head) + steps.encode(values, width, channels)
+    return bytes(head) + steps.encode(values, width, channels, coder=coder)
 
 
 def _encode_stored(original):
@@ -143,14 +148,16 @@ def _encode_stored(original):
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
-def compress(original, steps=SampleSteps):
+def compress(original, steps=SampleSteps, *, coder="rice"):
     """The compressed form of the bytes ``original``, whatever they are.
 
     ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
+    ``coder`` is the core's back end for WAV files (:data:`golden.core.CODERS`).
     """
+    core.check_parameters(1, 1, coder)
     layout = wav.locate_pcm16(original)
     if layout is not None:
-        coded = _encode_core(original, layout, steps)
+        coded = _encode_core(original, layout, steps, coder)
         if len(coded) < len(original):
             return coded
     return _encode_stored(original)
@@ -211,24 +218,27 @@ def _decompress_core(cursor, steps):
     if channels == 0:
         raise FormatError("compressed file declares zero channels")
     flags = cursor.byte()
-    if flags == CANONICAL_HEADER:
+    if flags & ~CORE_FLAGS:
+        raise FormatError(f"unknown header flags {flags}")
+    coder = "arith" if flags & ARITH else "rice"
+    if flags & CANONICAL_HEADER:
         rate = cursor.varint()
         try:
             prefix, suffix = wav.header(rate, channels, count), b""
         except ValueError as error:
             raise FormatError(str(error)) from None
-    elif flags == 0:
+    else:
         prefix = cursor.take(cursor.varint())
         suffix = cursor.take(cursor.varint())
-    else:
-        raise FormatError(f"unknown header flags {flags}")
     crc = cursor.take(4)
     payload = cursor.rest()
-    # a sample takes at least one bit: refuse absurd counts before decoding anything
-    if count > 8 * len(payload):
+    # a sample takes at least one bit (Rice) or 1/2048 of one (arithmetic coded): refuse
+    # absurd counts before decoding anything
+    per_bit = ARITH_SAMPLES_A_BIT if coder == "arith" else 1
+    if count > per_bit * 8 * len(payload):
         raise FormatError("compressed file is truncated")
     try:
-        values = steps.decode(payload, count, width, channels)
+        values = steps.decode(payload, count, width, channels, coder=coder)
     except ValueError as error:
         raise FormatError(f"corrupted compressed stream ({error})") from None
     body = steps.from_codes(values) if mapping == MAP_ADC10 else steps.from_linear(values)

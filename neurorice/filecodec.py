@@ -77,9 +77,9 @@ def codec():
     return fast_container
 
 
-def encode_file(source, destination, compress=None):
+def encode_file(source, destination, compress=None, coder="arith"):
     compress = compress or codec().compress
-    write_atomically(destination, compress(read_input(source)))
+    write_atomically(destination, compress(read_input(source), coder=coder))
 
 
 def decode_file(source, destination, decompress=None):
@@ -96,11 +96,15 @@ def main(action, argv=None):
     """Run ``encode`` or ``decode`` with ``argv``; the process's exit status."""
     argv = sys.argv[1:] if argv is None else argv
     name = action.__name__.split("_")[0]
+    options = {}
+    if action is encode_file and argv[:1] == ["--rice"]:  # the Golomb-Rice back end
+        argv, options = argv[1:], {"coder": "rice"}
     if len(argv) != 2 or argv[0].startswith("-"):
-        print(f"usage: {name} IN OUT", file=sys.stderr)
+        print(f"usage: {name} {'[--rice] ' if action is encode_file else ''}IN OUT",
+              file=sys.stderr)
         return 2
     try:
-        action(*argv)
+        action(*argv, **options)
     except CodecError as error:
         print(f"{name}: error: {error}", file=sys.stderr)
         return 1

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from golden import container
+
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / ".." / "shared" / "data" / "train.zip"
 # no __pycache__ written into the source tree by the programs under test
@@ -96,6 +98,20 @@ def round_trip(directory, original, name="in.wav"):
 def test_round_trip_real_recording(tmp_path, recording):
     packed = round_trip(tmp_path, recording)
     assert len(recording) / len(packed) > 3
+
+
+def test_encode_is_arithmetic_coded_and_rice_by_option(tmp_path, recording):
+    # the best mode by default (the challenge runs ./encode IN OUT); --rice the smaller one
+    source, rice, arith = tmp_path / "in.wav", tmp_path / "rice.nrc", tmp_path / "arith.nrc"
+    source.write_bytes(recording)
+    assert run("encode", source, arith).returncode == 0
+    assert run("encode", "--rice", source, rice).returncode == 0
+    assert arith.read_bytes() == container.compress(recording, coder="arith")
+    assert rice.read_bytes() == container.compress(recording, coder="rice")
+    assert len(arith.read_bytes()) < len(rice.read_bytes())
+    for packed in (rice, arith):
+        assert run("decode", packed, tmp_path / "out.wav").returncode == 0
+        assert (tmp_path / "out.wav").read_bytes() == recording
 
 
 ORIGINALS = {
@@ -247,5 +263,5 @@ def test_encode_leaves_existing_output_alone(tmp_path):
 def test_usage(tmp_path, tool, args):
     result = run(tool, *args, cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"usage: {tool} IN OUT\n"
+    assert result.stderr == f"usage: {tool} {'[--rice] ' if tool == 'encode' else ''}IN OUT\n"
     assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from golden import container, wav
+from golden import container, core, wav
 
 from .recordings import training_recordings
 
@@ -47,12 +47,31 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("coder", ["rice", "arith"])
 @pytest.mark.parametrize("name", CASES)
-def test_independent_decoder_restores(name):
+def test_independent_decoder_restores(name, coder):
     original = CASES[name]()
-    assert independent.decompress(container.compress(original)) == original
+    assert independent.decompress(container.compress(original, coder=coder)) == original
 
 
-def test_independent_decoder_restores_recordings():
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_independent_decoder_restores_recordings(coder):
     for name, original in training_recordings(2, samples=20_000):
-        assert independent.decompress(container.compress(original)) == original, name
+        data = container.compress(original, coder=coder)
+        assert independent.decompress(data) == original, name
+
+
+def test_worked_example_of_the_arithmetic_coded_stream():
+    # docs/FORMAT.md 10.3
+    samples = [487, 480, 475, 486, 482, 491, 487, 489]
+    data = bytes.fromhex("F2 76 92 55 27 96 34 00")
+    assert core.encode(samples, 10, coder="arith") == data
+    assert independent.decode_stream(data, 8, 10, 1, arith=True) == samples
+
+
+@pytest.mark.parametrize("data", [b"\xff\xff", b"\x00", b"\x10\x00\x00\x01"])
+def test_independent_decoder_rejects_arith_streams_as_golden(data):
+    with pytest.raises(ValueError):
+        core.decode(data, 1, 10, coder="arith")
+    with pytest.raises(independent.Reject):
+        independent.decode_stream(data, 1, 10, 1, arith=True)

@@ -127,9 +127,55 @@ def read_codeword(bits, k, width):
     return (z << k) | bits.read(k)
 
 
-def decode_stream(payload, count, width, channels):
-    """``count`` unsigned ``width``-bit samples (5.4)."""
+# --- 5.6 the arithmetic-coded stream ---------------------------------------------------
+
+PRIOR = [4401, 4229, 3945, 3592, 3192, 2762, 2337, 1934, 1561, 1231, 953, 723, 536, 392,
+         281, 200, 139, 96, 67, 46, 32, 23, 16, 11, 8, 6, 4, 3, 3, 2, 2, 9]
+TOTAL = 32736 << 12
+
+
+class Arith:
+    """The decoder of 5.6: one interval and one context per k, for the whole stream."""
+
+    def __init__(self, bits, width):
+        self.bits, self.width = bits, width
+        self.R = 65535
+        self.V = bits.read(16)
+        if self.V >= self.R:
+            raise Reject("arithmetic-coded stream starts outside its interval")
+        start = [sum(PRIOR[:i]) << 12 for i in range(33)]
+        self.C = [list(start) for _ in range(width)]
+        self.n = [63] * width
+
+    def read(self, k):
+        """5.6.2: the zigzagged residual u."""
+        C, R, V = self.C[k], self.R, self.V
+
+        def b(s):
+            return (C[s] >> 12) + s
+
+        s = 0
+        while (R * b(s + 1)) >> 15 <= V:
+            s += 1
+        lo, hi = (R * b(s)) >> 15, (R * b(s + 1)) >> 15
+        V, R = V - lo, hi - lo
+        d = 16 - R.bit_length()
+        R, V = R << d, (V << d) | self.bits.read(d)
+        t = min(12, (self.n[k] + 1).bit_length())
+        for i in range(1, 32):
+            C[i] = C[i] + ((TOTAL - C[i]) >> t) if i > s else C[i] - (C[i] >> t)
+        self.n[k] = min(self.n[k] + 1, 4095)
+        m = self.width if s == 31 else max(k - 2, 0)
+        V = (V << m) | self.bits.read(m)
+        r, V = divmod(V, R)
+        self.R, self.V = R, V
+        return r if s == 31 else (s << m) | r
+
+
+def decode_stream(payload, count, width, channels, arith=False):
+    """``count`` unsigned ``width``-bit samples (5.4; 5.6 if ``arith``)."""
     bits = Bits(payload)
+    coder = Arith(bits, width) if arith else None
     states = [Channel(width) for _ in range(channels)]
     top = (1 << width) - 1
     out = []
@@ -142,7 +188,7 @@ def decode_stream(payload, count, width, channels):
         k = 0
         while (s.N << k) < s.A and k < width - 1:
             k += 1
-        u = read_codeword(bits, k, width)
+        u = coder.read(k) if arith else read_codeword(bits, k, width)
         if u > top:
             raise Reject("residual out of range")
         e = u >> 1 if u % 2 == 0 else -((u + 1) >> 1)
@@ -159,6 +205,8 @@ def decode_stream(payload, count, width, channels):
             s.A = (s.A + 1) >> 1
             s.N = 128
     bits.check_end()
+    if arith and coder.V != 0:
+        raise Reject("data after the last sample (code not at its end)")
     return out
 
 
@@ -193,18 +241,19 @@ def decode_core(cur):
     if channels == 0:
         raise Reject("zero channels")
     flags = cur.byte()
-    if flags == 1:
+    if flags & ~3:
+        raise Reject(f"unknown flags {flags}")
+    if flags & 1:
         prefix, suffix = canonical_header(cur.varint(), channels, count), b""
-    elif flags == 0:
+    else:
         prefix = cur.take(cur.varint())
         suffix = cur.take(cur.varint())
-    else:
-        raise Reject(f"unknown flags {flags}")
+    arith = bool(flags & 2)
     crc = cur.take(4)
     payload = cur.rest()
-    if count > 8 * len(payload):
+    if count > (2048 if arith else 1) * 8 * len(payload):
         raise Reject("count larger than the payload can hold")
-    values = decode_stream(payload, count, width, channels)
+    values = decode_stream(payload, count, width, channels, arith)
     body = [ADC_VALUES[c] for c in values] if mapping == 1 else [u - 32768 for u in values]
     samples = b"".join(v.to_bytes(2, "little", signed=True) for v in body)
     return prefix + samples + suffix, crc

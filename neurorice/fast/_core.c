@@ -16,6 +16,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* golden/rice.py */
@@ -32,6 +33,21 @@
 /* golden/core.py */
 #define MAX_WIDTH 16
 #define MAX_CHANNELS 65535
+/* golden/rangecoder.py */
+#define RANGE_BITS 16
+#define PROB_BITS 15
+#define INITIAL_RANGE ((1u << RANGE_BITS) - 1)
+/* golden/arith.py */
+#define SYMBOLS 32
+#define ESCAPE (SYMBOLS - 1)
+#define TOP_BITS 2
+#define RATE 12
+#define MIN_FREQUENCY 1
+#define ADAPTIVE_TOTAL ((1u << PROB_BITS) - SYMBOLS * MIN_FREQUENCY)
+#define PRIOR_COUNT 63
+static const uint16_t PRIOR[SYMBOLS] = {
+    4401, 4229, 3945, 3592, 3192, 2762, 2337, 1934, 1561, 1231, 953, 723, 536, 392,
+    281, 200, 139, 96, 67, 46, 32, 23, 16, 11, 8, 6, 4, 3, 3, 2, 2, 9};
 
 static PyObject *truncated_error; /* golden.bits.TruncatedError */
 
@@ -132,6 +148,134 @@ static inline int32_t reduce(int32_t error, int width)
     return ((error + half) & ((1 << width) - 1)) - half;
 }
 
+/* ---- the arithmetic-coded back end: golden/arith.py and golden/rangecoder.py ---- */
+
+/* AdaptiveCdf: cdf[] has RATE fraction bits, < 2^28 */
+typedef struct {
+    uint32_t cdf[SYMBOLS + 1];
+    uint32_t count;
+} Context;
+
+static void context_reset(Context *c)
+{
+    uint32_t sum = 0;
+    for (int i = 0; i < SYMBOLS; i++) {
+        c->cdf[i] = sum << RATE;
+        sum += PRIOR[i];
+    }
+    c->cdf[SYMBOLS] = sum << RATE;
+    c->count = PRIOR_COUNT;
+}
+
+/* AdaptiveCdf.cumulative()[s] */
+static inline uint32_t cumulative(const Context *c, int s)
+{
+    return (c->cdf[s] >> RATE) + MIN_FREQUENCY * (uint32_t)s;
+}
+
+/* AdaptiveCdf.update(); the loop has no branch, so that the compiler vectorises it, and
+   includes cdf[0], which stays 0, to run over a whole number of vectors */
+static inline void context_update(Context *c, int symbol)
+{
+    const uint32_t top = ADAPTIVE_TOTAL << RATE;
+    int shift = 32 - __builtin_clz(c->count + 1);
+    shift = shift < RATE ? shift : RATE;
+    for (int i = 0; i < SYMBOLS; i++) {
+        uint32_t v = c->cdf[i];
+        c->cdf[i] = i > symbol ? v + ((top - v) >> shift) : v - (v >> shift);
+    }
+    c->count += c->count < (1u << RATE) - 1;
+}
+
+/* RangeEncoder, writing bytes at `o` */
+typedef struct {
+    uint64_t low;
+    uint32_t range;
+    int fill;
+    int has_cache;
+    uint8_t cache;
+    Py_ssize_t pending;
+    uint8_t *o;
+} RangeEncoder;
+
+static void range_encoder_reset(RangeEncoder *e, uint8_t *out)
+{
+    memset(e, 0, sizeof *e);
+    e->range = INITIAL_RANGE;
+    e->o = out;
+}
+
+/* RangeEncoder._put(): settle the cached byte unless `byte` (with its carry) is 0xFF */
+static inline void range_put(RangeEncoder *e, uint32_t byte)
+{
+    if (byte == 0xFF) {
+        e->pending++;
+        return;
+    }
+    uint32_t carry = byte >> 8;
+    if (e->has_cache)
+        *e->o++ = (uint8_t)(e->cache + carry);
+    for (; e->pending; e->pending--)
+        *e->o++ = (uint8_t)(0xFF + carry);
+    e->cache = (uint8_t)byte;
+    e->has_cache = 1;
+}
+
+/* RangeEncoder._shift_in() */
+static inline void range_shift_in(RangeEncoder *e, int bits, uint64_t addend)
+{
+    e->low = (e->low << bits) + addend;
+    e->fill += bits;
+    while (e->fill >= 8) {
+        e->fill -= 8;
+        int window = RANGE_BITS + e->fill;
+        range_put(e, (uint32_t)(e->low >> window));
+        e->low &= ((uint64_t)1 << window) - 1;
+    }
+}
+
+/* RangeEncoder.encode() */
+static inline void range_encode(RangeEncoder *e, uint32_t start, uint32_t end)
+{
+    uint32_t bottom = (e->range * start) >> PROB_BITS, top = (e->range * end) >> PROB_BITS;
+    e->low += bottom;
+    e->range = top - bottom;
+    int shift = __builtin_clz(e->range) - (32 - RANGE_BITS);
+    e->range <<= shift;
+    range_shift_in(e, shift, 0);
+}
+
+/* RangeEncoder.finish(): the rest of low, MSB-aligned in whole bytes (zero padding) */
+static void range_finish(RangeEncoder *e)
+{
+    int window = RANGE_BITS + e->fill;
+    uint32_t carry = (uint32_t)(e->low >> window);
+    if (e->has_cache)
+        *e->o++ = (uint8_t)(e->cache + carry);
+    for (; e->pending; e->pending--)
+        *e->o++ = (uint8_t)(0xFF + carry);
+    uint64_t rest = e->low & (((uint64_t)1 << window) - 1);
+    for (; window > 0; window -= 8)
+        *e->o++ = (uint8_t)(window >= 8 ? rest >> (window - 8) : rest << (8 - window));
+}
+
+/* ArithEncoder.write() */
+static inline void arith_write(RangeEncoder *e, Context *contexts, uint32_t value, int k,
+                               int width)
+{
+    int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
+    uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
+    if (symbol >= ESCAPE) {
+        symbol = ESCAPE;
+        rest = value;
+        low_bits = width;
+    }
+    Context *c = &contexts[k];
+    range_encode(e, cumulative(c, symbol), cumulative(c, symbol + 1));
+    range_shift_in(e, low_bits, (uint64_t)rest * e->range);
+    context_update(c, symbol);
+}
+
 static int check_parameters(int width, Py_ssize_t channels)
 {
     if (width < 1 || width > MAX_WIDTH) {
@@ -158,20 +302,22 @@ static Py_ssize_t uint16_count(const Py_buffer *buffer, const char *what)
     return buffer->len / 2;
 }
 
-/* golden.core.encode(): the coded stream of native uint16 samples, as bytes. */
+/* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
+   coder="arith". */
 static PyObject *encode(PyObject *module, PyObject *args)
 {
     Py_buffer input;
-    int width;
+    int width, arith = 0;
     Py_ssize_t channels;
-    if (!PyArg_ParseTuple(args, "y*in:encode", &input, &width, &channels))
+    if (!PyArg_ParseTuple(args, "y*in|p:encode", &input, &width, &channels, &arith))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t count = uint16_count(&input, "samples");
     if (count < 0 || check_parameters(width, channels) < 0)
         goto done;
     const uint16_t *samples = input.buf;
-    /* at most ESCAPE_ZEROS + width bits a sample, and 8 bytes of slack for the flush */
+    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
+       and 8 bytes of slack for the flush */
     Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 8;
     uint8_t *out = PyMem_Malloc(bound);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
@@ -187,6 +333,11 @@ static PyObject *encode(PyObject *module, PyObject *args)
     uint8_t *o = out;
     uint64_t acc = 0; /* pending bits in the low `fill` bits */
     int fill = 0;
+    Context contexts[MAX_WIDTH];
+    RangeEncoder coder;
+    for (int k = 0; k < width; k++)
+        context_reset(&contexts[k]);
+    range_encoder_reset(&coder, out);
     Py_BEGIN_ALLOW_THREADS
     Channel *ch = state, *last = state + channels - 1;
     for (Py_ssize_t i = 0; i < count; i++) {
@@ -199,8 +350,14 @@ static PyObject *encode(PyObject *module, PyObject *args)
         int32_t prediction = predict(ch, f, top);
         int32_t error = reduce(sample - prediction, width);
         int k = rice_k(ch, width);
-        /* codeword(zigzag(error), k, width) */
         uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
+        if (arith) {
+            arith_write(&coder, contexts, value, k, width);
+            update(ch, f, sample, prediction, error);
+            ch = ch == last ? state : ch + 1;
+            continue;
+        }
+        /* codeword(zigzag(error), k, width) */
         uint32_t quotient = value >> k;
         int length;
         if (quotient < ESCAPE_ZEROS) {
@@ -223,6 +380,10 @@ static PyObject *encode(PyObject *module, PyObject *args)
     /* BitWriter.to_bytes(): the last partial word, without whole padding bytes */
     for (; fill > 0; fill -= 8)
         *o++ = (uint8_t)(fill >= 8 ? acc >> (fill - 8) : acc << (8 - fill));
+    if (arith && bad < 0) {
+        range_finish(&coder);
+        o = coder.o;
+    }
     Py_END_ALLOW_THREADS
     if (bad >= 0)
         PyErr_Format(PyExc_ValueError, "sample %zd is %d, not a %d-bit unsigned value", bad,
@@ -237,26 +398,121 @@ done:
     return result;
 }
 
-enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING };
+enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING, OUTSIDE, NO_MEMORY };
+
+/* golden.bits.BitReader on a stream followed by 8 zero bytes: the next `bits` (<= 32) */
+typedef struct {
+    const uint8_t *padded;
+    uint64_t position, total;
+} BitSource;
+
+static inline int read_bits(BitSource *b, int bits, uint32_t *value)
+{
+    if (b->position + bits > b->total)
+        return -1;
+    uint64_t window = load_be64(b->padded + (b->position >> 3)) << (b->position & 7);
+    *value = bits ? (uint32_t)(window >> (64 - bits)) : 0;
+    b->position += bits;
+    return 0;
+}
+
+/* golden.core.decode() with coder="arith" (ArithDecoder, RangeDecoder) into *out, which grows
+   up to `count` samples; the status, and in *decoded the samples decoded. Without the GIL. */
+static int decode_arith(BitSource *bits, Py_ssize_t count, int width, Channel *state,
+                        Py_ssize_t channels, uint16_t **out, Py_ssize_t *capacity,
+                        Py_ssize_t *decoded)
+{
+    const int32_t top = (1 << width) - 1;
+    Context contexts[MAX_WIDTH];
+    for (int k = 0; k < width; k++)
+        context_reset(&contexts[k]);
+    uint32_t range = INITIAL_RANGE, code, more;
+    *decoded = 0;
+    if (read_bits(bits, RANGE_BITS, &code) < 0)
+        return TRUNCATED;
+    if (code >= range)
+        return OUTSIDE;
+    Channel *ch = state, *last = state + channels - 1;
+    for (Py_ssize_t i = 0; i < count; i++, *decoded = i) {
+        if (i == *capacity) {
+            Py_ssize_t grown = *capacity < count / 2 ? 2 * *capacity : count;
+            uint16_t *bigger = realloc(*out, grown * 2 + 2);
+            if (!bigger)
+                return NO_MEMORY;
+            *out = bigger;
+            *capacity = grown;
+        }
+        int32_t f[4];
+        features(ch, f);
+        int32_t prediction = predict(ch, f, top);
+        int k = rice_k(ch, width);
+        /* RangeDecoder.decode(): the symbols whose bottom is at most the code, counted,
+           less symbol 0 (16 x 16-bit products, which vectorise) */
+        Context *c = &contexts[k];
+        const uint32_t bound = (code + 1) << PROB_BITS;
+        const uint16_t range16 = (uint16_t)range;
+        int symbol = -1;
+        for (int s = 0; s < SYMBOLS; s++)
+            symbol += (uint32_t)range16 * (uint16_t)cumulative(c, s) < bound;
+        uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
+        uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
+        code -= bottom;
+        range = top_ - bottom;
+        int shift = __builtin_clz(range) - (32 - RANGE_BITS);
+        range <<= shift;
+        if (read_bits(bits, shift, &more) < 0)
+            return TRUNCATED;
+        code = (code << shift) | more;
+        context_update(c, symbol);
+        /* RangeDecoder.bypass() */
+        int low_bits = symbol == ESCAPE ? width : k > TOP_BITS ? k - TOP_BITS : 0;
+        if (read_bits(bits, low_bits, &more) < 0)
+            return TRUNCATED;
+        uint32_t rest = 0;
+        if (low_bits <= 2) { /* the usual case: a division bit by bit */
+            for (int b = 0; b < low_bits; b++) {
+                code = (code << 1) | ((more >> (low_bits - 1 - b)) & 1);
+                uint32_t bit = code >= range;
+                rest = (rest << 1) | bit;
+                code -= bit * range;
+            }
+        } else { /* code < range < 2^16 and low_bits <= 16: all within 32 bits */
+            uint32_t wide = (code << low_bits) | more;
+            rest = wide / range;
+            code = wide - rest * range;
+        }
+        uint32_t value = symbol == ESCAPE ? rest : ((uint32_t)symbol << low_bits) | rest;
+        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t sample = (prediction + error) & top;
+        if (reduce(sample - prediction, width) != error)
+            return OUT_OF_RANGE;
+        (*out)[i] = (uint16_t)sample;
+        update(ch, f, sample, prediction, error);
+        ch = ch == last ? state : ch + 1;
+    }
+    /* ArithDecoder.at_end(): the code back at the interval's base */
+    return code ? TRAILING : DECODED;
+}
 
 /* golden.core.decode(): count samples as native uint16 bytes. */
 static PyObject *decode(PyObject *module, PyObject *args)
 {
     Py_buffer input;
     Py_ssize_t count, channels;
-    int width;
-    if (!PyArg_ParseTuple(args, "y*nin:decode", &input, &count, &width, &channels))
+    int width, arith = 0;
+    if (!PyArg_ParseTuple(args, "y*nin|p:decode", &input, &count, &width, &channels, &arith))
         return NULL;
     PyObject *result = NULL;
     if (check_parameters(width, channels) < 0)
         goto done;
     const uint8_t *data = input.buf;
     const Py_ssize_t size = input.len;
-    /* a codeword has at least one bit: a longer count fails with the stream's end */
+    /* a codeword has at least one bit: a longer count fails with the stream's end (arith:
+       the buffer grows as it decodes) */
     if (count < 0)
         count = 0;
     Py_ssize_t capacity = count < 8 * size + 1 ? count : 8 * size + 1;
-    uint16_t *out = PyMem_Malloc(capacity * 2 + 2);
+    uint16_t *out = malloc(capacity * 2 + 2);
     uint8_t *padded = PyMem_Malloc(size + 8);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
     if (!out || !padded || !state) {
@@ -276,7 +532,12 @@ static PyObject *decode(PyObject *module, PyObject *args)
     uint64_t position = 0; /* bits consumed */
     Py_BEGIN_ALLOW_THREADS
     Channel *ch = state, *last = state + channels - 1;
-    for (; i < count; i++) {
+    if (arith) {
+        BitSource bits = {padded, 0, total_bits};
+        status = decode_arith(&bits, count, width, state, channels, &out, &capacity, &i);
+        position = bits.position;
+    }
+    for (; !arith && i < count; i++) {
         if (i == capacity) {
             status = TRUNCATED;
             break;
@@ -323,6 +584,10 @@ static PyObject *decode(PyObject *module, PyObject *args)
     Py_END_ALLOW_THREADS
     if (status == TRUNCATED)
         PyErr_SetString(truncated_error, "compressed stream ends inside a codeword");
+    else if (status == OUTSIDE)
+        PyErr_SetString(PyExc_ValueError, "arithmetic-coded stream starts outside its interval");
+    else if (status == NO_MEMORY)
+        PyErr_NoMemory();
     else if (status == OUT_OF_RANGE)
         PyErr_Format(PyExc_ValueError,
                      "residual of sample %zd is out of range: corrupted stream", i);
@@ -331,7 +596,7 @@ static PyObject *decode(PyObject *module, PyObject *args)
     else
         result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
 free:
-    PyMem_Free(out);
+    free(out);
     PyMem_Free(padded);
     PyMem_Free(state);
 done:
@@ -491,10 +756,23 @@ static int exec_module(PyObject *module)
         {"AVERAGE_SHIFT_FAST", AVERAGE_SHIFT_FAST}, {"AVERAGE_SHIFT_SLOW", AVERAGE_SHIFT_SLOW},
         {"WEIGHT_FRAC", WEIGHT_FRAC}, {"WEIGHT_MIN", WEIGHT_MIN}, {"WEIGHT_MAX", WEIGHT_MAX},
         {"STEP", STEP}, {"MAX_WIDTH", MAX_WIDTH}, {"MAX_CHANNELS", MAX_CHANNELS},
+        {"RANGE_BITS", RANGE_BITS}, {"PROB_BITS", PROB_BITS}, {"SYMBOLS", SYMBOLS},
+        {"TOP_BITS", TOP_BITS}, {"RATE", RATE}, {"MIN_FREQUENCY", MIN_FREQUENCY},
+        {"PRIOR_COUNT", PRIOR_COUNT},
     };
     for (size_t i = 0; i < sizeof constants / sizeof *constants; i++)
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value))
             return -1;
+    PyObject *prior = PyTuple_New(SYMBOLS);
+    if (!prior)
+        return -1;
+    for (int i = 0; i < SYMBOLS; i++)
+        PyTuple_SetItem(prior, i, PyLong_FromLong(PRIOR[i]));
+    if (PyModule_AddObjectRef(module, "PRIOR", prior)) {
+        Py_DECREF(prior);
+        return -1;
+    }
+    Py_DECREF(prior);
     return 0;
 }
 

@@ -41,8 +41,14 @@ class FastSteps(spec.SampleSteps):
         return _core.values_to_codes(values, TO_CODE)
 
     to_linear = staticmethod(_core.offset_values)
-    encode = staticmethod(_core.encode)
-    decode = staticmethod(_core.decode)
+
+    @staticmethod
+    def encode(values, width, channels, *, coder="rice"):
+        return _core.encode(values, width, channels, coder == "arith")
+
+    @staticmethod
+    def decode(data, count, width, channels, *, coder="rice"):
+        return _core.decode(data, count, width, channels, coder == "arith")
 
     @staticmethod
     def from_codes(codes):
@@ -51,9 +57,9 @@ class FastSteps(spec.SampleSteps):
     from_linear = staticmethod(_core.unoffset_values)
 
 
-def compress(original):
+def compress(original, *, coder="rice"):
     """The compressed form of the bytes ``original``, as :func:`golden.container.compress`."""
-    return spec.compress(original, FastSteps)
+    return spec.compress(original, FastSteps, coder=coder)
 
 
 def decompress(data):

@@ -1,7 +1,8 @@
 """``neurorice verify-fast [DATA]``: the fast path against the golden model, on every recording.
 
-For each recording: the fast container's compressed file must be the golden container's,
-byte for byte, and the fast container must restore the recording from it. The golden
+For each recording and back end (``--coder``, both by default): the fast container's
+compressed file must be the golden container's, byte for byte, and the fast container must
+restore the recording from it. The golden
 model takes about a second a recording, so the 493 training recordings take a few minutes
 on all cores: too long for the test suite, which checks a few whole recordings and the
 beginning of every one (``tests/test_fast_container.py``); CI runs this.
@@ -18,17 +19,19 @@ from ..batch import Progress
 
 
 def check(item):
-    """``None`` if the fast path matches the golden model on ``(name, original)``, else why."""
+    """``None`` if the fast path matches the golden model on ``(name, original, coders)``,
+    else why."""
     from golden import container as golden
 
     from . import container as fast
 
-    name, original = item
-    expected = golden.compress(original)
-    if fast.compress(original) != expected:
-        return f"{name}: the fast path compresses it differently"
-    if fast.decompress(expected) != original:
-        return f"{name}: the fast path does not restore it"
+    name, original, coders = item
+    for coder in coders:
+        expected = golden.compress(original, coder=coder)
+        if fast.compress(original, coder=coder) != expected:
+            return f"{name}: the fast path compresses it differently ({coder})"
+        if fast.decompress(expected) != original:
+            return f"{name}: the fast path does not restore it ({coder})"
     return None
 
 
@@ -43,6 +46,8 @@ def main(argv=None):
                         help="check this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings checked at once (default: all cores)")
+    parser.add_argument("--coder", choices=("rice", "arith", "both"), default="both",
+                        help="the back end to check (default: both)")
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")
@@ -58,7 +63,9 @@ def main(argv=None):
     progress = Progress(len(recordings), "verify-fast")
     failures = []
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        for done, failure in enumerate(pool.map(check, recordings, chunksize=2), 1):
+        coders = ("rice", "arith") if args.coder == "both" else (args.coder,)
+        items = [(name, original, coders) for name, original in recordings]
+        for done, failure in enumerate(pool.map(check, items, chunksize=2), 1):
             if failure:
                 failures.append(failure)
             progress.update(done)

@@ -92,8 +92,15 @@ def describe(data):
         "mapping": {container.MAP_ADC10: "adc10", container.MAP_LINEAR16: "linear16"}[data[5]],
         "channels": channels,
         "count": count,
-        "canonical": data[offset] == container.CANONICAL_HEADER,
+        "canonical": bool(data[offset] & container.CANONICAL_HEADER),
     }
+
+
+def coder_of(data):
+    """The back end of a core-mode compressed file, from its flags."""
+    _, offset = varint(data, 6)
+    _, offset = varint(data, offset)
+    return "arith" if data[offset] & container.ARITH else "rice"
 
 
 def round_trip(original):
@@ -426,7 +433,7 @@ def core_header(
 ):
     head = container.MAGIC + bytes([container.VERSION, container.CORE, mapping])
     head += container._varint(channels) + container._varint(count) + bytes([flags])
-    if flags == container.CANONICAL_HEADER:
+    if flags & container.CANONICAL_HEADER:
         head += container._varint(rate)
     return head + b"\x00" * 4
 
@@ -445,10 +452,14 @@ MALFORMED = [
     ("unknown mapping", core_header(mapping=9), "mapping 9"),
     ("zero channels", core_header(channels=0), "zero channels"),
     ("too many channels", core_header(channels=65536), "out-of-range"),
-    ("unknown flags", core_header(flags=2), "flags 2"),
+    ("unknown flags", core_header(flags=8), "flags 8"),
+    ("unknown flags with known ones", core_header(flags=0x83), "flags 131"),
     ("long varint", b"NRC\x01\x01\x01" + b"\xff" * 10, "out-of-range"),
     ("count beyond payload", core_header(count=1000) + b"\x00" * 10, "truncated"),
     ("count beyond payload, header kept", core_header(count=1000, flags=0) + b"\x00", "truncated"),
+    # an arithmetic-coded sample takes at least 1/2048 of a bit
+    ("arith count beyond payload", core_header(count=2048 * 8 * 2 + 1, flags=3) + b"\x00" * 2,
+     "truncated"),
     # fields that no canonical WAV header can hold
     ("huge count", core_header(count=1 << 32) + b"\x00" * 10, None),
     ("count beyond 31 bits", core_header(count=1 << 31) + b"\x00" * 10, None),
@@ -485,3 +496,54 @@ def test_crc_guards_the_samples(clip):
 
 def test_format_error_is_value_error():
     assert issubclass(FormatError, ValueError)
+
+
+# the arithmetic-coded back end (flag 2)
+
+
+def test_arith_real_recordings(recordings):
+    for name, (raw, rice) in recordings.items():
+        data = compress(raw, coder="arith")
+        assert decompress(data) == raw, name
+        assert coder_of(data) == "arith" and coder_of(rice) == "rice"
+        assert describe(data) == describe(rice)
+        assert len(data) < len(rice), name
+
+
+@pytest.mark.parametrize("channels", [1, 2, 5])
+def test_arith_multichannel_and_linear16(channels):
+    on = wav_file(lattice_walk(900, seed=channels, channels=channels), channels)
+    off = wav_file([v + (i % 3) for i, v in enumerate(lattice_walk(600, channels=channels))],
+                   channels)
+    for original, mapping in ((on, "adc10"), (off, "linear16")):
+        data = compress(original, coder="arith")
+        assert decompress(data) == original
+        assert coder_of(data) == "arith" and describe(data)["mapping"] == mapping
+
+
+def test_arith_header_kept_verbatim(clip):
+    info = chunk(b"LIST", b"INFOICMT\x05\x00\x00\x00hello\x00")
+    original = riff(fmt_chunk(), info, chunk(b"data", clip[44:644]), info)
+    data = compress(original, coder="arith")
+    assert decompress(data) == original
+    assert coder_of(data) == "arith" and not describe(data)["canonical"]
+
+
+def test_arith_leaves_other_files_alone():
+    for original in (b"", b"text " * 30, wav_file([1, 2, 3], width=1)):
+        assert compress(original, coder="arith") == compress(original)
+
+
+def test_arith_corruption_raises(clip):
+    data = compress(clip[:44 + 800], coder="arith")
+    for bit in positions(data):
+        with pytest.raises(FormatError):
+            decompress(flipped(data, bit))
+    for cut in range(len(data)):
+        with pytest.raises(FormatError):
+            decompress(data[:cut])
+
+
+def test_unknown_coder():
+    with pytest.raises(ValueError, match="coder must be one of rice, arith, not 'lzma'"):
+        compress(b"", coder="lzma")
