@@ -13,6 +13,8 @@ import sys
 
 #: ``(width, channels, word_width)`` of the Verilog kept in ``hdl/``.
 DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+#: ``(width, channels, word_width)`` of the arithmetic back end's Verilog kept in ``hdl/``.
+ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
@@ -130,6 +132,10 @@ def run(args):
         for configuration in DEFAULTS:
             path = default_path(*configuration)
             path.write_text(generate(*configuration))
+            print(path)
+        for configuration in ARITH_DEFAULTS:
+            path = default_path(*configuration, coder="arith")
+            path.write_text(generate(*configuration, coder="arith"))
             print(path)
         return 0
     try:
