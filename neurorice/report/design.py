@@ -17,12 +17,13 @@ class Design:
     channels: int
     width: int = 10
     word_width: int = 32
+    coder: str = "rice"  # the back end: "rice", or "arith" (gateware.arith)
 
     def top(self, ice40=False):
         """The Verilog module name."""
         from neurorice.verilog import module_name
 
-        name = module_name(self.width, self.channels, self.word_width)
+        name = module_name(self.width, self.channels, self.word_width, self.coder)
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
     def uses_spram(self):
@@ -35,6 +36,7 @@ class Design:
         from neurorice.verilog import convert
 
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
-        check_parameters(self.width, self.channels, self.word_width, memory)
-        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory)
+        check_parameters(self.width, self.channels, self.word_width, memory, self.coder)
+        encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory,
+                          coder=self.coder)
         return convert(encoder, self.top(ice40))

@@ -24,7 +24,10 @@ from neurorice.verify import arrange
 from ..recordings import training_recordings
 from .streams import StreamSink, StreamSource
 
-WIDTH, CHANNELS, WORD_WIDTH = map(int, os.environ.get("NEURORICE_TB", "10,1,32").split(","))
+# an optional fourth field names the back end (test_arith.py): "arith"
+_TB = os.environ.get("NEURORICE_TB", "10,1,32").split(",")
+WIDTH, CHANNELS, WORD_WIDTH = map(int, _TB[:3])
+CODER = {"coder": _TB[3]} if len(_TB) > 3 else {}
 TOP = (1 << WIDTH) - 1
 #: samples a stream of the crossed tests: at least two rounds of every channel
 LENGTH = max(300, 2 * CHANNELS + CHANNELS // 2 + 7)
@@ -36,7 +39,7 @@ def golden(streams):
     """The golden words of consecutive streams, as ``{"word", "last"}`` items."""
     out = []
     for samples in streams:
-        words = encode_stream(samples, WIDTH, CHANNELS, BitWriter(WORD_WIDTH)).flush()
+        words = encode_stream(samples, WIDTH, CHANNELS, BitWriter(WORD_WIDTH), **CODER).flush()
         out += [{"word": w, "last": int(j == len(words) - 1)} for j, w in enumerate(words)]
     return out
 
@@ -67,7 +70,7 @@ class TB:
 
     def __init__(self, dut):
         self.dut = dut
-        layout = ports(WIDTH, CHANNELS, WORD_WIDTH)
+        layout = ports(WIDTH, CHANNELS, WORD_WIDTH, **CODER)
 
         def port(stream, member):
             return getattr(dut, layout.names[(stream, member)])
