@@ -255,7 +255,7 @@ async def run_test_reset(dut, pattern, when):
     before = await tb.reset()
     taken = first[: tb.source.taken]
     if when == "midstream":  # the complete words so far, none of them last
-        writer = encode_stream(taken, WIDTH, CHANNELS, BitWriter(WORD_WIDTH))
+        writer = encode_stream(taken, WIDTH, CHANNELS, BitWriter(WORD_WIDTH), **CODER)
         expected = [{"word": w, "last": 0} for w in writer.words]
     else:
         expected = golden([taken])

@@ -72,9 +72,10 @@ def test_recordings_at_1024_channels():
 
 
 def test_recordings():
-    segments = cases.recordings(count=2, length=2000)
-    for (_, codes), pattern in zip(segments, ["steady", "both"]):
-        assert rtl_encode([codes], 10, 1, pattern=pattern)[0] == golden_words([codes], 10, 1)
+    # one channel, a sample every WEIGHT_SPAN clocks: a short stretch (the 1024-channel
+    # test and the cocotb tests take longer ones)
+    (_, codes), = cases.recordings(count=1, length=600)
+    assert rtl_encode([codes], 10, 1, pattern="both")[0] == golden_words([codes], 10, 1)
 
 
 def test_validation():
