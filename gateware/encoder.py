@@ -36,7 +36,8 @@ from .rangecoder import RangeCoder
 #: Items of the range coder that wait while a run of pending bytes is spelled out.
 ITEM_QUEUE = 16
 
-__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters"]
+__all__ = ["CODERS", "LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits",
+           "check_parameters"]
 
 #: Cycles from taking a sample to presenting the word it completes on ``o``, without
 #: backpressure: the sum of the blocks' latencies, and a cycle in each skid buffer.
@@ -117,8 +118,11 @@ class Encoder(wiring.Component):
         count.
     coder : str
         The back end, one of :data:`CODERS`: ``"rice"``, or ``"arith"``, the output of
-        ``encode_stream(..., coder="arith")`` (:class:`ArithEncoder`), words of 32 bits or
-        more.
+        ``encode_stream(..., coder="arith")``, words of 32 bits or more. With ``"arith"``
+        the throughput and latency above are the Rice core's: the arithmetic back end
+        (:meth:`_elaborate_arith`) takes a sample a clock but for a cycle at each stream's
+        end and the runs of pending bytes its queue does not absorb, and a word leaves once
+        a later byte settles its carry, at the latest at the stream's end.
 
     Members
     -------
