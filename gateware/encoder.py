@@ -19,6 +19,9 @@ from amaranth.lib import stream, wiring
 from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
+from .arith import ArithModel
+from .bytepacker import BytePacker, ItemBytes
+from .bytepacker import check_word_width as check_byte_word_width
 from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_width, check_word_width
@@ -28,9 +31,6 @@ from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
 from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
-from .arith import ArithModel
-from .bytepacker import BytePacker, ItemBytes
-from .bytepacker import check_word_width as check_byte_word_width
 from .rangecoder import RangeCoder
 
 #: Items of the range coder that wait while a run of pending bytes is spelled out.
