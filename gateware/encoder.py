@@ -27,11 +27,11 @@ from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_width, check_word_width
 from .predictor import LATENCY as PREDICTOR_LATENCY
 from .predictor import Predictor, residual_layout, sample_layout
+from .rangecoder import RangeCoder
 from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
 from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
-from .rangecoder import RangeCoder
 
 #: Items of the range coder that wait while a run of pending bytes is spelled out.
 ITEM_QUEUE = 16
