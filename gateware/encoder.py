@@ -16,21 +16,29 @@ registers the ``ready`` one passes to the other, so that no path runs through al
 
 from amaranth.hdl import Module
 from amaranth.lib import stream, wiring
+from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
+from .arith import ArithModel
+from .bytepacker import BytePacker, ItemBytes
+from .bytepacker import check_word_width as check_byte_word_width
 from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_near, check_width, check_word_width
 from .predictor import LATENCY as PREDICTOR_LATENCY
 from .predictor import Predictor, residual_layout, sample_layout
 from .predictor import latency as predictor_latency
+from .rangecoder import RangeCoder
 from .rice import LATENCY as RICE_LATENCY
 from .rice import RiceCoder, codeword_layout
 from .skid import SkidBuffer
 from .spram import WIDTH as SPRAM_WIDTH
 
-__all__ = ["LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits", "check_parameters",
-           "latency"]
+#: Items of the range coder that wait while a run of pending bytes is spelled out.
+ITEM_QUEUE = 16
+
+__all__ = ["CODERS", "LATENCY", "STATE_MEMORIES", "Encoder", "channel_state_bits",
+           "check_parameters", "latency"]
 
 #: Cycles from taking a sample to presenting the word it completes on ``o``, without
 #: backpressure: the sum of the blocks' latencies, and a cycle in each skid buffer.
@@ -49,12 +57,21 @@ def latency(near=0):
 STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 
-def check_parameters(width, channels, word_width, state_memory="generic", near=0):
+#: The back ends: Golomb-Rice codewords, or the arithmetic coder of :mod:`gateware.arith`.
+CODERS = ("rice", "arith")
+
+
+def check_parameters(width, channels, word_width, state_memory="generic", near=0,
+                     coder="rice"):
     """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
     check_width(width)
     check_channels(channels)
     check_word_width(word_width, width)
     check_near(near, width)
+    if coder not in CODERS:
+        raise ValueError(f"coder must be one of {', '.join(CODERS)}, not {coder!r}")
+    if coder == "arith":
+        check_byte_word_width(word_width)
     if state_memory not in STATE_MEMORIES:
         raise ValueError(f"state memory must be one of {', '.join(STATE_MEMORIES)}, "
                          f"not {state_memory!r}")
@@ -118,6 +135,13 @@ class Encoder(wiring.Component):
     low_power : bool
         The ASIC's low-power variant: the predictor's stage registers load only as an item
         enters (see :class:`~gateware.predictor.Predictor`). Same bits; off for the FPGA.
+    coder : str
+        The back end, one of :data:`CODERS`: ``"rice"``, or ``"arith"``, the output of
+        ``encode_stream(..., coder="arith")``, words of 32 bits or more. With ``"arith"``
+        the throughput and latency above are the Rice core's: the arithmetic back end
+        (:meth:`_elaborate_arith`) takes a sample a clock but for a cycle at each stream's
+        end and the runs of pending bytes its queue does not absorb, and a word leaves once
+        a later byte settles its carry, at the latest at the stream's end.
 
     Members
     -------
@@ -135,9 +159,10 @@ class Encoder(wiring.Component):
     """
 
     def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic", near=0,
-                 low_power=False):
-        check_parameters(width, channels, word_width, state_memory, near)
+                 low_power=False, coder="rice"):
+        check_parameters(width, channels, word_width, state_memory, near, coder)
         self.low_power = low_power
+        self.coder = coder
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -156,6 +181,8 @@ class Encoder(wiring.Component):
         near = {"near": self.near} if self.near else {}
         m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near,
                                                        low_power=self.low_power)
+        if self.coder == "arith":
+            return self._elaborate_arith(m, spram)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))
@@ -165,5 +192,39 @@ class Encoder(wiring.Component):
         wiring.connect(m, residuals.o, rice.i)
         wiring.connect(m, rice.o, codewords.i)
         wiring.connect(m, codewords.o, packer.i)
+        wiring.connect(m, packer.o, wiring.flipped(self.o))
+        return m
+
+    def _elaborate_arith(self, m, spram):
+        """The arithmetic back end after the Rice coder's ``(u, k)``::
+
+            Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ FIFO
+                ─▶ ItemBytes ─▶ BytePacker
+        """
+        width = self.width
+        predictor = m.submodules.predictor
+        m.submodules.rice = rice = RiceCoder(width, self.channels, pairs=True, **spram)
+        m.submodules.residuals = residuals = SkidBuffer(residual_layout(width))
+        m.submodules.pairs = pairs = SkidBuffer(rice.o.p.shape())
+        m.submodules.model = model = ArithModel(width)
+        m.submodules.coder = coder = RangeCoder(width)
+        # Items queue while a run of pending bytes is spelled out over several clocks.
+        m.submodules.items = items = SyncFIFOBuffered(
+            width=coder.o.p.shape().size, depth=ITEM_QUEUE)
+        m.submodules.spell = spell = ItemBytes()
+        m.submodules.packer = packer = BytePacker(self.word_width)
+        wiring.connect(m, wiring.flipped(self.i), predictor.i)
+        wiring.connect(m, predictor.o, residuals.i)
+        wiring.connect(m, residuals.o, rice.i)
+        wiring.connect(m, rice.o, pairs.i)
+        wiring.connect(m, pairs.o, model.i)
+        wiring.connect(m, model.o, coder.i)
+        m.d.comb += [
+            items.w_data.eq(coder.o.p), items.w_en.eq(coder.o.valid),
+            coder.o.ready.eq(items.w_rdy),
+            spell.i.p.eq(items.r_data), spell.i.valid.eq(items.r_rdy),
+            items.r_en.eq(spell.i.ready),
+        ]
+        wiring.connect(m, spell.o, packer.i)
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m

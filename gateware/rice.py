@@ -211,18 +211,27 @@ class RiceCoder(wiring.Component):
     i : In(stream.Signature(residual_layout(width)))
         Residuals, reduced modulo ``2**W``; ``last`` restarts every channel.
     o : Out(stream.Signature(codeword_layout(width)))
-        ``codeword(zigzag(error), k, W)``, with the residual's ``last``.
+        ``codeword(zigzag(error), k, W)``, with the residual's ``last``; with ``pairs``,
+        ``Out(stream.Signature(gateware.arith.pair_layout(width)))``: ``zigzag(error)`` and
+        ``k`` themselves, for the arithmetic back end.
     """
 
-    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False):
+    def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False,
+                 pairs=False):
         check_width(width)
         check_channels(channels)
         self._width = width
         self._channels = channels
         self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
+        self._pairs = pairs
+        if pairs:
+            from .arith import pair_layout
+            output = pair_layout(width)
+        else:
+            output = codeword_layout(width)
         super().__init__({
             "i": In(stream.Signature(residual_layout(width))),
-            "o": Out(stream.Signature(codeword_layout(width))),
+            "o": Out(stream.Signature(output)),
         })
 
     def elaborate(self, platform):
@@ -327,6 +336,15 @@ class RiceCoder(wiring.Component):
         value = u[7]
         k = stage("k", Cat(*(Cat(*(is_k(j) for j in range(width) if j >> b & 1)).any()
                             for b in range(max(1, (width - 1).bit_length())))))
+        if self._pairs:  # the arithmetic back end takes u and k as they are
+            sync += [
+                self.o.p.u.eq(stage("u_8", value)),
+                self.o.p.k.eq(k),
+                self.o.p.last.eq(last[LATENCY - 2]),
+            ]
+            with m.If(pipe.enable):
+                m.d.sync += sync
+            return m
         quotient = stage("quotient", Cat(*(
             Cat(*(is_k(j) & value[j + b] for j in range(width - b))).any()
             for b in range(QUOTIENT_BITS))))

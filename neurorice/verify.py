@@ -91,17 +91,20 @@ def recording_samples(data, width=10):
     return np.asarray(codes, dtype=np.int64)
 
 
-def golden_words(samples, width, channels=1, word_width=32, reference="golden", near=0):
+def golden_words(samples, width, channels=1, word_width=32, reference="golden", near=0,
+                 coder="rice"):
     """The golden model's words of one stream, as ``(word, last)`` pairs.
 
     With ``reference="fast"`` they come from :func:`neurorice.fast.core.encode`'s bytes,
     zero-padded to whole words as ``BitWriter.flush`` pads them.
     """
     samples = [int(x) for x in samples]
+    # the back end as a keyword only when not the default, which every model takes
+    options = {} if coder == "rice" else {"coder": coder}
     if reference == "fast":
         from neurorice.fast.core import encode
 
-        data = encode(samples, width, channels, near=near)
+        data = encode(samples, width, channels, near=near, **options)
         size = word_width // 8
         data += bytes(-len(data) % size)
         words = [int.from_bytes(data[j : j + size], "big") for j in range(0, len(data), size)]
@@ -110,7 +113,7 @@ def golden_words(samples, width, channels=1, word_width=32, reference="golden", 
         from golden.core import encode_stream
 
         words = encode_stream(samples, width, channels, BitWriter(word_width),
-                              near=near).flush()
+                              near=near, **options).flush()
     return [(word, int(j == len(words) - 1)) for j, word in enumerate(words)]
 
 
@@ -209,6 +212,7 @@ class Settings:
     limit: int | None = None  # samples a recording
     reference: str = "golden"
     near: int = 0  # the error bound of near-lossless coding
+    coder: str = "rice"
 
     def patterns(self, name):
         """``(label, idle, backpressure, seed)`` of the runs of recording ``name``."""
@@ -235,7 +239,7 @@ def check(source, name, settings, vcd=None):
     samples = arrange(samples[: settings.limit], settings.channels)
     result.samples = len(samples)
     expected = golden_words(samples, settings.width, settings.channels, settings.word_width,
-                            settings.reference, settings.near)
+                            settings.reference, settings.near, settings.coder)
     if len(samples) == 0:  # an empty stream codes to no words and cannot be sent
         return result
     runs = settings.patterns(name)
@@ -288,6 +292,8 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                              f"(default {backpressure:g})")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the idle and backpressure patterns (default 1)")
+    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                        help="back end: rice (default) or arith, the arithmetic coder")
 
 
 def prepare(args, trace=False):
@@ -296,7 +302,7 @@ def prepare(args, trace=False):
         if not 0 <= getattr(args, name) < 1:
             raise VerifyError(f"--{name} must be in [0, 1), not {getattr(args, name)}")
     try:
-        layout = harness.ports(args.sample_width, args.channels, args.word_width)
+        layout = harness.ports(args.sample_width, args.channels, args.word_width, args.coder)
         from golden.near import check_near
 
         check_near(args.near, args.sample_width)
@@ -308,14 +314,16 @@ def prepare(args, trace=False):
             raise VerifyError(f"{verilog} does not exist")
     else:
         verilog = harness.verilog_for(args.sample_width, args.channels, args.word_width,
-                                      harness.build_root() / "verilog", args.near)
+                                      harness.build_root() / "verilog", args.near,
+                                      args.coder)
     try:
         executable = harness.build(verilog, layout, trace=trace)
         version = harness.find_verilator().description
     except harness.HarnessError as error:
         raise VerifyError(str(error)) from None
     settings = Settings(executable, args.sample_width, args.channels, args.word_width,
-                        args.idle, args.backpressure, args.seed, near=args.near)
+                        args.idle, args.backpressure, args.seed, near=args.near,
+                        coder=args.coder)
     return settings, verilog, version
 
 
@@ -326,7 +334,8 @@ def describe(settings, verilog, version):
     return [
         (f"verilog     {verilog} ({settings.width}-bit samples, {settings.channels} {channels},"
          f" {settings.word_width}-bit words"
-         + (f", near-lossless δ = {settings.near})" if settings.near else ")")),
+         + (f", near-lossless δ = {settings.near}" if settings.near else "")
+         + f"{'' if settings.coder == 'rice' else ', ' + settings.coder + ' back end'})"),
         f"simulator   {version}",
         f"handshake   {runs} (seed {settings.seed})",
         f"reference   {REFERENCES[settings.reference]}",

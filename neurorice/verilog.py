@@ -13,19 +13,22 @@ import sys
 
 #: ``(width, channels, word_width)`` of the Verilog kept in ``hdl/``.
 DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+#: ``(width, channels, word_width)`` of the arithmetic back end's Verilog kept in ``hdl/``.
+ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
 
-def module_name(width, channels, word_width=32, near=0):
-    """``neurorice_encoder_c{channels}_w{width}``, and ``_b{word_width}`` unless 32, and
-    ``_near{δ}`` when near-lossless."""
+def module_name(width, channels, word_width=32, near=0, coder="rice"):
+    """``neurorice_encoder_c{channels}_w{width}``, and ``_b{word_width}`` unless 32,
+    ``_near{δ}`` when near-lossless, ``_arith`` for the arithmetic back end."""
     name = f"neurorice_encoder_c{channels}_w{width}"
     name = name if word_width == 32 else f"{name}_b{word_width}"
-    return f"{name}_near{near}" if near else name
+    name = f"{name}_near{near}" if near else name
+    return name if coder == "rice" else f"{name}_{coder}"
 
 
-def _header(width, channels, word_width, near=0):
+def _header(width, channels, word_width, near=0, coder="rice"):
     ports = (
         f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
         f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
@@ -33,7 +36,8 @@ def _header(width, channels, word_width, near=0):
     )
     lines = [
         f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
-        + f" round-robin, {word_width}-bit words.",
+        + f" round-robin, {word_width}-bit words"
+        + ("." if coder == "rice" else ", arithmetic-coded back end."),
         "Generated from gateware/ by `neurorice verilog`; do not edit.",
         *ports,
     ]
@@ -89,24 +93,24 @@ def convert(encoder, name):
     return run["files"]["design.v"].decode()
 
 
-def generate(width=10, channels=1, word_width=32, near=0):
+def generate(width=10, channels=1, word_width=32, near=0, coder="rice"):
     """The Verilog text of :class:`gateware.encoder.Encoder` ``(width, channels, word_width,
-    near=near)``.
+    near=near, coder=coder)``.
 
     Raises ``TypeError`` or ``ValueError`` for parameters the encoder does not support.
     """
     from gateware.encoder import Encoder, check_parameters
 
-    check_parameters(width, channels, word_width, near=near)  # before an Encoder exists
-    encoder = Encoder(width, channels, word_width, near=near) if near else Encoder(
-        width, channels, word_width)
-    return _header(width, channels, word_width, near) + convert(
-        encoder, module_name(width, channels, word_width, near))
+    check_parameters(width, channels, word_width, near=near, coder=coder)  # before an Encoder
+    encoder = Encoder(width, channels, word_width, near=near, coder=coder) if near else Encoder(
+        width, channels, word_width, coder=coder)
+    return _header(width, channels, word_width, near, coder) + convert(
+        encoder, module_name(width, channels, word_width, near, coder))
 
 
-def default_path(width, channels, word_width=32, near=0):
+def default_path(width, channels, word_width=32, near=0, coder="rice"):
     """The file in ``hdl/`` of a configuration."""
-    return HDL / f"{module_name(width, channels, word_width, near)}.v"
+    return HDL / f"{module_name(width, channels, word_width, near, coder)}.v"
 
 
 def add_arguments(parser):
@@ -119,6 +123,8 @@ def add_arguments(parser):
                         help="output word width in bits, 8..64, at least W + 16 (default 32)")
     parser.add_argument("--near", type=int, default=0, metavar="D",
                         help="near-lossless with error bound D (default 0: lossless)")
+    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                        help="back end: rice (default) or arith, the arithmetic coder")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the Verilog to FILE (default: standard output)")
     parser.add_argument("--update-hdl", action="store_true",
@@ -132,9 +138,13 @@ def run(args):
             path = default_path(*configuration)
             path.write_text(generate(*configuration))
             print(path)
+        for configuration in ARITH_DEFAULTS:
+            path = default_path(*configuration, coder="arith")
+            path.write_text(generate(*configuration, coder="arith"))
+            print(path)
         return 0
     try:
-        text = generate(args.sample_width, args.channels, args.word_width, args.near)
+        text = generate(args.sample_width, args.channels, args.word_width, args.near, args.coder)
     except (TypeError, ValueError) as error:
         print(f"neurorice verilog: error: {error}", file=sys.stderr)
         return 2

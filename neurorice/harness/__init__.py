@@ -54,11 +54,13 @@ class Ports:
     out_last: tuple
 
 
-def ports(width, channels=1, word_width=32):
-    """The :class:`Ports` of :class:`gateware.encoder.Encoder` ``(width, channels, word_width)``."""
+def ports(width, channels=1, word_width=32, coder="rice"):
+    """The :class:`Ports` of :class:`gateware.encoder.Encoder` ``(width, channels, word_width,
+    coder=coder)``."""
     from gateware.encoder import Encoder
 
-    encoder = Encoder(width, channels, word_width)  # for its signature only: never elaborated
+    # for its signature only: never elaborated
+    encoder = Encoder(width, channels, word_width, coder=coder)
     names = {path: "__".join(path) for path, _, _ in encoder.signature.flatten(encoder)}
 
     def field(port, name):
@@ -69,17 +71,17 @@ def ports(width, channels=1, word_width=32):
                  field("o", "last"))
 
 
-def verilog_for(width, channels, word_width, directory, near=0):
+def verilog_for(width, channels, word_width, directory, near=0, coder="rice"):
     """The Verilog of a configuration: its file in ``hdl/``, or else one generated into
     ``directory``."""
     from neurorice import verilog
 
-    path = verilog.default_path(width, channels, word_width, near)
+    path = verilog.default_path(width, channels, word_width, near, coder)
     if path.is_file():
         return path
-    path = Path(directory) / f"{verilog.module_name(width, channels, word_width, near)}.v"
+    path = Path(directory) / f"{verilog.module_name(width, channels, word_width, near, coder)}.v"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = verilog.generate(width, channels, word_width, near)
+    text = verilog.generate(width, channels, word_width, near, coder)
     if not path.is_file() or path.read_text() != text:
         path.write_text(text)
     return path

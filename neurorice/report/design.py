@@ -20,12 +20,13 @@ class Design:
     near: int = 0  # near-lossless: the error bound δ (its state stays out of SPRAM)
     #: The ASIC's low-power variant (``Encoder(..., low_power=True)``); the FPGA's is not.
     low_power: bool = False
+    coder: str = "rice"  # the back end: "rice", or "arith" (gateware.arith)
 
     def top(self, ice40=False):
         """The Verilog module name."""
         from neurorice.verilog import module_name
 
-        name = module_name(self.width, self.channels, self.word_width, self.near)
+        name = module_name(self.width, self.channels, self.word_width, self.near, self.coder)
         name = f"{name}_lp" if self.low_power else name
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
@@ -39,8 +40,9 @@ class Design:
         from neurorice.verilog import convert
 
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
-        check_parameters(self.width, self.channels, self.word_width, memory, self.near)
+        check_parameters(self.width, self.channels, self.word_width, memory, self.near,
+                         self.coder)
         near = {"near": self.near} if self.near else {}
         encoder = Encoder(self.width, self.channels, self.word_width, state_memory=memory,
-                          low_power=self.low_power, **near)
+                          low_power=self.low_power, coder=self.coder, **near)
         return convert(encoder, self.top(ice40))
