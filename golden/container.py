@@ -32,7 +32,7 @@ CORE = 1
 MAP_LINEAR16 = 0  # 16-bit signed samples, offset to unsigned
 MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 
-# flags of the core mode (bit 1 is reserved for the arithmetic-coded back end)
+# flags of the core mode
 CANONICAL_HEADER = 1
 NEAR = 4  # near-lossless: δ follows the flags byte (golden.near)
 ARITH = 2  # the payload is coded by the arithmetic-coded back end (golden.arith)
