@@ -44,7 +44,7 @@ def cycles_per_sample(channels):
 
 
 def configuration(channels, library, models, recs, args, progress):
-    design = Design(channels, low_power=args.low_power)
+    design = Design(channels, low_power=args.low_power, coder=args.coder, near=args.near)
     progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
              + (", low-power variant with clock gating" if args.low_power else ""))
     synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
@@ -61,7 +61,8 @@ def configuration(channels, library, models, recs, args, progress):
     start = time.monotonic()
     zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
                                design.word_width, warmup, window, glitches=False)
-    measured = timing.measure(samples, zero, design.width, channels, design.word_width)
+    measured = timing.measure(samples, zero, design.width, channels, design.word_width,
+                              design.near, design.coder)
     progress(f"C={channels}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'}"
              f" the golden model ({time.monotonic() - start:.0f} s)")
     glitch_zero = None
@@ -73,8 +74,8 @@ def configuration(channels, library, models, recs, args, progress):
     progress(f"C={channels}: unit-delay run, {glitch_window} cycles")
     _, unit = gatesim.simulate_unit(synthesis, library, models, short, design.width,
                                     design.word_width, warmup, glitch_window)
-    unit_ok = timing.measure(short, unit, design.width, channels,
-                             design.word_width)["matches_golden"]
+    unit_ok = timing.measure(short, unit, design.width, channels, design.word_width,
+                             design.near, design.coder)["matches_golden"]
     rate = CHANNEL_RATE_HZ * channels
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
@@ -95,7 +96,8 @@ def configuration(channels, library, models, recs, args, progress):
     target = TARGET_UW[1 if channels == 1 else "many"]
     per_channel = priced["total_w"] / channels
     return {
-        "channels": channels, "low_power": args.low_power, "top": design.top(),
+        "channels": channels, "low_power": args.low_power, "coder": design.coder,
+        "near": design.near, "top": design.top(),
         "synthesis": synthesis.summary(library),
         "fanout_buffers": synthesis.fanout_buffers, "clock_gates": synthesis.clock_gates,
         "area_um2": area, "area_per_channel_um2": area / channels,
@@ -164,6 +166,10 @@ def parser():
     p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
                    help="rows a bank of the state memories' latch arrays (default "
                         f"{memory.ROWS_PER_BANK})")
+    p.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                   help="the back end: rice (default) or arith, the arithmetic-coded one")
+    p.add_argument("--near", type=int, default=0, metavar="D",
+                   help="the near-lossless encoder of error bound D (default 0, lossless)")
     p.add_argument("--quiet", action="store_true")
     return p
 
@@ -180,7 +186,9 @@ def main(argv=None):
         return 1
     for c in report["configurations"]:
         p = c["power"]
-        name = f"C={c['channels']}{' low-power' if c['low_power'] else ''}"
+        name = " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
+                        + (["arith"] if c["coder"] == "arith" else [])
+                        + ([f"near {c['near']}"] if c["near"] else []))
         print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "
               f"slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
               f"words = golden: {c['equivalence']['zero_delay_matches_golden']}; "

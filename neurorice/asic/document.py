@@ -9,8 +9,8 @@ __all__ = ["markdown", "plot"]
 
 TERMS = ("clock pins", "clock tree", "other internal", "switching on pins", "wires",
          "glitches", "memory", "leakage")
-BLOCKS = ("clock", "predictor", "Rice coder", "packer", "skid buffers", "state memory",
-          "other", "inputs")
+BLOCKS = ("clock", "predictor", "Rice coder", "CDF model", "range coder", "packer",
+          "skid buffers", "state memory", "other", "inputs")
 
 
 def _uw(w):
@@ -18,7 +18,9 @@ def _uw(w):
 
 
 def _name(c):
-    return f"C={c['channels']}{' low-power' if c.get('low_power') else ''}"
+    return " ".join([f"C={c['channels']}"] + (["low-power"] if c.get("low_power") else [])
+                    + (["arith"] if c.get("coder") == "arith" else [])
+                    + ([f"δ={c['near']}"] if c.get("near") else []))
 
 
 def plot(report, path):

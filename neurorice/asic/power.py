@@ -38,7 +38,10 @@ CLOCK_FANOUT = 10
 #: Blocks by the prefix of the flip-flops' names in the netlist.
 BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.packer", "packer"), ("encoder.residuals", "skid buffers"),
-          ("encoder.codewords", "skid buffers"))
+          ("encoder.codewords", "skid buffers"), ("encoder.pairs", "skid buffers"),
+          # the arithmetic back end (gateware.arith, .rangecoder, .bytepacker)
+          ("encoder.model", "CDF model"), ("encoder.coder", "range coder"),
+          ("encoder.items", "packer"), ("encoder.spell", "packer"))
 
 
 def block_of(name):

