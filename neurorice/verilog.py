@@ -15,6 +15,8 @@ import sys
 DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, channels, word_width)`` of the arithmetic back end's Verilog kept in ``hdl/``.
 ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+#: ``(width, word_width)`` of the one-channel ASIC encoder's Verilog kept in ``hdl/``.
+COMPACT_DEFAULTS = ((10, 32),)
 
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
@@ -28,7 +30,12 @@ def module_name(width, channels, word_width=32, near=0, coder="rice"):
     return name if coder == "rice" else f"{name}_{coder}"
 
 
-def _header(width, channels, word_width, near=0, coder="rice"):
+def compact_name(width, word_width=32):
+    """``neurorice_encoder_c1_w{width}[_b{word_width}]_compact``."""
+    return f"{module_name(width, 1, word_width)}_compact"
+
+
+def _header(width, channels, word_width, near=0, coder="rice", compact=False):
     ports = (
         f"i__payload = {{last, sample[{width - 1}:0]}}, i__valid, i__ready: samples in",
         f"o__payload = {{last, word[{word_width - 1}:0]}}, o__valid, o__ready: words out",
@@ -43,6 +50,9 @@ def _header(width, channels, word_width, near=0, coder="rice"):
     ]
     if near:
         lines.insert(1, f"Near-lossless: every sample coded within ±{near} (near = {near}).")
+    if compact:
+        lines.insert(1, "The one-channel ASIC encoder: a sample a clock, no pipeline "
+                        "(gateware/compact.py).")
     return "".join(f"// {line}\n" for line in lines)
 
 
@@ -108,9 +118,26 @@ def generate(width=10, channels=1, word_width=32, near=0, coder="rice"):
         encoder, module_name(width, channels, word_width, near, coder))
 
 
+def generate_compact(width=10, word_width=32):
+    """The Verilog text of :class:`gateware.compact.CompactEncoder` ``(width, word_width)``."""
+    from gateware.compact import CompactEncoder
+    from gateware.parameters import check_width, check_word_width
+
+    check_width(width)  # before an encoder, which Amaranth would warn was never used
+    check_word_width(word_width, width)
+    encoder = CompactEncoder(width, word_width)
+    return _header(width, 1, word_width, compact=True) + convert(
+        encoder, compact_name(width, word_width))
+
+
 def default_path(width, channels, word_width=32, near=0, coder="rice"):
     """The file in ``hdl/`` of a configuration."""
     return HDL / f"{module_name(width, channels, word_width, near, coder)}.v"
+
+
+def compact_path(width, word_width=32):
+    """The file in ``hdl/`` of a compact encoder."""
+    return HDL / f"{compact_name(width, word_width)}.v"
 
 
 def add_arguments(parser):
@@ -125,6 +152,8 @@ def add_arguments(parser):
                         help="near-lossless with error bound D (default 0: lossless)")
     parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
                         help="back end: rice (default) or arith, the arithmetic coder")
+    parser.add_argument("--compact", action="store_true",
+                        help="the one-channel ASIC encoder, a sample a clock (lossless, Rice)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the Verilog to FILE (default: standard output)")
     parser.add_argument("--update-hdl", action="store_true",
@@ -142,9 +171,19 @@ def run(args):
             path = default_path(*configuration, coder="arith")
             path.write_text(generate(*configuration, coder="arith"))
             print(path)
+        for configuration in COMPACT_DEFAULTS:
+            path = compact_path(*configuration)
+            path.write_text(generate_compact(*configuration))
+            print(path)
         return 0
+    if args.compact and (args.channels != 1 or args.near or args.coder != "rice"):
+        print("neurorice verilog: error: the compact encoder is one channel, lossless and Rice",
+              file=sys.stderr)
+        return 2
     try:
-        text = generate(args.sample_width, args.channels, args.word_width, args.near, args.coder)
+        text = (generate_compact(args.sample_width, args.word_width) if args.compact else
+                generate(args.sample_width, args.channels, args.word_width, args.near,
+                         args.coder))
     except (TypeError, ValueError) as error:
         print(f"neurorice verilog: error: {error}", file=sys.stderr)
         return 2

@@ -34,24 +34,28 @@ CHANNEL_RATE_HZ = 20_000
 TARGET_UW = {1: 1.0, "many": 2.0}
 
 
-def cycles_per_sample(channels):
-    """Clocks a sample takes: the predictor's weight loop spaces a channel's samples."""
+def cycles_per_sample(channels, compact=False):
+    """Clocks a sample takes: the predictor's weight loop spaces a channel's samples, but
+    for the compact encoder's (one a clock)."""
     from gateware.predictor import WEIGHT_SPAN
 
+    if compact:
+        return 1
     if channels == 1:
         return WEIGHT_SPAN
     return WEIGHT_SPAN + 1 if channels <= WEIGHT_SPAN else 1
 
 
 def configuration(channels, library, models, recs, args, progress):
-    design = Design(channels, low_power=args.low_power, coder=args.coder, near=args.near)
+    design = Design(channels, low_power=args.low_power, coder=args.coder, near=args.near,
+                    compact=args.compact)
     progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
              + (", low-power variant with clock gating" if args.low_power else ""))
     synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
                            clock_gating=args.low_power)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
-    cps = cycles_per_sample(channels)
+    cps = cycles_per_sample(channels, args.compact)
     window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
     samples = _stream(recs, channels, (warmup + window) // cps + 64)
@@ -96,7 +100,8 @@ def configuration(channels, library, models, recs, args, progress):
     target = TARGET_UW[1 if channels == 1 else "many"]
     per_channel = priced["total_w"] / channels
     return {
-        "channels": channels, "low_power": args.low_power, "coder": design.coder,
+        "channels": channels, "low_power": args.low_power, "compact": args.compact,
+        "coder": design.coder,
         "near": design.near, "top": design.top(),
         "synthesis": synthesis.summary(library),
         "fanout_buffers": synthesis.fanout_buffers, "clock_gates": synthesis.clock_gates,
@@ -170,12 +175,20 @@ def parser():
                    help="the back end: rice (default) or arith, the arithmetic-coded one")
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="the near-lossless encoder of error bound D (default 0, lossless)")
+    p.add_argument("--compact", action="store_true",
+                   help="one channel's ASIC encoder: a sample a clock, no pipeline, only the "
+                        "golden model's state in flip-flops (lossless, Rice)")
     p.add_argument("--quiet", action="store_true")
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.compact and (args.channels != [1] or args.coder != "rice" or args.near
+                         or args.low_power):
+        print("neurorice asic: error: --compact is one channel (--channels 1), lossless and "
+              "Rice, without --low-power", file=sys.stderr)
+        return 2
     progress = Progress(quiet=args.quiet)
     try:
         report = build(args, progress)
@@ -187,6 +200,7 @@ def main(argv=None):
     for c in report["configurations"]:
         p = c["power"]
         name = " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
+                        + (["compact"] if c["compact"] else [])
                         + (["arith"] if c["coder"] == "arith" else [])
                         + ([f"near {c['near']}"] if c["near"] else []))
         print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "

@@ -21,6 +21,9 @@ class Design:
     #: The ASIC's low-power variant (``Encoder(..., low_power=True)``); the FPGA's is not.
     low_power: bool = False
     coder: str = "rice"  # the back end: "rice", or "arith" (gateware.arith)
+    #: The one-channel ASIC encoder, a sample a clock with no pipeline
+    #: (:class:`gateware.compact.CompactEncoder`): lossless, Rice, one channel.
+    compact: bool = False
 
     def top(self, ice40=False):
         """The Verilog module name."""
@@ -28,6 +31,7 @@ class Design:
 
         name = module_name(self.width, self.channels, self.word_width, self.near, self.coder)
         name = f"{name}_lp" if self.low_power else name
+        name = f"{name}_compact" if self.compact else name
         return f"{name}_ice40" if ice40 and self.uses_spram() else name
 
     def uses_spram(self):
@@ -39,6 +43,12 @@ class Design:
         from gateware.encoder import Encoder, check_parameters
         from neurorice.verilog import convert
 
+        if self.compact:
+            from gateware.compact import CompactEncoder
+
+            if (self.channels, self.near, self.coder, self.low_power) != (1, 0, "rice", False):
+                raise ValueError("the compact encoder is lossless, Rice and one channel")
+            return convert(CompactEncoder(self.width, self.word_width), self.top())
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory, self.near,
                          self.coder)
