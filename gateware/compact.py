@@ -1,4 +1,4 @@
-"""The one-channel encoder for an ASIC: a whole sample a clock, with no pipeline.
+"""The encoder for an ASIC: a whole sample a clock, with no pipeline.
 
 :class:`~gateware.encoder.Encoder` is built for the FPGA: short stages that reach 60 MHz,
 about 2000 flip-flops, and a channel that takes a sample every
@@ -19,6 +19,13 @@ state              golden model                                            bits 
 ``o``              the word on the output, and one more at a stream's end  2 (ww + 1)
 =================  =====================================================  =============
 
+With more channels, the state of every channel but ``count`` (the same in every channel at
+any round, as :mod:`gateware.rice` notes) lives in a memory of a row a channel, read
+asynchronously for the channel of the sample on the input and written at the clock edge
+that takes it, as a latch array is; the next sample is of the next channel, so a row is
+never read as it is written. A stream's first round takes the reset state instead of the
+rows, so no reset walks the memory.
+
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it::
 
     prediction = predict(history, averages, weights)            # four multiplies
@@ -33,40 +40,63 @@ and the second waits in a register for a clock, in which no sample is taken. A s
 last sample resets the state, so the next sample starts a fresh stream.
 """
 
-from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
-from amaranth.lib import stream, wiring
+from amaranth.hdl import Const, Module, Mux, Signal, signed
+from amaranth.lib import data, stream, wiring
+from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
 from golden import predictor as gp
 from golden import rice as gr
 
 from .packer import word_layout
-from .parameters import check_width, check_word_width
+from .parameters import check_channels, check_width, check_word_width
 from .predictor import sample_layout
 
-__all__ = ["CompactEncoder", "state_bits"]
+__all__ = ["CompactEncoder", "state_bits", "state_layout"]
 
-#: Width of ``total`` (``A``): it sums at most ``RESET - 1`` magnitudes of up to
-#: ``2**(W-1)`` onto at most half the last sum, so below ``RESET * 2**(W-1) * 2``.
-TOTAL_EXTRA_BITS = (gr.RESET - 1).bit_length() + 1
+#: Width of ``total`` (``A``) beyond ``W``: between halvings it gains at most ``RESET / 2``
+#: magnitudes of up to ``2**(W-1)`` (``RESET - 1`` from its start, ``2**(W-6)``), so it
+#: stays at most ``RESET * 2**(W-1)``, ``2**(W+7)``.
+TOTAL_EXTRA_BITS = (gr.RESET - 1).bit_length()
 COUNT_BITS = (gr.RESET - 1).bit_length()
 
 
-def state_bits(width, word_width):
-    """Flip-flops of :class:`CompactEncoder`: its state, its word register and its flags."""
-    predictor = (gp.TAPS + 1) * width + len(gp.AVERAGE_SHIFTS) * (width + gp.AVERAGE_FRAC) \
-        + gp.FEATURES * gp.WEIGHT_BITS
-    adapter = width + TOTAL_EXTRA_BITS + COUNT_BITS
-    packer = word_width - 1 + (word_width - 1).bit_length()
-    return predictor + adapter + packer + 2 * (word_width + 1) + 2
+def state_layout(width):
+    """A channel's state but ``count``: the predictor's and the Rice adapter's."""
+    return data.StructLayout({
+        "history": data.ArrayLayout(width, gp.TAPS + 1),
+        "averages": data.ArrayLayout(width + gp.AVERAGE_FRAC, len(gp.AVERAGE_SHIFTS)),
+        "weights": data.ArrayLayout(signed(gp.WEIGHT_BITS), gp.FEATURES),
+        "total": width + TOTAL_EXTRA_BITS,
+    })
+
+
+def reset_state(width):
+    """:func:`state_layout`'s value at the start of a stream."""
+    mid = 1 << (width - 1)
+    return {"history": [mid] * (gp.TAPS + 1),
+            "averages": [mid << gp.AVERAGE_FRAC] * len(gp.AVERAGE_SHIFTS),
+            "weights": [0] * gp.FEATURES, "total": gr.initial_magnitude_sum(width)}
+
+
+def state_bits(width, word_width, channels=1):
+    """Flip-flops of :class:`CompactEncoder` (with one channel, its state among them) and
+    memory bits (with more)."""
+    row = data.StructLayout(state_layout(width).members).size
+    flops = COUNT_BITS + (word_width - 1) + (word_width - 1).bit_length() \
+        + 2 * (word_width + 1) + 2
+    if channels == 1:
+        return {"flip_flops": flops + row, "memory_bits": 0}
+    counter = (channels - 1).bit_length()
+    return {"flip_flops": flops + counter + 1, "memory_bits": row * channels}
 
 
 class CompactEncoder(wiring.Component):
-    """One channel: samples in, :func:`golden.core.encode_stream`'s words out, a sample a clock.
+    """Samples in, :func:`golden.core.encode_stream`'s words out, a sample a clock.
 
-    The ports are :class:`~gateware.encoder.Encoder`'s, with one channel and the Rice back
-    end, lossless. A sample is taken whenever the word register is free or being taken,
-    except in the clock after a stream's last sample completed two words.
+    The ports are :class:`~gateware.encoder.Encoder`'s, with the Rice back end, lossless.
+    A sample is taken whenever the word register is free or being taken, except in the
+    clock after a stream's last sample completed two words.
 
     Parameters
     ----------
@@ -74,13 +104,18 @@ class CompactEncoder(wiring.Component):
         Sample width ``W``, 1 to 16.
     word_width : int
         Bits a word: 8, 16, ... 64, and at least ``16 + W``.
+    channels : int
+        Channels interleaved round-robin, 1 to 65535; their state in a memory with more
+        than one.
     """
 
-    def __init__(self, width=10, word_width=32):
+    def __init__(self, width=10, word_width=32, channels=1):
         check_width(width)
         check_word_width(word_width, width)
+        check_channels(channels)
         self.width = width
         self.word_width = word_width
+        self.channels = channels
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
             "o": Out(stream.Signature(word_layout(word_width))),
@@ -90,33 +125,50 @@ class CompactEncoder(wiring.Component):
         m = Module()
         w, ww = self.width, self.word_width
         top = (1 << w) - 1
-        mid = 1 << (w - 1)
-
-        # The state, at its golden reset values (a stream's last sample restores them).
-        history = [Signal(w, name=f"history{i}", init=mid) for i in range(gp.TAPS + 1)]
-        averages = [Signal(w + gp.AVERAGE_FRAC, name=f"average{i}", init=mid << gp.AVERAGE_FRAC)
-                    for i in range(len(gp.AVERAGE_SHIFTS))]
-        weights = [Signal(signed(gp.WEIGHT_BITS), name=f"weight{i}")
-                   for i in range(gp.FEATURES)]
-        total = Signal(w + TOTAL_EXTRA_BITS, init=gr.initial_magnitude_sum(w))
-        count = Signal(COUNT_BITS, init=1)
-        partial = Signal(ww - 1)  # the unfinished word's bits, the last in the lowest
-        fill = Signal(range(ww))
-        spill = Signal(ww)  # a stream's final word, after the word its last sample completed
-        spilling = Signal()
+        layout = state_layout(w)
+        reset = layout.const(reset_state(w))
 
         take = Signal()
         free = ~self.o.valid | self.o.ready
+        spilling = Signal()  # a stream's final word waits for the word before it to leave
         m.d.comb += [self.i.ready.eq(free & ~spilling), take.eq(self.i.valid & self.i.ready)]
-        sample = self.i.p.sample
+        sample, last = self.i.p.sample, self.i.p.last
+
+        # The channel's state now (``state``) and after this sample (``successor``).
+        state = Signal(layout)
+        successor = Signal(layout)
+        count = Signal(COUNT_BITS, init=1)  # the Rice adapter's N, the same in every channel
+        if self.channels == 1:
+            register = Signal(layout, init=reset_state(w))
+            m.d.comb += state.eq(register)
+            with m.If(take):
+                m.d.sync += register.eq(Mux(last, reset, successor))
+            round_ends = Const(1)
+        else:
+            m.submodules.rows = rows = Memory(shape=layout, depth=self.channels, init=[])
+            read = rows.read_port(domain="comb")
+            write = rows.write_port()
+            channel = Signal(range(self.channels))
+            first_round = Signal(init=1)
+            round_ends = channel == self.channels - 1
+            m.d.comb += [read.addr.eq(channel), state.eq(Mux(first_round, reset, read.data)),
+                         write.addr.eq(channel), write.data.eq(successor), write.en.eq(take)]
+            with m.If(take):
+                with m.If(last):
+                    m.d.sync += [channel.eq(0), first_round.eq(1)]
+                with m.Elif(round_ends):
+                    m.d.sync += [channel.eq(0), first_round.eq(0)]
+                with m.Else():
+                    m.d.sync += channel.eq(channel + 1)
+        history, averages, weights = state.history, state.averages, state.weights
 
         # Predict (golden.predictor.Predictor.predict).
         features = [history[i] - history[i + 1] for i in range(gp.TAPS)] + \
                    [(a >> gp.AVERAGE_FRAC) - history[0] for a in averages]
         products = [Signal(signed(gp.WEIGHT_BITS + w + 2), name=f"product{i}")
                     for i in range(gp.FEATURES)]
-        for product, weight, feature in zip(products, weights, features):
-            m.d.comb += product.eq(weight * feature)
+        for i, (product, feature) in enumerate(zip(products, features)):
+            m.d.comb += product.eq(weights[i] * feature)
         acc = Signal(signed(gp.WEIGHT_BITS + w + 4))
         m.d.comb += acc.eq(sum(products))
         correction = (acc + (1 << (gp.WEIGHT_FRAC - 1))) >> gp.WEIGHT_FRAC
@@ -135,6 +187,7 @@ class CompactEncoder(wiring.Component):
 
         # k: the least k with count << k >= total, at most W - 1 (golden.rice.rice_k); the
         # comparisons hold from some j on, so k is the count of those that fail.
+        total = state.total
         k = Signal(range(w))
         m.d.comb += k.eq(sum(((count << j) < total) for j in range(w - 1)))
 
@@ -150,7 +203,38 @@ class CompactEncoder(wiring.Component):
             length.eq(Mux(escape, longest, quotient + 1 + k)),
         ]
 
+        # The successor state (Predictor.update, RiceAdapter.update).
+        ahead = sample > prediction
+        behind = sample < prediction
+        for i, feature in enumerate(features):
+            weight = weights[i]
+            up = (ahead & (feature > 0)) | (behind & (feature < 0))
+            down = (ahead & (feature < 0)) | (behind & (feature > 0))
+            m.d.comb += successor.weights[i].eq(Mux(
+                up, Mux(weight > gp.WEIGHT_MAX - gp.STEP, gp.WEIGHT_MAX, weight + gp.STEP),
+                Mux(down, Mux(weight < gp.WEIGHT_MIN + gp.STEP, gp.WEIGHT_MIN,
+                              weight - gp.STEP), weight)))
+        m.d.comb += successor.history[0].eq(sample)
+        for i in range(gp.TAPS):
+            m.d.comb += successor.history[i + 1].eq(history[i])
+        for i, shift in enumerate(gp.AVERAGE_SHIFTS):
+            average = averages[i]
+            step = Signal(signed(len(average) + 1), name=f"average{i}_step")
+            m.d.comb += [step.eq(((sample << gp.AVERAGE_FRAC) - average) >> shift),
+                         successor.averages[i].eq(average + step)]
+        grown = total + Mux(error < 0, -error, error)
+        halve = count == gr.RESET - 1
+        m.d.comb += successor.total.eq(Mux(halve, (grown + 1) >> 1, grown))
+        with m.If(take):
+            with m.If(last):
+                m.d.sync += count.eq(1)
+            with m.Elif(round_ends):
+                m.d.sync += count.eq(Mux(halve, gr.RESET >> 1, count + 1))
+
         # Pack (golden.bits.BitWriter): the unfinished word and the codeword, joined.
+        partial = Signal(ww - 1)  # the unfinished word's bits, the last in the lowest
+        fill = Signal(range(ww))
+        spill = Signal(ww)
         joined = Signal(ww - 1 + longest)
         m.d.comb += joined.eq((partial << length) | value)
         end = Signal(range(ww + longest))
@@ -166,7 +250,6 @@ class CompactEncoder(wiring.Component):
         m.d.comb += pad.eq(ww - rest)
         padded = Signal(ww)  # the rest, padded to a word (BitWriter.flush)
         m.d.comb += padded.eq(remainder << pad)
-        last = self.i.p.last
 
         with m.If(self.o.valid & self.o.ready):
             m.d.sync += self.o.valid.eq(0)
@@ -181,41 +264,5 @@ class CompactEncoder(wiring.Component):
                     m.d.sync += [spill.eq(padded), spilling.eq(1)]
             with m.Elif(last):
                 m.d.sync += [self.o.p.word.eq(padded), self.o.p.last.eq(1), self.o.valid.eq(1)]
-            with m.If(last):
-                for signal in history + averages + weights + [total, count, partial, fill]:
-                    m.d.sync += signal.eq(signal.init)
-            with m.Else():
-                m.d.sync += [partial.eq(remainder), fill.eq(rest)]
-                self._update(m, sample, prediction, error, features, history, averages,
-                             weights, total, count)
+            m.d.sync += [partial.eq(Mux(last, 0, remainder)), fill.eq(Mux(last, 0, rest))]
         return m
-
-    @staticmethod
-    def _update(m, sample, prediction, error, features, history, averages, weights, total,
-                count):
-        """Predictor.update and RiceAdapter.update, on a sample taken within a stream."""
-        ahead = sample > prediction
-        behind = sample < prediction
-        for weight, feature in zip(weights, features):
-            up = Signal()
-            down = Signal()
-            m.d.comb += [up.eq((ahead & (feature > 0)) | (behind & (feature < 0))),
-                         down.eq((ahead & (feature < 0)) | (behind & (feature > 0)))]
-            with m.If(up):
-                m.d.sync += weight.eq(Mux(weight > gp.WEIGHT_MAX - gp.STEP, gp.WEIGHT_MAX,
-                                          weight + gp.STEP))
-            with m.Elif(down):
-                m.d.sync += weight.eq(Mux(weight < gp.WEIGHT_MIN + gp.STEP, gp.WEIGHT_MIN,
-                                          weight - gp.STEP))
-        m.d.sync += [history[0].eq(sample)] + \
-                    [history[i + 1].eq(history[i]) for i in range(len(history) - 1)]
-        for average, shift in zip(averages, gp.AVERAGE_SHIFTS):
-            step = Signal(signed(len(average) + 1), name=f"{average.name}_step")
-            m.d.comb += step.eq(((sample << gp.AVERAGE_FRAC) - average) >> shift)
-            m.d.sync += average.eq(average + step)
-        magnitude = Mux(error < 0, -error, error)
-        grown = total + magnitude
-        with m.If(count == gr.RESET - 1):
-            m.d.sync += [total.eq((grown + 1) >> 1), count.eq(gr.RESET >> 1)]
-        with m.Else():
-            m.d.sync += [total.eq(grown), count.eq(count + 1)]

@@ -15,8 +15,8 @@ import sys
 DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, channels, word_width)`` of the arithmetic back end's Verilog kept in ``hdl/``.
 ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
-#: ``(width, word_width)`` of the one-channel ASIC encoder's Verilog kept in ``hdl/``.
-COMPACT_DEFAULTS = ((10, 32),)
+#: ``(width, word_width, channels)`` of the compact ASIC encoder's Verilog kept in ``hdl/``.
+COMPACT_DEFAULTS = ((10, 32, 1), (10, 32, 1024))
 
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
@@ -30,9 +30,9 @@ def module_name(width, channels, word_width=32, near=0, coder="rice"):
     return name if coder == "rice" else f"{name}_{coder}"
 
 
-def compact_name(width, word_width=32):
-    """``neurorice_encoder_c1_w{width}[_b{word_width}]_compact``."""
-    return f"{module_name(width, 1, word_width)}_compact"
+def compact_name(width, word_width=32, channels=1):
+    """``neurorice_encoder_c{channels}_w{width}[_b{word_width}]_compact``."""
+    return f"{module_name(width, channels, word_width)}_compact"
 
 
 def _header(width, channels, word_width, near=0, coder="rice", compact=False):
@@ -51,7 +51,7 @@ def _header(width, channels, word_width, near=0, coder="rice", compact=False):
     if near:
         lines.insert(1, f"Near-lossless: every sample coded within ±{near} (near = {near}).")
     if compact:
-        lines.insert(1, "The one-channel ASIC encoder: a sample a clock, no pipeline "
+        lines.insert(1, "The ASIC encoder: a sample a clock, no pipeline "
                         "(gateware/compact.py).")
     return "".join(f"// {line}\n" for line in lines)
 
@@ -118,16 +118,18 @@ def generate(width=10, channels=1, word_width=32, near=0, coder="rice"):
         encoder, module_name(width, channels, word_width, near, coder))
 
 
-def generate_compact(width=10, word_width=32):
-    """The Verilog text of :class:`gateware.compact.CompactEncoder` ``(width, word_width)``."""
+def generate_compact(width=10, word_width=32, channels=1):
+    """The Verilog text of :class:`gateware.compact.CompactEncoder` ``(width, word_width,
+    channels)``."""
     from gateware.compact import CompactEncoder
-    from gateware.parameters import check_width, check_word_width
+    from gateware.parameters import check_channels, check_width, check_word_width
 
     check_width(width)  # before an encoder, which Amaranth would warn was never used
     check_word_width(word_width, width)
-    encoder = CompactEncoder(width, word_width)
-    return _header(width, 1, word_width, compact=True) + convert(
-        encoder, compact_name(width, word_width))
+    check_channels(channels)
+    encoder = CompactEncoder(width, word_width, channels)
+    return _header(width, channels, word_width, compact=True) + convert(
+        encoder, compact_name(width, word_width, channels))
 
 
 def default_path(width, channels, word_width=32, near=0, coder="rice"):
@@ -135,9 +137,9 @@ def default_path(width, channels, word_width=32, near=0, coder="rice"):
     return HDL / f"{module_name(width, channels, word_width, near, coder)}.v"
 
 
-def compact_path(width, word_width=32):
+def compact_path(width, word_width=32, channels=1):
     """The file in ``hdl/`` of a compact encoder."""
-    return HDL / f"{compact_name(width, word_width)}.v"
+    return HDL / f"{compact_name(width, word_width, channels)}.v"
 
 
 def add_arguments(parser):
@@ -153,7 +155,7 @@ def add_arguments(parser):
     parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
                         help="back end: rice (default) or arith, the arithmetic coder")
     parser.add_argument("--compact", action="store_true",
-                        help="the one-channel ASIC encoder, a sample a clock (lossless, Rice)")
+                        help="the ASIC encoder, a sample a clock, no pipeline (lossless, Rice)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the Verilog to FILE (default: standard output)")
     parser.add_argument("--update-hdl", action="store_true",
@@ -176,12 +178,13 @@ def run(args):
             path.write_text(generate_compact(*configuration))
             print(path)
         return 0
-    if args.compact and (args.channels != 1 or args.near or args.coder != "rice"):
-        print("neurorice verilog: error: the compact encoder is one channel, lossless and Rice",
+    if args.compact and (args.near or args.coder != "rice"):
+        print("neurorice verilog: error: the compact encoder is lossless and Rice",
               file=sys.stderr)
         return 2
     try:
-        text = (generate_compact(args.sample_width, args.word_width) if args.compact else
+        text = (generate_compact(args.sample_width, args.word_width, args.channels)
+                if args.compact else
                 generate(args.sample_width, args.channels, args.word_width, args.near,
                          args.coder))
     except (TypeError, ValueError) as error:

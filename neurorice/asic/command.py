@@ -176,18 +176,18 @@ def parser():
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="the near-lossless encoder of error bound D (default 0, lossless)")
     p.add_argument("--compact", action="store_true",
-                   help="one channel's ASIC encoder: a sample a clock, no pipeline, only the "
-                        "golden model's state in flip-flops (lossless, Rice)")
+                   help="the ASIC encoder of a sample a clock with no pipeline: the golden "
+                        "model's state only, in flip-flops for one channel, else in a latch "
+                        "array (lossless, Rice)")
     p.add_argument("--quiet", action="store_true")
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.compact and (args.channels != [1] or args.coder != "rice" or args.near
-                         or args.low_power):
-        print("neurorice asic: error: --compact is one channel (--channels 1), lossless and "
-              "Rice, without --low-power", file=sys.stderr)
+    if args.compact and (args.coder != "rice" or args.near or args.low_power):
+        print("neurorice asic: error: --compact is lossless and Rice, without --low-power",
+              file=sys.stderr)
         return 2
     progress = Progress(quiet=args.quiet)
     try:

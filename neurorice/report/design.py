@@ -21,8 +21,8 @@ class Design:
     #: The ASIC's low-power variant (``Encoder(..., low_power=True)``); the FPGA's is not.
     low_power: bool = False
     coder: str = "rice"  # the back end: "rice", or "arith" (gateware.arith)
-    #: The one-channel ASIC encoder, a sample a clock with no pipeline
-    #: (:class:`gateware.compact.CompactEncoder`): lossless, Rice, one channel.
+    #: The ASIC encoder of a sample a clock with no pipeline
+    #: (:class:`gateware.compact.CompactEncoder`): lossless, Rice.
     compact: bool = False
 
     def top(self, ice40=False):
@@ -46,9 +46,10 @@ class Design:
         if self.compact:
             from gateware.compact import CompactEncoder
 
-            if (self.channels, self.near, self.coder, self.low_power) != (1, 0, "rice", False):
-                raise ValueError("the compact encoder is lossless, Rice and one channel")
-            return convert(CompactEncoder(self.width, self.word_width), self.top())
+            if (self.near, self.coder, self.low_power) != (0, "rice", False):
+                raise ValueError("the compact encoder is lossless and Rice")
+            return convert(CompactEncoder(self.width, self.word_width, self.channels),
+                           self.top())
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory, self.near,
                          self.coder)

@@ -11,19 +11,19 @@ from . import cases
 from .harness import PATTERNS, run
 
 
-def golden_words(streams, width, word_width=32):
+def golden_words(streams, width, word_width=32, channels=1):
     out = []
     for samples in streams:
-        words = encode_stream(samples, width, 1, BitWriter(word_width)).flush()
+        words = encode_stream(samples, width, channels, BitWriter(word_width)).flush()
         out += [(w, int(j == len(words) - 1)) for j, w in enumerate(words)]
     return out
 
 
-def rtl_encode(streams, width, word_width=32, pattern="steady"):
+def rtl_encode(streams, width, word_width=32, pattern="steady", channels=1):
     idle, backpressure = PATTERNS[pattern]
     inputs = [{"sample": x, "last": int(j == len(samples) - 1)}
               for samples in streams for j, x in enumerate(samples)]
-    result = run(CompactEncoder(width, word_width), inputs, idle=idle,
+    result = run(CompactEncoder(width, word_width, channels), inputs, idle=idle,
                  backpressure=backpressure)
     return [(item["word"], item["last"]) for item in result.outputs], result
 
@@ -69,3 +69,28 @@ def test_a_sample_a_clock():
     assert cycles[-1] - cycles[0] == len(samples) - 1
     # a word leaves the clock after the sample that completes it
     assert result.output_cycles[0] - cycles[0] <= 32
+
+
+@pytest.mark.parametrize("channels", [2, 5])
+def test_channels(channels):
+    samples = cases.make("walk", 10, 300 * channels, seed=channels)
+    # past the Rice adapter's halving (RESET samples a channel), and streams shorter
+    # than a round
+    streams = [samples, [5, 900], cases.make("escapes", 10, channels + 1)]
+    for pattern in ("steady", "both"):
+        assert rtl_encode(streams, 10, channels=channels, pattern=pattern)[0] == \
+            golden_words(streams, 10, channels=channels)
+
+
+def test_recordings_interleaved():
+    segments = cases.recordings(count=4, length=1500)
+    interleaved = [x for group in zip(*(codes for _, codes in segments)) for x in group]
+    assert rtl_encode([interleaved], 10, channels=4, pattern="bursty")[0] == \
+        golden_words([interleaved], 10, channels=4)
+
+
+def test_1024_channels():
+    samples = cases.make("walk", 10, 3 * 1024, seed=3)
+    words, result = rtl_encode([samples], 10, channels=1024)
+    assert words == golden_words([samples], 10, channels=1024)
+    assert result.input_cycles[-1] - result.input_cycles[0] == len(samples) - 1

@@ -16,39 +16,49 @@ from neurorice import verilog
 from . import cases
 from .test_hdl import LINT_WAIVERS, tool, without_tool_version
 
-WIDTH, WORD = verilog.COMPACT_DEFAULTS[0]
+CONFIGURATIONS = {f"c{c}": (w, b, c) for w, b, c in verilog.COMPACT_DEFAULTS}
+WIDTH, WORD = 10, 32
 
 
-def test_fresh():
-    path = verilog.compact_path(WIDTH, WORD)
+@pytest.mark.parametrize("key", CONFIGURATIONS)
+def test_fresh(key):
+    path = verilog.compact_path(*CONFIGURATIONS[key])
     assert path.is_file(), f"{path} is missing: run python -m neurorice.verilog --update-hdl"
-    expected = without_tool_version(verilog.generate_compact(WIDTH, WORD))
+    expected = without_tool_version(verilog.generate_compact(*CONFIGURATIONS[key]))
     assert without_tool_version(path.read_text()) == expected, \
         f"{path} is stale: run python -m neurorice.verilog --update-hdl"
 
 
-def test_verilator_lint():
+@pytest.mark.parametrize("key", CONFIGURATIONS)
+def test_verilator_lint(key):
     result = subprocess.run(
         [tool("verilator"), "--lint-only", "-Wall", *LINT_WAIVERS,
-         str(verilog.compact_path(WIDTH, WORD))], capture_output=True, text=True, check=False)
+         str(verilog.compact_path(*CONFIGURATIONS[key]))],
+        capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
 
 
-def test_icarus_matches_golden(tmp_path):
+@pytest.mark.parametrize("key", CONFIGURATIONS)
+def test_icarus_matches_golden(key, tmp_path):
     tool("iverilog")
-    streams = [codes for _, codes in cases.recordings(2, 2000)]
-    streams += [cases.make(name, WIDTH, 100) for name in ("alternating", "escapes")] + [[7]]
+    _, _, channels = CONFIGURATIONS[key]
+    if channels == 1:
+        streams = [codes for _, codes in cases.recordings(2, 2000)]
+        streams += [cases.make(name, WIDTH, 100) for name in ("alternating", "escapes")]
+        streams += [[7]]
+    else:
+        streams = [cases.make("walk", WIDTH, 2 * channels + 5, seed=1), [3, 1000], [1] * 40]
     expected = []
     for samples in streams:
-        words = encode_stream(samples, WIDTH, 1, BitWriter(WORD)).flush()
+        words = encode_stream(samples, WIDTH, channels, BitWriter(WORD)).flush()
         expected += [[w, int(j == len(words) - 1)] for j, w in enumerate(words)]
     case = tmp_path / "case.json"
     case.write_text(json.dumps({"width": WIDTH, "word_width": WORD, "streams": streams,
                                 "expected": expected, "idle": 0.2, "backpressure": 0.3,
                                 "seed": 1}))
-    top = verilog.compact_name(WIDTH, WORD)
+    top = verilog.compact_name(*CONFIGURATIONS[key])
     runner = get_runner("icarus")
-    runner.build(sources=[verilog.compact_path(WIDTH, WORD)], hdl_toplevel=top,
+    runner.build(sources=[verilog.compact_path(*CONFIGURATIONS[key])], hdl_toplevel=top,
                  build_dir=tmp_path, always=True, timescale=("1ns", "1ps"))
     results = runner.test(test_module="tests.gateware.hdl_bench", hdl_toplevel=top,
                           build_dir=tmp_path, extra_env={"NEURORICE_BENCH": str(case)})
@@ -59,8 +69,8 @@ def test_command_line(tmp_path, capsys):
     out = tmp_path / "enc.v"
     assert verilog.main(["--compact", "--sample-width", "12", "-o", str(out)]) == 0
     assert "module neurorice_encoder_c1_w12_compact(" in out.read_text()
-    assert verilog.main(["--compact", "--channels", "4"]) == 2
-    assert "one channel, lossless and Rice" in capsys.readouterr().err
+    assert verilog.main(["--compact", "--coder", "arith"]) == 2
+    assert "the compact encoder is lossless and Rice" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["--compact", "--sample-width", "17"]])
