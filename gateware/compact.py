@@ -16,6 +16,7 @@ state              golden model                                            bits 
 ``weights``        :attr:`golden.predictor.Predictor.weights`              4 x 14
 ``total, count``   :attr:`golden.rice.RiceAdapter.total`, ``.count``       W + 8, 8
 ``partial, fill``  :class:`golden.bits.BitWriter`'s unfinished word        ww - 1, log2 ww
+codeword           a sample's codeword on its way to the packer            W + 16, 5, 2
 ``o``              the word on the output, and one more at a stream's end  2 (ww + 1)
 =================  =====================================================  =============
 
@@ -26,13 +27,19 @@ that takes it, as a latch array is; the next sample is of the next channel, so a
 never read as it is written. A stream's first round takes the reset state instead of the
 rows, so no reset walks the memory.
 
-One clock takes a sample through everything :func:`golden.core.encode_stream` does for it::
+One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
+but the packing, which the next clock does::
 
     prediction = predict(history, averages, weights)            # four multiplies
     error      = reduce(sample - prediction);  u = zigzag(error)
     codeword   = rice(u, k(total, count))                        # at most 16 + W bits
-    partial    = partial << length | codeword                    # a word out when full
     state      = update(state, sample, prediction, error)
+    ---------- the codeword register
+    partial    = partial << length | codeword                    # a word out when full
+
+The register costs 24 flip-flops and saves most of the power: at the sample rate a
+flip-flop costs about 1 nW, while the arithmetic's glitches, let into the packer's shifters,
+multiplied their toggles (measured with ``neurorice asic --compact``, see the README).
 
 The codeword is at most ``16 + W`` bits, no longer than a word, so a sample completes at most
 one word; the last sample of a stream may complete two (its own, then the padded rest),
@@ -52,7 +59,7 @@ from .packer import word_layout
 from .parameters import check_channels, check_width, check_word_width
 from .predictor import sample_layout
 
-__all__ = ["CompactEncoder", "state_bits", "state_layout"]
+__all__ = ["CompactEncoder", "state_layout"]
 
 #: Width of ``total`` (``A``) beyond ``W``: between halvings it gains at most ``RESET / 2``
 #: magnitudes of up to ``2**(W-1)`` (``RESET - 1`` from its start, ``2**(W-6)``), so it
@@ -77,18 +84,6 @@ def reset_state(width):
     return {"history": [mid] * (gp.TAPS + 1),
             "averages": [mid << gp.AVERAGE_FRAC] * len(gp.AVERAGE_SHIFTS),
             "weights": [0] * gp.FEATURES, "total": gr.initial_magnitude_sum(width)}
-
-
-def state_bits(width, word_width, channels=1):
-    """Flip-flops of :class:`CompactEncoder` (with one channel, its state among them) and
-    memory bits (with more)."""
-    row = data.StructLayout(state_layout(width).members).size
-    flops = COUNT_BITS + (word_width - 1) + (word_width - 1).bit_length() \
-        + 2 * (word_width + 1) + 2
-    if channels == 1:
-        return {"flip_flops": flops + row, "memory_bits": 0}
-    counter = (channels - 1).bit_length()
-    return {"flip_flops": flops + counter + 1, "memory_bits": row * channels}
 
 
 class CompactEncoder(wiring.Component):
@@ -128,10 +123,20 @@ class CompactEncoder(wiring.Component):
         layout = state_layout(w)
         reset = layout.const(reset_state(w))
 
-        take = Signal()
+        # Two steps a clock apart: the sample to its codeword (and the state's successor),
+        # then the codeword into the word. The codeword register between them keeps the
+        # glitches of the arithmetic out of the packer's shifters.
+        longest = gr.max_codeword_bits(w)
+        coded = Signal()  # the codeword register holds a sample's codeword
+        coded_value = Signal(longest)
+        coded_length = Signal(range(longest + 1))
+        coded_last = Signal()
         free = ~self.o.valid | self.o.ready
         spilling = Signal()  # a stream's final word waits for the word before it to leave
-        m.d.comb += [self.i.ready.eq(free & ~spilling), take.eq(self.i.valid & self.i.ready)]
+        pack = Signal()  # the codeword goes into the word this clock
+        take = Signal()
+        m.d.comb += [pack.eq(coded & free & ~spilling), self.i.ready.eq(~coded | pack),
+                     take.eq(self.i.valid & self.i.ready)]
         sample, last = self.i.p.sample, self.i.p.last
 
         # The channel's state now (``state``) and after this sample (``successor``).
@@ -192,7 +197,6 @@ class CompactEncoder(wiring.Component):
         m.d.comb += k.eq(sum(((count << j) < total) for j in range(w - 1)))
 
         # The codeword (golden.rice.codeword).
-        longest = gr.max_codeword_bits(w)
         quotient = u >> k
         escape = quotient >= gr.ESCAPE_ZEROS
         value = Signal(longest)
@@ -231,7 +235,14 @@ class CompactEncoder(wiring.Component):
             with m.Elif(round_ends):
                 m.d.sync += count.eq(Mux(halve, gr.RESET >> 1, count + 1))
 
+        with m.If(take):
+            m.d.sync += [coded.eq(1), coded_value.eq(value), coded_length.eq(length),
+                         coded_last.eq(last)]
+        with m.Elif(pack):
+            m.d.sync += coded.eq(0)
+
         # Pack (golden.bits.BitWriter): the unfinished word and the codeword, joined.
+        value, length, last = coded_value, coded_length, coded_last
         partial = Signal(ww - 1)  # the unfinished word's bits, the last in the lowest
         fill = Signal(range(ww))
         spill = Signal(ww)
@@ -256,7 +267,7 @@ class CompactEncoder(wiring.Component):
         with m.If(spilling & free):
             m.d.sync += [self.o.p.word.eq(spill), self.o.p.last.eq(1), self.o.valid.eq(1),
                          spilling.eq(0)]
-        with m.If(take):
+        with m.If(pack):
             with m.If(full):
                 m.d.sync += [self.o.p.word.eq(word), self.o.p.last.eq(last & (rest == 0)),
                              self.o.valid.eq(1)]
