@@ -114,9 +114,9 @@ def _reuse_freed_memory():
     """A worker's start: glibc's malloc keeps freed memory for the next array.
 
     Each setting allocates a dozen arrays of about a megabyte; by default glibc maps each
-    one afresh and unmaps it when freed, and touching new pages in this virtual machine cost
-    as much as the FFTs themselves (half the study's own time, measured). Elsewhere than
-    glibc this does nothing: the same figures, more slowly.
+    one afresh and unmaps it when freed, and the page faults of touching them again cost,
+    on this project's virtual machine, about 40 % of the study's Python time (measured).
+    Elsewhere than glibc this does nothing: the same figures, more slowly.
     """
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
