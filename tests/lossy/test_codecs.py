@@ -1,5 +1,7 @@
 """Tests of neurorice.lossy.codecs: real ffmpeg, a real recording's first seconds."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -41,6 +43,21 @@ def test_ffmpeg_codecs(clip):
         figures = metrics.measure(original, metrics.to_codes(restored))
         snr = 10 * np.log10(figures["signal_spike"] / figures["error_spike"])
         assert snr > 3, setting  # recognisably the same signal
+
+
+def test_one_resampler_a_rate_writes_what_ar_on_each_output_does(clip, tmp_path):
+    data, _ = clip
+    source = tmp_path / "in.wav"
+    source.write_bytes(data)
+    wanted = [("mp3", 32), ("resample", 48000), ("mp3", 96), ("resample", 22050)]
+    arguments, files = codecs._encoding(str(source), wanted, str(tmp_path))
+    codecs._run(arguments)
+    for (codec, value), path in zip(wanted, files, strict=True):
+        rate = value if codec == "resample" else codecs.MP3_RATE
+        alone = f"{path}.alone.{path.rsplit('.', 1)[1]}"
+        codecs._run(["-i", str(source), "-ar", str(rate), *codecs._output(codec, value)[1],
+                     alone])
+        assert Path(path).read_bytes() == Path(alone).read_bytes(), (codec, value)
 
 
 def test_near_codec_bound(clip):

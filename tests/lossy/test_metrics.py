@@ -30,6 +30,12 @@ def test_codes_on_and_off_the_lattice():
     assert metrics.to_codes([middle])[0] == pytest.approx(500.5)
 
 
+def test_codes_of_integers_are_the_interpolated_ones():
+    values = np.arange(-32768, 32768)
+    by_table = metrics.to_codes(values.astype(np.int16))
+    assert np.array_equal(by_table, metrics.to_codes(values.astype(np.float64)))
+
+
 def test_detect_and_match():
     signal = np.zeros(2000)
     for t in (100, 110, 500, 900, 1500):  # 110 is within the refractory period of 100
