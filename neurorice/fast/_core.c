@@ -190,90 +190,6 @@ static inline void context_update(Context *c, int symbol)
     c->count += c->count < (1u << RATE) - 1;
 }
 
-/* RangeEncoder, writing bytes at `o` */
-typedef struct {
-    uint64_t low;
-    uint32_t range;
-    int fill;
-    int has_cache;
-    uint8_t cache;
-    Py_ssize_t pending;
-    uint8_t *o;
-} RangeEncoder;
-
-static void range_encoder_reset(RangeEncoder *e, uint8_t *out)
-{
-    memset(e, 0, sizeof *e);
-    e->range = INITIAL_RANGE;
-    e->o = out;
-}
-
-/* RangeEncoder._put(): settle the cached byte unless `byte` (with its carry) is 0xFF */
-static inline void range_put(RangeEncoder *e, uint32_t byte)
-{
-    if (byte == 0xFF) {
-        e->pending++;
-        return;
-    }
-    uint32_t carry = byte >> 8;
-    if (e->has_cache)
-        *e->o++ = (uint8_t)(e->cache + carry);
-    for (; e->pending; e->pending--)
-        *e->o++ = (uint8_t)(0xFF + carry);
-    e->cache = (uint8_t)byte;
-    e->has_cache = 1;
-}
-
-/* RangeEncoder._shift_in() */
-static inline void range_shift_in(RangeEncoder *e, int bits, uint64_t addend)
-{
-    e->low = (e->low << bits) + addend;
-    e->fill += bits;
-    while (e->fill >= 8) {
-        e->fill -= 8;
-        int window = RANGE_BITS + e->fill;
-        range_put(e, (uint32_t)(e->low >> window));
-        e->low &= ((uint64_t)1 << window) - 1;
-    }
-}
-
-/* RangeEncoder.finish(): the rest of low, MSB-aligned in whole bytes (zero padding) */
-static void range_finish(RangeEncoder *e)
-{
-    int window = RANGE_BITS + e->fill;
-    uint32_t carry = (uint32_t)(e->low >> window);
-    if (e->has_cache)
-        *e->o++ = (uint8_t)(e->cache + carry);
-    for (; e->pending; e->pending--)
-        *e->o++ = (uint8_t)(0xFF + carry);
-    uint64_t rest = e->low & (((uint64_t)1 << window) - 1);
-    for (; window > 0; window -= 8)
-        *e->o++ = (uint8_t)(window >= 8 ? rest >> (window - 8) : rest << (8 - window));
-}
-
-/* ArithEncoder.write() */
-static inline void arith_write(RangeEncoder *e, Context *contexts, uint32_t value, int k,
-                               int width)
-{
-    int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
-    uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
-    if (symbol >= ESCAPE) {
-        symbol = ESCAPE;
-        rest = value;
-        low_bits = width;
-    }
-    /* RangeEncoder.encode() then bypass(), with one pass of byte output for both */
-    Context *c = &contexts[k];
-    uint32_t bottom = (e->range * cumulative(c, symbol)) >> PROB_BITS;
-    uint32_t top = (e->range * cumulative(c, symbol + 1)) >> PROB_BITS;
-    e->low += bottom;
-    e->range = top - bottom;
-    int shift = __builtin_clz(e->range) - (32 - RANGE_BITS);
-    e->range <<= shift;
-    range_shift_in(e, shift + low_bits, (uint64_t)rest * e->range);
-    context_update(c, symbol);
-}
-
 /* golden/near.py, for near = δ >= 1: the step 2δ + 1, RANGE, and the sample window. */
 typedef struct {
     int32_t near, step, range, top;
@@ -315,6 +231,95 @@ static inline int32_t near_restore(int32_t prediction, int32_t reduced, const Ne
     return clamp_sample(value, n->top);
 }
 
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, 8);
+}
+
+/* golden.core.encode() with coder="arith" (ArithEncoder, RangeEncoder) into `out`, which has
+   8 bytes of slack; the end of the output, or NULL with *bad the first sample that is not a
+   width-bit value. Without the GIL.
+
+   The range coder's state is in locals, and its bytes go straight to `out`: the golden
+   encoder holds back the last byte a carry can still change and the 0xFF bytes after it;
+   here every byte above the window is written at once, and a carry (rare) is added to the
+   bytes already written, which is the same number. It never runs past the first byte: the
+   interval stays within [0, 2^(RANGE_BITS + bits shifted)). */
+static uint8_t *encode_arith(const uint16_t *samples, Py_ssize_t count, int width,
+                             const Near *n, Channel *state, Py_ssize_t channels,
+                             uint8_t *out, Py_ssize_t *bad)
+{
+    const int32_t top = (1 << width) - 1;
+    Context contexts[MAX_WIDTH];
+    for (int k = 0; k < width; k++)
+        context_reset(&contexts[k]);
+    uint64_t low = 0;     /* RANGE_BITS + fill bits, and a carry above them after a step */
+    uint32_t range = INITIAL_RANGE;
+    int fill = 0;         /* bits of low beyond the RANGE_BITS window, 0 .. 7 between steps */
+    uint8_t *o = out;
+    Channel *ch = state, *last = state + channels - 1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int32_t sample = samples[i], f[4];
+        if (sample > top) {
+            *bad = i;
+            return NULL;
+        }
+        features(ch, f);
+        int32_t prediction = predict(ch, f, top);
+        int32_t error;
+        if (n->near) {
+            int32_t quantised = near_quantise(sample - prediction, n);
+            sample = clamp_sample(prediction + quantised * n->step, top);
+            error = near_reduce(quantised, n);
+        } else {
+            error = reduce(sample - prediction, width);
+        }
+        int k = rice_k(ch, width);
+        uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
+        /* ArithEncoder.write(): split() */
+        int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
+        uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
+        if (symbol >= ESCAPE) {
+            symbol = ESCAPE;
+            rest = value;
+            low_bits = width;
+        }
+        /* RangeEncoder.encode() then bypass(): both shifts in one */
+        Context *c = &contexts[k];
+        uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
+        uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
+        range = top_ - bottom;
+        int shift = __builtin_clz(range) - (32 - RANGE_BITS);
+        range <<= shift;
+        low = ((low + bottom) << (shift + low_bits)) + (uint64_t)rest * range;
+        fill += shift + low_bits; /* at most 7 + 15 + 16 */
+        int window = RANGE_BITS + fill;
+        if (__builtin_expect(low >> window, 0)) { /* the carry, into the bytes written */
+            uint8_t *p = o;
+            while (p > out && *--p == 0xFF)
+                *p = 0;
+            ++*p;
+            low &= ((uint64_t)1 << window) - 1;
+        }
+        /* RangeEncoder._shift_in(): the whole bytes above the window, stored without a
+           branch (8 bytes, of which the next store overwrites those not kept) */
+        store_be64(o, low << (64 - window));
+        o += fill >> 3;
+        fill &= 7;
+        low &= ((uint64_t)1 << (RANGE_BITS + fill)) - 1;
+        context_update(c, symbol);
+        update(ch, f, sample, prediction, error);
+        ch = ch == last ? state : ch + 1;
+    }
+    /* RangeEncoder.finish(): the rest of low, MSB first, the last byte padded with zeros */
+    int window = RANGE_BITS + fill;
+    store_be64(o, low << (64 - window));
+    return o + (window + 7) / 8;
+}
+
 static int check_parameters(int width, Py_ssize_t channels, int near)
 {
     if (width < 1 || width > MAX_WIDTH) {
@@ -347,72 +352,36 @@ static Py_ssize_t uint16_count(const Py_buffer *buffer, const char *what)
     return buffer->len / 2;
 }
 
-/* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
-   coder="arith", `near` the error bound δ. */
-static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
+/* golden.core.encode() with coder="rice" into `out`, which has 8 bytes of slack: the end of
+   the output, or NULL with *bad the first sample that is not a width-bit value. Without the
+   GIL. */
+static uint8_t *encode_rice(const uint16_t *samples, Py_ssize_t count, int width,
+                            const Near *n, Channel *state, Py_ssize_t channels,
+                            uint8_t *out, Py_ssize_t *bad)
 {
-    Py_buffer input;
-    int width, arith = 0;
-    Py_ssize_t channels;
-    int near = 0;
-    static char *keywords[] = {"", "", "", "arith", "near", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$pi:encode", keywords, &input, &width,
-                                     &channels, &arith, &near))
-        return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t count = uint16_count(&input, "samples");
-    if (count < 0 || check_parameters(width, channels, near) < 0)
-        goto done;
-    const Near n = near_of(near, width);
-    const uint16_t *samples = input.buf;
-    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
-       and 8 bytes of slack for the flush */
-    Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 8;
-    uint8_t *out = PyMem_Malloc(bound);
-    Channel *state = PyMem_Malloc(channels * sizeof *state);
-    if (!out || !state) {
-        PyErr_NoMemory();
-        goto free;
-    }
-    for (Py_ssize_t c = 0; c < channels; c++)
-        channel_reset(&state[c], width);
-
     const int32_t top = (1 << width) - 1;
-    Py_ssize_t bad = -1;
     uint8_t *o = out;
     uint64_t acc = 0; /* pending bits in the low `fill` bits */
     int fill = 0;
-    Context contexts[MAX_WIDTH];
-    RangeEncoder coder;
-    for (int k = 0; k < width; k++)
-        context_reset(&contexts[k]);
-    range_encoder_reset(&coder, out);
-    Py_BEGIN_ALLOW_THREADS
     Channel *ch = state, *last = state + channels - 1;
     for (Py_ssize_t i = 0; i < count; i++) {
         int32_t sample = samples[i], f[4];
         if (sample > top) {
-            bad = i;
-            break;
+            *bad = i;
+            return NULL;
         }
         features(ch, f);
         int32_t prediction = predict(ch, f, top);
         int32_t error;
-        if (near) {
-            int32_t quantised = near_quantise(sample - prediction, &n);
-            sample = clamp_sample(prediction + quantised * n.step, top);
-            error = near_reduce(quantised, &n);
+        if (n->near) {
+            int32_t quantised = near_quantise(sample - prediction, n);
+            sample = clamp_sample(prediction + quantised * n->step, top);
+            error = near_reduce(quantised, n);
         } else {
             error = reduce(sample - prediction, width);
         }
         int k = rice_k(ch, width);
         uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
-        if (arith) {
-            arith_write(&coder, contexts, value, k, width);
-            update(ch, f, sample, prediction, error);
-            ch = ch == last ? state : ch + 1;
-            continue;
-        }
         /* codeword(zigzag(error), k, width) */
         uint32_t quotient = value >> k;
         int length;
@@ -436,12 +405,47 @@ static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
     /* BitWriter.to_bytes(): the last partial word, without whole padding bytes */
     for (; fill > 0; fill -= 8)
         *o++ = (uint8_t)(fill >= 8 ? acc >> (fill - 8) : acc << (8 - fill));
-    if (arith && bad < 0) {
-        range_finish(&coder);
-        o = coder.o;
+    return o;
+}
+
+/* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
+   coder="arith", `near` the error bound δ. */
+static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    Py_buffer input;
+    int width, arith = 0;
+    Py_ssize_t channels;
+    int near = 0;
+    static char *keywords[] = {"", "", "", "arith", "near", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$pi:encode", keywords, &input, &width,
+                                     &channels, &arith, &near))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&input, "samples");
+    if (count < 0 || check_parameters(width, channels, near) < 0)
+        goto done;
+    const Near n = near_of(near, width);
+    const uint16_t *samples = input.buf;
+    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
+       and slack for the 8-byte stores (rice: 4 bytes past the end; arith: 6 past the end
+       with the RANGE_BITS, which the count / 8 bytes of slack may not cover) */
+    Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 16;
+    uint8_t *out = PyMem_Malloc(bound);
+    Channel *state = PyMem_Malloc(channels * sizeof *state);
+    if (!out || !state) {
+        PyErr_NoMemory();
+        goto free;
     }
+    for (Py_ssize_t c = 0; c < channels; c++)
+        channel_reset(&state[c], width);
+
+    Py_ssize_t bad = -1;
+    uint8_t *o;
+    Py_BEGIN_ALLOW_THREADS
+    o = (arith ? encode_arith : encode_rice)(samples, count, width, &n, state, channels, out,
+                                             &bad);
     Py_END_ALLOW_THREADS
-    if (bad >= 0)
+    if (!o)
         PyErr_Format(PyExc_ValueError, "sample %zd is %d, not a %d-bit unsigned value", bad,
                      (int)samples[bad], width);
     else
