@@ -153,15 +153,16 @@ static inline int32_t reduce(int32_t error, int width)
 
 /* ---- the arithmetic-coded back end: golden/arith.py and golden/rangecoder.py ---- */
 
-/* AdaptiveCdf: cdf[] has RATE fraction bits, < 2^28 */
+/* AdaptiveCdf: cdf[] has RATE fraction bits, < 2^27; int32 for the arithmetic shift of
+   context_update() */
 typedef struct {
-    uint32_t cdf[SYMBOLS + 1];
+    _Alignas(16) int32_t cdf[SYMBOLS + 1];
     uint32_t count;
 } Context;
 
 static void context_reset(Context *c)
 {
-    uint32_t sum = 0;
+    int32_t sum = 0;
     for (int i = 0; i < SYMBOLS; i++) {
         c->cdf[i] = sum << RATE;
         sum += PRIOR[i];
@@ -173,20 +174,37 @@ static void context_reset(Context *c)
 /* AdaptiveCdf.cumulative()[s] */
 static inline uint32_t cumulative(const Context *c, int s)
 {
-    return (c->cdf[s] >> RATE) + MIN_FREQUENCY * (uint32_t)s;
+    return ((uint32_t)c->cdf[s] >> RATE) + MIN_FREQUENCY * (uint32_t)s;
 }
 
-/* AdaptiveCdf.update(); the loop has no branch, so that the compiler vectorises it, and
-   includes cdf[0], which stays 0, to run over a whole number of vectors */
+/* AdaptiveCdf.update() as one expression for both directions. With T = ADAPTIVE_TOTAL << RATE,
+   a multiple of 2^shift (shift <= RATE), and B = 2^shift - 1:
+       up:   c + ((T - c) >> shift) = c - ((c - T + B) >> shift)   (floor of a negative)
+       down: c - (c >> shift)
+   so c -= (c + a) >> shift, arithmetically, with a = B - T above the symbol and 0 at and
+   below it. ADJUST[shift] holds SYMBOLS zeros then SYMBOLS of B - T: the a of symbol s starts
+   at its SYMBOLS - 1 - s. */
+#define REPEAT4(v) v, v, v, v
+#define REPEAT32(v) REPEAT4(v), REPEAT4(v), REPEAT4(v), REPEAT4(v), \
+                    REPEAT4(v), REPEAT4(v), REPEAT4(v), REPEAT4(v)
+#define ADJUST_ROW(shift) \
+    {REPEAT32(0), REPEAT32((1 << (shift)) - 1 - (int32_t)(ADAPTIVE_TOTAL << RATE))}
+static const int32_t ADJUST[RATE + 1][2 * SYMBOLS] = {
+    ADJUST_ROW(0), ADJUST_ROW(1), ADJUST_ROW(2), ADJUST_ROW(3), ADJUST_ROW(4),
+    ADJUST_ROW(5), ADJUST_ROW(6), ADJUST_ROW(7), ADJUST_ROW(8), ADJUST_ROW(9),
+    ADJUST_ROW(10), ADJUST_ROW(11), ADJUST_ROW(12)};
+_Static_assert(RATE == 12, "ADJUST has a row for each shift up to RATE");
+
+/* AdaptiveCdf.update(); a loop without branches, which the compiler vectorises; it includes
+   cdf[0], which stays 0, to run over a whole number of vectors */
 static inline void context_update(Context *c, int symbol)
 {
-    const uint32_t top = ADAPTIVE_TOTAL << RATE;
     int shift = 32 - __builtin_clz(c->count + 1);
     shift = shift < RATE ? shift : RATE;
-    for (int i = 0; i < SYMBOLS; i++) {
-        uint32_t v = c->cdf[i];
-        c->cdf[i] = i > symbol ? v + ((top - v) >> shift) : v - (v >> shift);
-    }
+    const int32_t *restrict adjust = ADJUST[shift] + SYMBOLS - 1 - symbol;
+    int32_t *restrict cdf = c->cdf;
+    for (int i = 0; i < SYMBOLS; i++)
+        cdf[i] -= (cdf[i] + adjust[i]) >> shift;
     c->count += c->count < (1u << RATE) - 1;
 }
 
