@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* golden/rice.py */
 #define ESCAPE_ZEROS 16
@@ -149,6 +152,19 @@ static inline int32_t reduce(int32_t error, int width)
 {
     int32_t half = 1 << (width - 1);
     return ((error + half) & ((1 << width) - 1)) - half;
+}
+
+/* golden.rice.zigzag(): 0, -1, 1, -2, ... to 0, 1, 2, 3, ...; without a branch, since the
+   residual's sign is a coin toss that a branch predictor loses half the time */
+static inline uint32_t zigzag(int32_t error)
+{
+    return ((uint32_t)error << 1) ^ (uint32_t)(error >> 31);
+}
+
+/* golden.rice.unzigzag() */
+static inline int32_t unzigzag(uint32_t value)
+{
+    return (int32_t)((value >> 1) ^ -(value & 1));
 }
 
 /* ---- the arithmetic-coded back end: golden/arith.py and golden/rangecoder.py ---- */
@@ -296,7 +312,7 @@ static uint8_t *encode_arith(const uint16_t *samples, Py_ssize_t count, int widt
             error = reduce(sample - prediction, width);
         }
         int k = rice_k(ch, width);
-        uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
+        uint32_t value = zigzag(error);
         /* ArithEncoder.write(): split() */
         int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
         uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
@@ -399,7 +415,7 @@ static uint8_t *encode_rice(const uint16_t *samples, Py_ssize_t count, int width
             error = reduce(sample - prediction, width);
         }
         int k = rice_k(ch, width);
-        uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
+        uint32_t value = zigzag(error);
         /* codeword(zigzag(error), k, width) */
         uint32_t quotient = value >> k;
         int length;
@@ -494,6 +510,40 @@ static inline int read_bits(BitSource *b, int bits, uint32_t *value)
     return 0;
 }
 
+/* RangeDecoder.decode()'s search: the symbol s whose (range * bound(s)) >> PROB_BITS is the
+   largest at most `code`, found as the count of the bounds so placed, less symbol 0's,
+   without a division or a branch. With range < 2^16 and 2 bound(s) < 2^16 for s < SYMBOLS,
+   each product is a 16 x 16-bit multiply-high, (range * 2 bound(s)) >> 16: with SSE2 (every
+   x86-64), 8 a vector (pmulhuw); elsewhere the same, a symbol at a time. */
+static inline int find_symbol(const Context *c, uint32_t range, uint32_t code)
+{
+#ifdef __SSE2__
+    const __m128i range16 = _mm_set1_epi16((short)range), code16 = _mm_set1_epi16((short)code);
+    __m128i count = _mm_setzero_si128();
+    for (int s = 0; s < SYMBOLS; s += 8) {
+        /* bound(s .. s + 7): cdf >> RATE < 2^15, so the signed saturating pack is exact */
+        __m128i low = _mm_srli_epi32(_mm_load_si128((const __m128i *)(c->cdf + s)), RATE);
+        __m128i high = _mm_srli_epi32(_mm_load_si128((const __m128i *)(c->cdf + s + 4)), RATE);
+        __m128i bound = _mm_add_epi16(_mm_packs_epi32(low, high),
+                                      _mm_setr_epi16(s, s + 1, s + 2, s + 3, s + 4, s + 5,
+                                                     s + 6, s + 7)); /* MIN_FREQUENCY 1 */
+        __m128i product = _mm_mulhi_epu16(range16, _mm_add_epi16(bound, bound));
+        /* product <= code: the saturating difference is 0; the mask of -1s counts them */
+        count = _mm_sub_epi16(count, _mm_cmpeq_epi16(_mm_subs_epu16(product, code16),
+                                                     _mm_setzero_si128()));
+    }
+    count = _mm_add_epi16(count, _mm_srli_si128(count, 8));
+    count = _mm_add_epi16(count, _mm_srli_si128(count, 4));
+    count = _mm_add_epi16(count, _mm_srli_si128(count, 2));
+    return (_mm_cvtsi128_si32(count) & 0xFFFF) - 1;
+#else
+    int count = 0;
+    for (int s = 0; s < SYMBOLS; s++)
+        count += ((range * 2 * cumulative(c, s)) >> 16) <= code;
+    return count - 1;
+#endif
+}
+
 /* golden.core.decode() with coder="arith" (ArithDecoder, RangeDecoder) into *out, which grows
    up to `count` samples; the status, and in *decoded the samples decoded. Without the GIL. */
 static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near *n,
@@ -524,15 +574,8 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
         features(ch, f);
         int32_t prediction = predict(ch, f, top);
         int k = rice_k(ch, width);
-        /* RangeDecoder.decode(): the symbols whose bottom is at most the code, counted,
-           less symbol 0. (range * b) >> PROB_BITS <= code if and only if
-           b <= (((code + 1) << PROB_BITS) - 1) / range: one division, then compares that
-           vectorise (faster than a product a symbol, or a search, as measured) */
         Context *c = &contexts[k];
-        const uint32_t highest = (((code + 1) << PROB_BITS) - 1) / range;
-        int symbol = -1;
-        for (int s = 0; s < SYMBOLS; s++)
-            symbol += cumulative(c, s) <= highest;
+        int symbol = find_symbol(c, range, code);
         uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
         uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
         code -= bottom;
@@ -562,7 +605,7 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
             code = wide - rest * range;
         }
         uint32_t value = symbol == ESCAPE ? rest : ((uint32_t)symbol << low_bits) | rest;
-        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t error = unzigzag(value);
         int32_t sample;
         if (n->near) {
             if (near_reduce(error, n) != error)
@@ -655,7 +698,7 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
             break;
         }
         position += length;
-        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t error = unzigzag(value);
         int32_t sample;
         if (near) {
             if (near_reduce(error, &n) != error) {
