@@ -76,7 +76,12 @@ static void channel_reset(Channel *ch, int width)
     ch->count = 1;
 }
 
-static inline int32_t sign(int32_t v) { return (v > 0) - (v < 0); }
+/* -1, 0 or 1, from the sign bits of v and of -v (-v wraps for INT32_MIN, which keeps its
+   sign bit: -1 then too) */
+static inline int32_t sign(int32_t v)
+{
+    return (v >> 31) | (int32_t)((uint32_t)-v >> 31);
+}
 
 static inline void store_be32(uint8_t *p, uint32_t v)
 {
@@ -119,10 +124,14 @@ static inline int32_t predict(const Channel *ch, const int32_t f[4], int32_t top
 static inline void update(Channel *ch, const int32_t f[4], int32_t sample, int32_t prediction,
                           int32_t error)
 {
-    int32_t direction = sign(sample - prediction);
+    int32_t step = STEP * sign(sample - prediction);
     for (int i = 0; i < 4; i++) {
-        int32_t w = ch->weight[i] + STEP * direction * sign(f[i]);
-        ch->weight[i] = w < WEIGHT_MIN ? WEIGHT_MIN : w > WEIGHT_MAX ? WEIGHT_MAX : w;
+        int32_t w = ch->weight[i] + step * sign(f[i]);
+        /* the weights stay well inside their range on recordings (golden/predictor.py), so
+           the clamp is a branch that is almost never taken */
+        if (__builtin_expect((uint32_t)(w - WEIGHT_MIN) > WEIGHT_MAX - WEIGHT_MIN, 0))
+            w = w < WEIGHT_MIN ? WEIGHT_MIN : WEIGHT_MAX;
+        ch->weight[i] = w;
     }
     ch->history[2] = ch->history[1];
     ch->history[1] = ch->history[0];
