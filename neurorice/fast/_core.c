@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __SSE2__
+/* SSE2 (every x86-64) where the compiler targets it; NEURORICE_PORTABLE builds the plain C
+   that other processors run instead, which tests/test_fast_build.py holds to the same bits */
+#if defined(__SSE2__) && !defined(NEURORICE_PORTABLE)
+#define USE_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -59,9 +62,9 @@ static PyObject *truncated_error; /* golden.bits.TruncatedError */
 
 /* One channel: golden.core.ChannelState, that is a Predictor and a RiceAdapter. */
 typedef struct {
+    _Alignas(16) int32_t weight[4];
     int32_t history[3];
     int32_t average[2];
-    int32_t weight[4];
     int32_t total, count;
 } Channel;
 
@@ -125,14 +128,31 @@ static inline void update(Channel *ch, const int32_t f[4], int32_t sample, int32
                           int32_t error)
 {
     int32_t step = STEP * sign(sample - prediction);
+    /* the weights stay well inside their range on recordings (golden/predictor.py), so the
+       clamp is a branch almost never taken */
+#ifdef USE_SSE2
+    /* the four weights at once: + step where the feature is positive, - step where negative */
+    const __m128i feature = _mm_setr_epi32(f[0], f[1], f[2], f[3]), zero = _mm_setzero_si128();
+    const __m128i minus_step = _mm_set1_epi32(-step);
+    __m128i weight = _mm_load_si128((const __m128i *)ch->weight);
+    weight = _mm_sub_epi32(weight, _mm_and_si128(_mm_cmpgt_epi32(feature, zero), minus_step));
+    weight = _mm_add_epi32(weight, _mm_and_si128(_mm_cmplt_epi32(feature, zero), minus_step));
+    _mm_store_si128((__m128i *)ch->weight, weight);
+    __m128i outside = _mm_or_si128(_mm_cmpgt_epi32(weight, _mm_set1_epi32(WEIGHT_MAX)),
+                                   _mm_cmplt_epi32(weight, _mm_set1_epi32(WEIGHT_MIN)));
+    if (__builtin_expect(_mm_movemask_epi8(outside), 0))
+        for (int i = 0; i < 4; i++) {
+            int32_t w = ch->weight[i];
+            ch->weight[i] = w < WEIGHT_MIN ? WEIGHT_MIN : w > WEIGHT_MAX ? WEIGHT_MAX : w;
+        }
+#else
     for (int i = 0; i < 4; i++) {
         int32_t w = ch->weight[i] + step * sign(f[i]);
-        /* the weights stay well inside their range on recordings (golden/predictor.py), so
-           the clamp is a branch that is almost never taken */
         if (__builtin_expect((uint32_t)(w - WEIGHT_MIN) > WEIGHT_MAX - WEIGHT_MIN, 0))
             w = w < WEIGHT_MIN ? WEIGHT_MIN : WEIGHT_MAX;
         ch->weight[i] = w;
     }
+#endif
     ch->history[2] = ch->history[1];
     ch->history[1] = ch->history[0];
     ch->history[0] = sample;
@@ -533,7 +553,7 @@ static inline int read_bits(BitSource *b, int bits, uint32_t *value)
     return 0;
 }
 
-#ifdef __SSE2__
+#ifdef USE_SSE2
 /* The mask, a 16-bit lane a symbol, of the symbols s .. s + 7 whose narrowed bottom is at
    most the code: (range * bound) >> PROB_BITS as (range16 * 2 bound) >> 16 (pmulhuw). */
 static inline __m128i at_most_code(const Context *c, int s, __m128i range16, __m128i code16)
@@ -557,7 +577,7 @@ static inline __m128i at_most_code(const Context *c, int s, __m128i range16, __m
    8 a vector (pmulhuw); elsewhere the same, a symbol at a time. */
 static inline int find_symbol(const Context *c, uint32_t range, uint32_t code)
 {
-#ifdef __SSE2__
+#ifdef USE_SSE2
     const __m128i range16 = _mm_set1_epi16((short)range), code16 = _mm_set1_epi16((short)code);
     /* the products rise with s, so the symbols at most the code are a prefix: a bit a
        symbol, 16 at a time, and its trailing ones count them. Symbols 16 and up are rare
