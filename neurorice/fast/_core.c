@@ -711,7 +711,12 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
     if (count < 0)
         count = 0;
     Py_ssize_t capacity = count < 8 * size + 1 ? count : 8 * size + 1;
-    uint16_t *out = malloc(capacity * 2 + 2);
+    /* where the capacity is the count (nearly always), the samples go straight into the
+       result: a buffer and a copy more would cost every sample 2 bytes of fresh memory,
+       paid in page faults */
+    PyObject *samples = capacity == count ? PyBytes_FromStringAndSize(NULL, 2 * count) : NULL;
+    uint16_t *out = samples ? (uint16_t *)PyBytes_AsString(samples)
+                  : capacity < count ? malloc(capacity * 2 + 2) : NULL;
     uint8_t *padded = PyMem_Malloc(size + 8);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
     if (!out || !padded || !state) {
@@ -802,9 +807,13 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
     else if (status == TRAILING)
         PyErr_SetString(PyExc_ValueError, "compressed stream has data after its last sample");
     else
-        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+        result = samples ? Py_NewRef(samples)
+                         : PyBytes_FromStringAndSize((const char *)out, 2 * count);
 free:
-    free(out);
+    if (samples)
+        Py_DECREF(samples);
+    else
+        free(out);
     PyMem_Free(padded);
     PyMem_Free(state);
 done:
@@ -865,11 +874,11 @@ static PyObject *codes_to_values(PyObject *module, PyObject *args)
     Py_ssize_t count = uint16_count(&input, "codes"), entries = uint16_count(&table, "table");
     if (count < 0 || entries < 0)
         goto done;
-    uint8_t *out = PyMem_Malloc(2 * count + 2);
-    if (!out) {
-        PyErr_NoMemory();
+    /* straight into the result, as decode() */
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, 2 * count);
+    if (!bytes)
         goto done;
-    }
+    uint8_t *out = (uint8_t *)PyBytes_AsString(bytes);
     const uint16_t *codes = input.buf, *values = table.buf;
     Py_ssize_t bad = -1;
     Py_BEGIN_ALLOW_THREADS
@@ -885,11 +894,10 @@ static PyObject *codes_to_values(PyObject *module, PyObject *args)
     Py_END_ALLOW_THREADS
     if (bad >= 0) {
         PyErr_Format(PyExc_ValueError, "code %zd is %d, beyond the table", bad, codes[bad]);
-        goto free;
+        Py_DECREF(bytes);
+    } else {
+        result = bytes;
     }
-    result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
-free:
-    PyMem_Free(out);
 done:
     PyBuffer_Release(&input);
     PyBuffer_Release(&table);
