@@ -380,8 +380,8 @@ encode_arith_with(const uint16_t *samples, Py_ssize_t count, int width, const Ne
 }
 
 /* golden.core.encode() with coder="arith" (ArithEncoder, RangeEncoder) into `out`, which has
-   8 bytes of slack; the end of the output, or NULL with *bad the first sample that is not a
-   width-bit value. Without the GIL.
+   room for an 8-byte store 6 bytes past its end (encode()); the end of the output, or NULL
+   with *bad the first sample that is not a width-bit value. Without the GIL.
 
    The range coder's state is in locals, and its bytes go straight to `out`: the golden
    encoder holds back the last byte a carry can still change and the 0xFF bytes after it;
