@@ -9,6 +9,9 @@ FAST    = neurorice/fast/_core.abi3.so
 .PHONY: setup eval test clean
 
 setup: $(VENV)/.installed $(FAST)
+	@# the bytecode of what ./encode and ./decode import, so that no process compiles it
+	@# (where PYTHONDONTWRITEBYTECODE is set, none would write it: 25 ms a process here)
+	$(PY) -m compileall -q golden neurorice
 
 $(VENV)/.installed: pyproject.toml
 	PYTHON=$(PYTHON) tools/install-system-deps.sh

@@ -12,7 +12,6 @@ on at most 64 blocks of 64 KiB spread over the data, shows that it compresses
 (:func:`pays`): a bounded probe, about 0.1 s whatever the size.
 """
 
-import lzma
 import zlib
 
 #: The largest original an LZMA payload may declare (and the encoder makes one of): 256 MiB.
@@ -41,6 +40,8 @@ def pays(original):
 
 def compress(original):
     """``original`` as one .xz stream, at the strongest preset."""
+    import lzma  # here: only the stored mode needs it, and importing it costs a process 2 ms
+
     return lzma.compress(original, preset=9 | lzma.PRESET_EXTREME)
 
 
@@ -92,6 +93,8 @@ def decompress(stream, limit=MAX_SIZE):
     if declared > limit:
         raise ValueError(f"stored payload declares {declared} bytes, more than the {limit}"
                          " a stored payload may have")
+    import lzma  # as in compress()
+
     unpacker = lzma.LZMADecompressor(lzma.FORMAT_XZ)
     chunks, size = [], 0
     try:

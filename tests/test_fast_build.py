@@ -1,14 +1,20 @@
 """Tests of the fast path's build and of what runs without it."""
 
+import importlib.machinery
+import importlib.util
 import os
+import random
 import shutil
 import subprocess
+import sysconfig
+from array import array
 from pathlib import Path
 
 import pytest
 
-from golden import container
+from golden import container, core
 from neurorice import fast, filecodec
+from neurorice.fast import container as fast_container
 from tests.recordings import training_recordings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,3 +81,40 @@ def test_the_golden_model_needs_nothing_built(unbuilt):
          "import golden.container, golden.core, sys; sys.exit('neurorice' in sys.modules)"],
         cwd=unbuilt, capture_output=True, text=True, env=ENV, check=False)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.fixture(scope="module")
+def portable(tmp_path_factory):
+    """The C module built without its SSE2 code (NEURORICE_PORTABLE), as other processors
+    run it, loaded beside the installed one."""
+    path = tmp_path_factory.mktemp("portable") / "_core.abi3.so"
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()
+    subprocess.run([*compiler, "-O2", "-std=c11", "-fPIC", "-shared", "-fwrapv",
+                    "-DNEURORICE_PORTABLE", f"-I{sysconfig.get_paths()['include']}",
+                    "-o", path, ROOT / "neurorice" / "fast" / "_core.c"], check=True)
+    loader = importlib.machinery.ExtensionFileLoader("neurorice.fast._core", str(path))
+    module = importlib.util.module_from_spec(
+        importlib.util.spec_from_loader("neurorice.fast._core", loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_the_portable_build_has_the_same_bits(portable):
+    # the SSE2 code (the decoder's symbol search, the predictor's weights) against the plain
+    # C of other processors, on recordings, and against the golden model on a few streams
+    built = fast.require()
+    for _, original in training_recordings(3):
+        codes = fast_container.FastSteps.to_codes(memoryview(original)[44:].cast("h"))
+        for arith in (True, False):
+            data = built.encode(codes, 10, 1, arith=arith)
+            assert portable.encode(codes, 10, 1, arith=arith) == data
+            assert portable.decode(data, len(codes) // 2, 10, 1, arith=arith) == codes
+    rng = random.Random(12)
+    for width, channels, near in [(10, 1, 0), (16, 3, 0), (10, 2, 2), (4, 1, 0)]:
+        samples = [rng.getrandbits(width) if rng.random() < 0.1 else (1 << width - 1) + i % 7
+                   for i in range(3000)]
+        values = array("H", samples)
+        data = core.encode(samples, width, channels, coder="arith", near=near)
+        assert portable.encode(values, width, channels, arith=True, near=near) == data
+        assert (portable.decode(data, len(samples), width, channels, arith=True, near=near)
+                == built.decode(data, len(samples), width, channels, arith=True, near=near))

@@ -21,6 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+/* SSE2 (every x86-64) where the compiler targets it; NEURORICE_PORTABLE builds the plain C
+   that other processors run instead, which tests/test_fast_build.py holds to the same bits */
+#if defined(__SSE2__) && !defined(NEURORICE_PORTABLE)
+#define USE_SSE2 1
+#include <emmintrin.h>
+#endif
 
 /* golden/rice.py */
 #define ESCAPE_ZEROS 16
@@ -56,9 +62,9 @@ static PyObject *truncated_error; /* golden.bits.TruncatedError */
 
 /* One channel: golden.core.ChannelState, that is a Predictor and a RiceAdapter. */
 typedef struct {
+    _Alignas(16) int32_t weight[4];
     int32_t history[3];
     int32_t average[2];
-    int32_t weight[4];
     int32_t total, count;
 } Channel;
 
@@ -73,7 +79,12 @@ static void channel_reset(Channel *ch, int width)
     ch->count = 1;
 }
 
-static inline int32_t sign(int32_t v) { return (v > 0) - (v < 0); }
+/* -1, 0 or 1, from the sign bits of v and of -v (-v wraps for INT32_MIN, which keeps its
+   sign bit: -1 then too) */
+static inline int32_t sign(int32_t v)
+{
+    return (v >> 31) | (int32_t)((uint32_t)-v >> 31);
+}
 
 static inline void store_be32(uint8_t *p, uint32_t v)
 {
@@ -116,11 +127,32 @@ static inline int32_t predict(const Channel *ch, const int32_t f[4], int32_t top
 static inline void update(Channel *ch, const int32_t f[4], int32_t sample, int32_t prediction,
                           int32_t error)
 {
-    int32_t direction = sign(sample - prediction);
+    int32_t step = STEP * sign(sample - prediction);
+    /* the weights stay well inside their range on recordings (golden/predictor.py), so the
+       clamp is a branch almost never taken */
+#ifdef USE_SSE2
+    /* the four weights at once: + step where the feature is positive, - step where negative */
+    const __m128i feature = _mm_setr_epi32(f[0], f[1], f[2], f[3]), zero = _mm_setzero_si128();
+    const __m128i minus_step = _mm_set1_epi32(-step);
+    __m128i weight = _mm_load_si128((const __m128i *)ch->weight);
+    weight = _mm_sub_epi32(weight, _mm_and_si128(_mm_cmpgt_epi32(feature, zero), minus_step));
+    weight = _mm_add_epi32(weight, _mm_and_si128(_mm_cmplt_epi32(feature, zero), minus_step));
+    _mm_store_si128((__m128i *)ch->weight, weight);
+    __m128i outside = _mm_or_si128(_mm_cmpgt_epi32(weight, _mm_set1_epi32(WEIGHT_MAX)),
+                                   _mm_cmplt_epi32(weight, _mm_set1_epi32(WEIGHT_MIN)));
+    if (__builtin_expect(_mm_movemask_epi8(outside), 0))
+        for (int i = 0; i < 4; i++) {
+            int32_t w = ch->weight[i];
+            ch->weight[i] = w < WEIGHT_MIN ? WEIGHT_MIN : w > WEIGHT_MAX ? WEIGHT_MAX : w;
+        }
+#else
     for (int i = 0; i < 4; i++) {
-        int32_t w = ch->weight[i] + STEP * direction * sign(f[i]);
-        ch->weight[i] = w < WEIGHT_MIN ? WEIGHT_MIN : w > WEIGHT_MAX ? WEIGHT_MAX : w;
+        int32_t w = ch->weight[i] + step * sign(f[i]);
+        if (__builtin_expect((uint32_t)(w - WEIGHT_MIN) > WEIGHT_MAX - WEIGHT_MIN, 0))
+            w = w < WEIGHT_MIN ? WEIGHT_MIN : WEIGHT_MAX;
+        ch->weight[i] = w;
     }
+#endif
     ch->history[2] = ch->history[1];
     ch->history[1] = ch->history[0];
     ch->history[0] = sample;
@@ -151,17 +183,31 @@ static inline int32_t reduce(int32_t error, int width)
     return ((error + half) & ((1 << width) - 1)) - half;
 }
 
+/* golden.rice.zigzag(): 0, -1, 1, -2, ... to 0, 1, 2, 3, ...; without a branch, since the
+   residual's sign is a coin toss that a branch predictor loses half the time */
+static inline uint32_t zigzag(int32_t error)
+{
+    return ((uint32_t)error << 1) ^ (uint32_t)(error >> 31);
+}
+
+/* golden.rice.unzigzag() */
+static inline int32_t unzigzag(uint32_t value)
+{
+    return (int32_t)((value >> 1) ^ -(value & 1));
+}
+
 /* ---- the arithmetic-coded back end: golden/arith.py and golden/rangecoder.py ---- */
 
-/* AdaptiveCdf: cdf[] has RATE fraction bits, < 2^28 */
+/* AdaptiveCdf: cdf[] has RATE fraction bits, < 2^27; int32 for the arithmetic shift of
+   context_update() */
 typedef struct {
-    uint32_t cdf[SYMBOLS + 1];
+    _Alignas(16) int32_t cdf[SYMBOLS + 1];
     uint32_t count;
 } Context;
 
 static void context_reset(Context *c)
 {
-    uint32_t sum = 0;
+    int32_t sum = 0;
     for (int i = 0; i < SYMBOLS; i++) {
         c->cdf[i] = sum << RATE;
         sum += PRIOR[i];
@@ -173,105 +219,38 @@ static void context_reset(Context *c)
 /* AdaptiveCdf.cumulative()[s] */
 static inline uint32_t cumulative(const Context *c, int s)
 {
-    return (c->cdf[s] >> RATE) + MIN_FREQUENCY * (uint32_t)s;
+    return ((uint32_t)c->cdf[s] >> RATE) + MIN_FREQUENCY * (uint32_t)s;
 }
 
-/* AdaptiveCdf.update(); the loop has no branch, so that the compiler vectorises it, and
-   includes cdf[0], which stays 0, to run over a whole number of vectors */
+/* AdaptiveCdf.update() as one expression for both directions. With T = ADAPTIVE_TOTAL << RATE,
+   a multiple of 2^shift (shift <= RATE), and B = 2^shift - 1:
+       up:   c + ((T - c) >> shift) = c - ((c - T + B) >> shift)   (floor of a negative)
+       down: c - (c >> shift)
+   so c -= (c + a) >> shift, arithmetically, with a = B - T above the symbol and 0 at and
+   below it. ADJUST[shift] holds SYMBOLS zeros then SYMBOLS of B - T: the a of symbol s starts
+   at its SYMBOLS - 1 - s. */
+#define REPEAT4(v) v, v, v, v
+#define REPEAT32(v) REPEAT4(v), REPEAT4(v), REPEAT4(v), REPEAT4(v), \
+                    REPEAT4(v), REPEAT4(v), REPEAT4(v), REPEAT4(v)
+#define ADJUST_ROW(shift) \
+    {REPEAT32(0), REPEAT32((1 << (shift)) - 1 - (int32_t)(ADAPTIVE_TOTAL << RATE))}
+static const int32_t ADJUST[RATE + 1][2 * SYMBOLS] = {
+    ADJUST_ROW(0), ADJUST_ROW(1), ADJUST_ROW(2), ADJUST_ROW(3), ADJUST_ROW(4),
+    ADJUST_ROW(5), ADJUST_ROW(6), ADJUST_ROW(7), ADJUST_ROW(8), ADJUST_ROW(9),
+    ADJUST_ROW(10), ADJUST_ROW(11), ADJUST_ROW(12)};
+_Static_assert(RATE == 12, "ADJUST has a row for each shift up to RATE");
+
+/* AdaptiveCdf.update(); a loop without branches, which the compiler vectorises; it includes
+   cdf[0], which stays 0, to run over a whole number of vectors */
 static inline void context_update(Context *c, int symbol)
 {
-    const uint32_t top = ADAPTIVE_TOTAL << RATE;
     int shift = 32 - __builtin_clz(c->count + 1);
     shift = shift < RATE ? shift : RATE;
-    for (int i = 0; i < SYMBOLS; i++) {
-        uint32_t v = c->cdf[i];
-        c->cdf[i] = i > symbol ? v + ((top - v) >> shift) : v - (v >> shift);
-    }
+    const int32_t *restrict adjust = ADJUST[shift] + SYMBOLS - 1 - symbol;
+    int32_t *restrict cdf = c->cdf;
+    for (int i = 0; i < SYMBOLS; i++)
+        cdf[i] -= (cdf[i] + adjust[i]) >> shift;
     c->count += c->count < (1u << RATE) - 1;
-}
-
-/* RangeEncoder, writing bytes at `o` */
-typedef struct {
-    uint64_t low;
-    uint32_t range;
-    int fill;
-    int has_cache;
-    uint8_t cache;
-    Py_ssize_t pending;
-    uint8_t *o;
-} RangeEncoder;
-
-static void range_encoder_reset(RangeEncoder *e, uint8_t *out)
-{
-    memset(e, 0, sizeof *e);
-    e->range = INITIAL_RANGE;
-    e->o = out;
-}
-
-/* RangeEncoder._put(): settle the cached byte unless `byte` (with its carry) is 0xFF */
-static inline void range_put(RangeEncoder *e, uint32_t byte)
-{
-    if (byte == 0xFF) {
-        e->pending++;
-        return;
-    }
-    uint32_t carry = byte >> 8;
-    if (e->has_cache)
-        *e->o++ = (uint8_t)(e->cache + carry);
-    for (; e->pending; e->pending--)
-        *e->o++ = (uint8_t)(0xFF + carry);
-    e->cache = (uint8_t)byte;
-    e->has_cache = 1;
-}
-
-/* RangeEncoder._shift_in() */
-static inline void range_shift_in(RangeEncoder *e, int bits, uint64_t addend)
-{
-    e->low = (e->low << bits) + addend;
-    e->fill += bits;
-    while (e->fill >= 8) {
-        e->fill -= 8;
-        int window = RANGE_BITS + e->fill;
-        range_put(e, (uint32_t)(e->low >> window));
-        e->low &= ((uint64_t)1 << window) - 1;
-    }
-}
-
-/* RangeEncoder.finish(): the rest of low, MSB-aligned in whole bytes (zero padding) */
-static void range_finish(RangeEncoder *e)
-{
-    int window = RANGE_BITS + e->fill;
-    uint32_t carry = (uint32_t)(e->low >> window);
-    if (e->has_cache)
-        *e->o++ = (uint8_t)(e->cache + carry);
-    for (; e->pending; e->pending--)
-        *e->o++ = (uint8_t)(0xFF + carry);
-    uint64_t rest = e->low & (((uint64_t)1 << window) - 1);
-    for (; window > 0; window -= 8)
-        *e->o++ = (uint8_t)(window >= 8 ? rest >> (window - 8) : rest << (8 - window));
-}
-
-/* ArithEncoder.write() */
-static inline void arith_write(RangeEncoder *e, Context *contexts, uint32_t value, int k,
-                               int width)
-{
-    int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
-    uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
-    if (symbol >= ESCAPE) {
-        symbol = ESCAPE;
-        rest = value;
-        low_bits = width;
-    }
-    /* RangeEncoder.encode() then bypass(), with one pass of byte output for both */
-    Context *c = &contexts[k];
-    uint32_t bottom = (e->range * cumulative(c, symbol)) >> PROB_BITS;
-    uint32_t top = (e->range * cumulative(c, symbol + 1)) >> PROB_BITS;
-    e->low += bottom;
-    e->range = top - bottom;
-    int shift = __builtin_clz(e->range) - (32 - RANGE_BITS);
-    e->range <<= shift;
-    range_shift_in(e, shift + low_bits, (uint64_t)rest * e->range);
-    context_update(c, symbol);
 }
 
 /* golden/near.py, for near = δ >= 1: the step 2δ + 1, RANGE, and the sample window. */
@@ -315,6 +294,109 @@ static inline int32_t near_restore(int32_t prediction, int32_t reduced, const Ne
     return clamp_sample(value, n->top);
 }
 
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    memcpy(p, &v, 8);
+}
+
+/* encode_arith() for `mono` a constant: with 1 (one channel, as the challenge's recordings),
+   the channel's state is a local copy, which the compiler keeps in registers rather than
+   in memory behind a pointer (about a tenth faster, both ways) */
+static inline __attribute__((always_inline)) uint8_t *
+encode_arith_with(const uint16_t *samples, Py_ssize_t count, int width, const Near *n,
+                  Channel *state, Py_ssize_t channels, uint8_t *out, Py_ssize_t *bad, int mono)
+{
+    Channel one = *state;
+    const int32_t top = (1 << width) - 1;
+    Context contexts[MAX_WIDTH];
+    for (int k = 0; k < width; k++)
+        context_reset(&contexts[k]);
+    uint64_t low = 0;     /* RANGE_BITS + fill bits, and a carry above them after a step */
+    uint32_t range = INITIAL_RANGE;
+    int fill = 0;         /* bits of low beyond the RANGE_BITS window, 0 .. 7 between steps */
+    uint8_t *o = out;
+    Channel *ch = mono ? &one : state, *last = state + channels - 1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int32_t sample = samples[i], f[4];
+        if (sample > top) {
+            *bad = i;
+            return NULL;
+        }
+        features(ch, f);
+        int32_t prediction = predict(ch, f, top);
+        int32_t error;
+        if (n->near) {
+            int32_t quantised = near_quantise(sample - prediction, n);
+            sample = clamp_sample(prediction + quantised * n->step, top);
+            error = near_reduce(quantised, n);
+        } else {
+            error = reduce(sample - prediction, width);
+        }
+        int k = rice_k(ch, width);
+        uint32_t value = zigzag(error);
+        /* ArithEncoder.write(): split() */
+        int low_bits = k > TOP_BITS ? k - TOP_BITS : 0;
+        uint32_t symbol = value >> low_bits, rest = value & ((1u << low_bits) - 1);
+        if (symbol >= ESCAPE) {
+            symbol = ESCAPE;
+            rest = value;
+            low_bits = width;
+        }
+        /* RangeEncoder.encode() then bypass(): both shifts in one */
+        Context *c = &contexts[k];
+        uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
+        uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
+        range = top_ - bottom;
+        int shift = __builtin_clz(range) - (32 - RANGE_BITS);
+        range <<= shift;
+        low = ((low + bottom) << (shift + low_bits)) + (uint64_t)rest * range;
+        fill += shift + low_bits; /* at most 7 + 15 + 16 */
+        int window = RANGE_BITS + fill;
+        if (__builtin_expect(low >> window, 0)) { /* the carry, into the bytes written */
+            uint8_t *p = o;
+            while (p > out && *--p == 0xFF)
+                *p = 0;
+            ++*p;
+            low &= ((uint64_t)1 << window) - 1;
+        }
+        /* RangeEncoder._shift_in(): the whole bytes above the window, stored without a
+           branch (8 bytes, of which the next store overwrites those not kept) */
+        store_be64(o, low << (64 - window));
+        o += fill >> 3;
+        fill &= 7;
+        low &= ((uint64_t)1 << (RANGE_BITS + fill)) - 1;
+        context_update(c, symbol);
+        update(ch, f, sample, prediction, error);
+        if (!mono)
+            ch = ch == last ? state : ch + 1;
+    }
+    /* RangeEncoder.finish(): the rest of low, MSB first, the last byte padded with zeros */
+    int window = RANGE_BITS + fill;
+    store_be64(o, low << (64 - window));
+    return o + (window + 7) / 8;
+}
+
+/* golden.core.encode() with coder="arith" (ArithEncoder, RangeEncoder) into `out`, which has
+   room for an 8-byte store 6 bytes past its end (encode()); the end of the output, or NULL
+   with *bad the first sample that is not a width-bit value. Without the GIL.
+
+   The range coder's state is in locals, and its bytes go straight to `out`: the golden
+   encoder holds back the last byte a carry can still change and the 0xFF bytes after it;
+   here every byte above the window is written at once, and a carry (rare) is added to the
+   bytes already written, which is the same number. It never runs past the first byte: the
+   interval stays within [0, 2^(RANGE_BITS + bits shifted)). */
+static uint8_t *encode_arith(const uint16_t *samples, Py_ssize_t count, int width,
+                             const Near *n, Channel *state, Py_ssize_t channels,
+                             uint8_t *out, Py_ssize_t *bad)
+{
+    if (channels == 1)
+        return encode_arith_with(samples, count, width, n, state, 1, out, bad, 1);
+    return encode_arith_with(samples, count, width, n, state, channels, out, bad, 0);
+}
+
 static int check_parameters(int width, Py_ssize_t channels, int near)
 {
     if (width < 1 || width > MAX_WIDTH) {
@@ -347,72 +429,36 @@ static Py_ssize_t uint16_count(const Py_buffer *buffer, const char *what)
     return buffer->len / 2;
 }
 
-/* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
-   coder="arith", `near` the error bound δ. */
-static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
+/* golden.core.encode() with coder="rice" into `out`, which has 8 bytes of slack: the end of
+   the output, or NULL with *bad the first sample that is not a width-bit value. Without the
+   GIL. */
+static uint8_t *encode_rice(const uint16_t *samples, Py_ssize_t count, int width,
+                            const Near *n, Channel *state, Py_ssize_t channels,
+                            uint8_t *out, Py_ssize_t *bad)
 {
-    Py_buffer input;
-    int width, arith = 0;
-    Py_ssize_t channels;
-    int near = 0;
-    static char *keywords[] = {"", "", "", "arith", "near", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$pi:encode", keywords, &input, &width,
-                                     &channels, &arith, &near))
-        return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t count = uint16_count(&input, "samples");
-    if (count < 0 || check_parameters(width, channels, near) < 0)
-        goto done;
-    const Near n = near_of(near, width);
-    const uint16_t *samples = input.buf;
-    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
-       and 8 bytes of slack for the flush */
-    Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 8;
-    uint8_t *out = PyMem_Malloc(bound);
-    Channel *state = PyMem_Malloc(channels * sizeof *state);
-    if (!out || !state) {
-        PyErr_NoMemory();
-        goto free;
-    }
-    for (Py_ssize_t c = 0; c < channels; c++)
-        channel_reset(&state[c], width);
-
     const int32_t top = (1 << width) - 1;
-    Py_ssize_t bad = -1;
     uint8_t *o = out;
     uint64_t acc = 0; /* pending bits in the low `fill` bits */
     int fill = 0;
-    Context contexts[MAX_WIDTH];
-    RangeEncoder coder;
-    for (int k = 0; k < width; k++)
-        context_reset(&contexts[k]);
-    range_encoder_reset(&coder, out);
-    Py_BEGIN_ALLOW_THREADS
     Channel *ch = state, *last = state + channels - 1;
     for (Py_ssize_t i = 0; i < count; i++) {
         int32_t sample = samples[i], f[4];
         if (sample > top) {
-            bad = i;
-            break;
+            *bad = i;
+            return NULL;
         }
         features(ch, f);
         int32_t prediction = predict(ch, f, top);
         int32_t error;
-        if (near) {
-            int32_t quantised = near_quantise(sample - prediction, &n);
-            sample = clamp_sample(prediction + quantised * n.step, top);
-            error = near_reduce(quantised, &n);
+        if (n->near) {
+            int32_t quantised = near_quantise(sample - prediction, n);
+            sample = clamp_sample(prediction + quantised * n->step, top);
+            error = near_reduce(quantised, n);
         } else {
             error = reduce(sample - prediction, width);
         }
         int k = rice_k(ch, width);
-        uint32_t value = error >= 0 ? 2 * (uint32_t)error : 2 * (uint32_t)-error - 1;
-        if (arith) {
-            arith_write(&coder, contexts, value, k, width);
-            update(ch, f, sample, prediction, error);
-            ch = ch == last ? state : ch + 1;
-            continue;
-        }
+        uint32_t value = zigzag(error);
         /* codeword(zigzag(error), k, width) */
         uint32_t quotient = value >> k;
         int length;
@@ -436,12 +482,47 @@ static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
     /* BitWriter.to_bytes(): the last partial word, without whole padding bytes */
     for (; fill > 0; fill -= 8)
         *o++ = (uint8_t)(fill >= 8 ? acc >> (fill - 8) : acc << (8 - fill));
-    if (arith && bad < 0) {
-        range_finish(&coder);
-        o = coder.o;
+    return o;
+}
+
+/* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
+   coder="arith", `near` the error bound δ. */
+static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    Py_buffer input;
+    int width, arith = 0;
+    Py_ssize_t channels;
+    int near = 0;
+    static char *keywords[] = {"", "", "", "arith", "near", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$pi:encode", keywords, &input, &width,
+                                     &channels, &arith, &near))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t count = uint16_count(&input, "samples");
+    if (count < 0 || check_parameters(width, channels, near) < 0)
+        goto done;
+    const Near n = near_of(near, width);
+    const uint16_t *samples = input.buf;
+    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
+       and slack for the 8-byte stores (rice: 4 bytes past the end; arith: 6 past the end
+       with the RANGE_BITS, which the count / 8 bytes of slack may not cover) */
+    Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 16;
+    uint8_t *out = PyMem_Malloc(bound);
+    Channel *state = PyMem_Malloc(channels * sizeof *state);
+    if (!out || !state) {
+        PyErr_NoMemory();
+        goto free;
     }
+    for (Py_ssize_t c = 0; c < channels; c++)
+        channel_reset(&state[c], width);
+
+    Py_ssize_t bad = -1;
+    uint8_t *o;
+    Py_BEGIN_ALLOW_THREADS
+    o = (arith ? encode_arith : encode_rice)(samples, count, width, &n, state, channels, out,
+                                             &bad);
     Py_END_ALLOW_THREADS
-    if (bad >= 0)
+    if (!o)
         PyErr_Format(PyExc_ValueError, "sample %zd is %d, not a %d-bit unsigned value", bad,
                      (int)samples[bad], width);
     else
@@ -472,12 +553,57 @@ static inline int read_bits(BitSource *b, int bits, uint32_t *value)
     return 0;
 }
 
-/* golden.core.decode() with coder="arith" (ArithDecoder, RangeDecoder) into *out, which grows
-   up to `count` samples; the status, and in *decoded the samples decoded. Without the GIL. */
-static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near *n,
-                        Channel *state, Py_ssize_t channels, uint16_t **out,
-                        Py_ssize_t *capacity, Py_ssize_t *decoded)
+#ifdef USE_SSE2
+/* The mask, a 16-bit lane a symbol, of the symbols s .. s + 7 whose narrowed bottom is at
+   most the code: (range * bound) >> PROB_BITS as (range16 * 2 bound) >> 16 (pmulhuw). */
+static inline __m128i at_most_code(const Context *c, int s, __m128i range16, __m128i code16)
 {
+    /* bound(s .. s + 7): cdf >> RATE < 2^15, so the signed saturating pack is exact */
+    __m128i low = _mm_srli_epi32(_mm_load_si128((const __m128i *)(c->cdf + s)), RATE);
+    __m128i high = _mm_srli_epi32(_mm_load_si128((const __m128i *)(c->cdf + s + 4)), RATE);
+    __m128i bound = _mm_add_epi16(_mm_packs_epi32(low, high),
+                                  _mm_setr_epi16(s, s + 1, s + 2, s + 3, s + 4, s + 5, s + 6,
+                                                 s + 7)); /* MIN_FREQUENCY 1 */
+    __m128i product = _mm_mulhi_epu16(range16, _mm_add_epi16(bound, bound));
+    /* product <= code: the saturating difference is 0 */
+    return _mm_cmpeq_epi16(_mm_subs_epu16(product, code16), _mm_setzero_si128());
+}
+#endif
+
+/* RangeDecoder.decode()'s search: the symbol s whose (range * bound(s)) >> PROB_BITS is the
+   largest at most `code`, found as the count of the bounds so placed, less symbol 0's,
+   without a division. With range < 2^16 and 2 bound(s) < 2^16 for s < SYMBOLS, each product
+   is a 16 x 16-bit multiply-high, (range * 2 bound(s)) >> 16: with SSE2 (every x86-64),
+   8 a vector (pmulhuw); elsewhere the same, a symbol at a time. */
+static inline int find_symbol(const Context *c, uint32_t range, uint32_t code)
+{
+#ifdef USE_SSE2
+    const __m128i range16 = _mm_set1_epi16((short)range), code16 = _mm_set1_epi16((short)code);
+    /* the products rise with s, so the symbols at most the code are a prefix: a bit a
+       symbol, 16 at a time, and its trailing ones count them. Symbols 16 and up are rare
+       (1.4 % of PRIOR), so they are looked at only when all of the first 16 are below. */
+    unsigned mask = (unsigned)_mm_movemask_epi8(
+        _mm_packs_epi16(at_most_code(c, 0, range16, code16), at_most_code(c, 8, range16, code16)));
+    if (__builtin_expect(mask != 0xFFFF, 1))
+        return __builtin_ctz(~mask) - 1;
+    mask = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(at_most_code(c, 16, range16, code16),
+                                                       at_most_code(c, 24, range16, code16)));
+    return 16 + __builtin_ctz(~mask) - 1;
+#else
+    int count = 0;
+    for (int s = 0; s < SYMBOLS; s++)
+        count += ((range * 2 * cumulative(c, s)) >> 16) <= code;
+    return count - 1;
+#endif
+}
+
+/* decode_arith() for `mono` a constant, as encode_arith_with() */
+static inline __attribute__((always_inline)) int
+decode_arith_with(BitSource *bits, Py_ssize_t count, int width, const Near *n, Channel *state,
+                  Py_ssize_t channels, uint16_t **out, Py_ssize_t *capacity,
+                  Py_ssize_t *decoded, int mono)
+{
+    Channel one = *state;
     const int32_t top = (1 << width) - 1;
     Context contexts[MAX_WIDTH];
     for (int k = 0; k < width; k++)
@@ -488,7 +614,7 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
         return TRUNCATED;
     if (code >= range)
         return OUTSIDE;
-    Channel *ch = state, *last = state + channels - 1;
+    Channel *ch = mono ? &one : state, *last = state + channels - 1;
     for (Py_ssize_t i = 0; i < count; i++, *decoded = i) {
         if (i == *capacity) {
             Py_ssize_t grown = *capacity < count / 2 ? 2 * *capacity : count;
@@ -502,15 +628,8 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
         features(ch, f);
         int32_t prediction = predict(ch, f, top);
         int k = rice_k(ch, width);
-        /* RangeDecoder.decode(): the symbols whose bottom is at most the code, counted,
-           less symbol 0. (range * b) >> PROB_BITS <= code if and only if
-           b <= (((code + 1) << PROB_BITS) - 1) / range: one division, then compares that
-           vectorise (faster than a product a symbol, or a search, as measured) */
         Context *c = &contexts[k];
-        const uint32_t highest = (((code + 1) << PROB_BITS) - 1) / range;
-        int symbol = -1;
-        for (int s = 0; s < SYMBOLS; s++)
-            symbol += cumulative(c, s) <= highest;
+        int symbol = find_symbol(c, range, code);
         uint32_t bottom = (range * cumulative(c, symbol)) >> PROB_BITS;
         uint32_t top_ = (range * cumulative(c, symbol + 1)) >> PROB_BITS;
         code -= bottom;
@@ -540,7 +659,7 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
             code = wide - rest * range;
         }
         uint32_t value = symbol == ESCAPE ? rest : ((uint32_t)symbol << low_bits) | rest;
-        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t error = unzigzag(value);
         int32_t sample;
         if (n->near) {
             if (near_reduce(error, n) != error)
@@ -553,10 +672,22 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
         }
         (*out)[i] = (uint16_t)sample;
         update(ch, f, sample, prediction, error);
-        ch = ch == last ? state : ch + 1;
+        if (!mono)
+            ch = ch == last ? state : ch + 1;
     }
     /* ArithDecoder.at_end(): the code back at the interval's base */
     return code ? TRAILING : DECODED;
+}
+
+/* golden.core.decode() with coder="arith" (ArithDecoder, RangeDecoder) into *out, which grows
+   up to `count` samples; the status, and in *decoded the samples decoded. Without the GIL. */
+static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near *n,
+                        Channel *state, Py_ssize_t channels, uint16_t **out,
+                        Py_ssize_t *capacity, Py_ssize_t *decoded)
+{
+    if (channels == 1)
+        return decode_arith_with(bits, count, width, n, state, 1, out, capacity, decoded, 1);
+    return decode_arith_with(bits, count, width, n, state, channels, out, capacity, decoded, 0);
 }
 
 /* golden.core.decode(): count samples as native uint16 bytes. */
@@ -580,7 +711,12 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
     if (count < 0)
         count = 0;
     Py_ssize_t capacity = count < 8 * size + 1 ? count : 8 * size + 1;
-    uint16_t *out = malloc(capacity * 2 + 2);
+    /* where the capacity is the count (nearly always), the samples go straight into the
+       result: a buffer and a copy more would cost every sample 2 bytes of fresh memory,
+       paid in page faults */
+    PyObject *samples = capacity == count ? PyBytes_FromStringAndSize(NULL, 2 * count) : NULL;
+    uint16_t *out = samples ? (uint16_t *)PyBytes_AsString(samples)
+                  : capacity < count ? malloc(capacity * 2 + 2) : NULL;
     uint8_t *padded = PyMem_Malloc(size + 8);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
     if (!out || !padded || !state) {
@@ -633,7 +769,7 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
             break;
         }
         position += length;
-        int32_t error = value & 1 ? -(int32_t)((value + 1) >> 1) : (int32_t)(value >> 1);
+        int32_t error = unzigzag(value);
         int32_t sample;
         if (near) {
             if (near_reduce(error, &n) != error) {
@@ -671,9 +807,13 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
     else if (status == TRAILING)
         PyErr_SetString(PyExc_ValueError, "compressed stream has data after its last sample");
     else
-        result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
+        result = samples ? Py_NewRef(samples)
+                         : PyBytes_FromStringAndSize((const char *)out, 2 * count);
 free:
-    free(out);
+    if (samples)
+        Py_DECREF(samples);
+    else
+        free(out);
     PyMem_Free(padded);
     PyMem_Free(state);
 done:
@@ -734,11 +874,11 @@ static PyObject *codes_to_values(PyObject *module, PyObject *args)
     Py_ssize_t count = uint16_count(&input, "codes"), entries = uint16_count(&table, "table");
     if (count < 0 || entries < 0)
         goto done;
-    uint8_t *out = PyMem_Malloc(2 * count + 2);
-    if (!out) {
-        PyErr_NoMemory();
+    /* straight into the result, as decode() */
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, 2 * count);
+    if (!bytes)
         goto done;
-    }
+    uint8_t *out = (uint8_t *)PyBytes_AsString(bytes);
     const uint16_t *codes = input.buf, *values = table.buf;
     Py_ssize_t bad = -1;
     Py_BEGIN_ALLOW_THREADS
@@ -754,11 +894,10 @@ static PyObject *codes_to_values(PyObject *module, PyObject *args)
     Py_END_ALLOW_THREADS
     if (bad >= 0) {
         PyErr_Format(PyExc_ValueError, "code %zd is %d, beyond the table", bad, codes[bad]);
-        goto free;
+        Py_DECREF(bytes);
+    } else {
+        result = bytes;
     }
-    result = PyBytes_FromStringAndSize((const char *)out, 2 * count);
-free:
-    PyMem_Free(out);
 done:
     PyBuffer_Release(&input);
     PyBuffer_Release(&table);
