@@ -41,7 +41,12 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.codewords", "skid buffers"), ("encoder.pairs", "skid buffers"),
           # the arithmetic back end (gateware.arith, .rangecoder, .bytepacker)
           ("encoder.model", "CDF model"), ("encoder.coder", "range coder"),
-          ("encoder.items", "packer"), ("encoder.spell", "packer"))
+          ("encoder.items", "packer"), ("encoder.spell", "packer"),
+          # the compact encoder (gateware.compact): its codeword register takes the
+          # prediction, residual and codeword; its state, the state's update
+          ("encoder.coded", "Rice coder"), ("encoder.state", "predictor"),
+          ("encoder.count", "Rice coder"), ("encoder.partial", "packer"),
+          ("encoder.fill", "packer"), ("encoder.spill", "packer"))
 
 
 def block_of(name):

@@ -151,6 +151,26 @@ def _top_module(netlist, top):
     return modules.get(top) or modules["\\" + top]
 
 
+def _untie_async_reads(module):
+    """Give the asynchronous read ports of memories their constant controls back.
+
+    ``hilomap`` ties every constant bit to a tie cell, a memory's ports' too; Yosys requires
+    an asynchronous (latch-array) read port's enable to be the constant 1 and its clock and
+    resets the constant 0.
+    """
+    for cell in module["cells"].values():
+        if cell["type"] != "$mem_v2":
+            continue
+        ports = int(cell["parameters"]["RD_PORTS"], 2)
+        clocked = int(cell["parameters"]["RD_CLK_ENABLE"], 2) if ports else 0
+        connections = cell["connections"]
+        for port in range(ports):
+            if not clocked >> port & 1:
+                connections["RD_EN"][port] = "1"
+                for control in ("RD_CLK", "RD_ARST", "RD_SRST"):
+                    connections[control][port] = "0"
+
+
 def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
     """Map ``verilog`` (module ``top``) onto ``library`` (a :class:`~neurorice.asic.liberty.
     Library`) for a ``clock_mhz`` clock, gate the enabled flip-flops' clocks (with
@@ -184,6 +204,7 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
             pins = library.cells[cell["type"]].pins
             cell["port_directions"] = {port: pins[port].direction
                                        for port in cell["connections"] if port in pins}
+    _untie_async_reads(module)
     clock = set(module["netnames"].get("clk", {"bits": []})["bits"])
     gated = {c["connections"]["GCLK"][0] for c in module["cells"].values()
              if c["type"] in library.cells and library.cells[c["type"]].clock_gate}

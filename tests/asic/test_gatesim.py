@@ -34,3 +34,24 @@ def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, 
         assert measured["matches_golden"] and measured["words"] > samples_per_channel // 8
     # the unit-delay run glitches: more toggles than the zero-delay one
     assert sum(map(sum, unit.toggles.values())) > sum(map(sum, zero.toggles.values()))
+
+
+@pytest.mark.parametrize("channels, samples_per_channel", [(1, 300), (8, 40)])
+def test_compact_netlist_is_the_golden_model(pdk, channels, samples_per_channel):
+    """The compact ASIC encoder's netlist (a sample a clock, the state in flip-flops or, with
+    more channels, in memory rows) gives the golden model's words at zero and unit delay."""
+    library, models = pdk
+    design = Design(channels, compact=True)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ)
+    # the state and the words' registers only: nothing of the FPGA's pipeline
+    assert 100 < synthesis.flops < (400 if channels == 1 else 200)
+    assert len(synthesis.memories) == (0 if channels == 1 else 1)
+    recs = recordings.load(recordings.DEFAULT_DATA, 4)
+    samples = _stream(recs, channels, samples_per_channel * channels)
+    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
+                               design.word_width, 50, 200, glitches=False)
+    _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,
+                                    design.word_width, 50, 200)
+    for run in (zero, unit):
+        measured = timing.measure(samples, run, design.width, channels, design.word_width)
+        assert measured["matches_golden"] and measured["samples_per_cycle"] > 0.99
