@@ -34,16 +34,17 @@ CHANNEL_RATE_HZ = 20_000
 TARGET_UW = {1: 1.0, "many": 2.0}
 
 
-def cycles_per_sample(channels, compact=False):
-    """Clocks a sample takes: the predictor's weight loop spaces a channel's samples, but
-    for the compact encoder's (one a clock)."""
-    from gateware.predictor import WEIGHT_SPAN
+def cycles_per_sample(channels, compact=False, near=0):
+    """Clocks a sample takes: the predictor's loop spaces a channel's samples (the weights',
+    or near-lossless, the reconstruction's), but for the compact encoder's (one a clock)."""
+    from gateware.predictor import NEAR_LATENCY, WEIGHT_SPAN
 
     if compact:
         return 1
+    span = NEAR_LATENCY if near else WEIGHT_SPAN
     if channels == 1:
-        return WEIGHT_SPAN
-    return WEIGHT_SPAN + 1 if channels <= WEIGHT_SPAN else 1
+        return span
+    return span + 1 if channels <= span else 1
 
 
 def configuration(channels, library, models, recs, args, progress):
@@ -55,7 +56,7 @@ def configuration(channels, library, models, recs, args, progress):
                            clock_gating=args.low_power)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
-    cps = cycles_per_sample(channels, args.compact)
+    cps = cycles_per_sample(channels, args.compact, args.near)
     window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
     samples = _stream(recs, channels, (warmup + window) // cps + 64)
