@@ -16,7 +16,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from .ice40 import SEED_TIMEOUT, SEEDS, harness, harness_flops
+from .ice40 import SEEDS, harness, harness_flops
 from .tools import ToolError, run_tool
 
 __all__ = ["PARTS", "Ecp5Result", "place_and_route"]
@@ -40,6 +40,10 @@ _LIMITS = {"TRELLIS_COMB": "luts", "DP16KD": "bram", "MULT18X18D": "dsp"}
 SYNTH = ("read_verilog -sv design.v harness.v; "
          "synth_ecp5 -top neurorice_harness -json design.json; "
          "tee -q -o stat.json stat -json")
+
+#: Seconds a seed's place and route may take: the arithmetic back end's took over 15
+#: minutes on 2 busy cores (nextpnr-ecp5 from PyPI runs as WebAssembly, one thread).
+SEED_TIMEOUT = 7200
 
 #: nextpnr's cell kinds, as the report names them.
 KINDS = {"TRELLIS_COMB": "luts", "TRELLIS_FF": "flip_flops", "TRELLIS_RAMW": "lutram",
