@@ -283,6 +283,21 @@ static inline int32_t near_reduce(int32_t quantised, const Near *n)
     return (quantised + half + n->range) % n->range - half;
 }
 
+/* golden.core.encode_stream()'s step before either back end: the features `f` and the
+   prediction of `ch`, `*sample` made the value the decoder restores (near-lossless), and the
+   reduced residual, returned */
+static inline int32_t residual(const Channel *ch, int32_t f[4], int32_t *sample,
+                               int32_t *prediction, int32_t top, int width, const Near *n)
+{
+    features(ch, f);
+    *prediction = predict(ch, f, top);
+    if (!n->near)
+        return reduce(*sample - *prediction, width);
+    int32_t quantised = near_quantise(*sample - *prediction, n);
+    *sample = clamp_sample(*prediction + quantised * n->step, top);
+    return near_reduce(quantised, n);
+}
+
 /* restore(): the sample of a reduced residual, the wrap undone */
 static inline int32_t near_restore(int32_t prediction, int32_t reduced, const Near *n)
 {
@@ -325,16 +340,8 @@ encode_arith_with(const uint16_t *samples, Py_ssize_t count, int width, const Ne
             *bad = i;
             return NULL;
         }
-        features(ch, f);
-        int32_t prediction = predict(ch, f, top);
-        int32_t error;
-        if (n->near) {
-            int32_t quantised = near_quantise(sample - prediction, n);
-            sample = clamp_sample(prediction + quantised * n->step, top);
-            error = near_reduce(quantised, n);
-        } else {
-            error = reduce(sample - prediction, width);
-        }
+        int32_t prediction;
+        int32_t error = residual(ch, f, &sample, &prediction, top, width, n);
         int k = rice_k(ch, width);
         uint32_t value = zigzag(error);
         /* ArithEncoder.write(): split() */
@@ -447,16 +454,8 @@ static uint8_t *encode_rice(const uint16_t *samples, Py_ssize_t count, int width
             *bad = i;
             return NULL;
         }
-        features(ch, f);
-        int32_t prediction = predict(ch, f, top);
-        int32_t error;
-        if (n->near) {
-            int32_t quantised = near_quantise(sample - prediction, n);
-            sample = clamp_sample(prediction + quantised * n->step, top);
-            error = near_reduce(quantised, n);
-        } else {
-            error = reduce(sample - prediction, width);
-        }
+        int32_t prediction;
+        int32_t error = residual(ch, f, &sample, &prediction, top, width, n);
         int k = rice_k(ch, width);
         uint32_t value = zigzag(error);
         /* codeword(zigzag(error), k, width) */
