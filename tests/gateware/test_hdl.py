@@ -94,9 +94,14 @@ def test_yosys_synthesises(key):
 
 
 def bench_case(key):
-    width, channels, word_width = CONFIGURATIONS[key]
+    return golden_case(*CONFIGURATIONS[key])
+
+
+def golden_case(width, channels, word_width, length=1500):
+    """hdl_bench's case: recording stretches (one channel) or a walk, edge cases, and the
+    golden model's words, with idle input and backpressure."""
     if channels == 1:
-        streams = [codes for _, codes in cases.recordings(2, 1500)]
+        streams = [codes for _, codes in cases.recordings(2, length)]
         streams += [cases.make(name, width, 100) for name in ("alternating", "escapes")]
         streams += [[7]]
     else:
@@ -115,14 +120,21 @@ def test_icarus_matches_golden(key, tmp_path):
     width, channels, word_width = CONFIGURATIONS[key]
     path = verilog.default_path(width, channels, word_width)
     top = verilog.module_name(width, channels, word_width)
+    assert icarus_bench(path, top, bench_case(key), tmp_path) == (1, 0), \
+        "the Verilog's words differ from the model's"
+
+
+def icarus_bench(path, top, case, tmp_path):
+    """Run hdl_bench on the Verilog ``path`` (module ``top``) in Icarus; cocotb's
+    ``(tests, failures)``."""
     case_file = tmp_path / "case.json"
-    case_file.write_text(json.dumps(bench_case(key)))
+    case_file.write_text(json.dumps(case))
     runner = get_runner("icarus")
     runner.build(sources=[path], hdl_toplevel=top, build_dir=tmp_path, always=True,
                  timescale=("1ns", "1ps"))
-    results = runner.test(test_module="tests.gateware.hdl_bench", hdl_toplevel=top, build_dir=tmp_path,
-                          extra_env={"NEURORICE_BENCH": str(case_file)})
-    assert get_results(results) == (1, 0), "the Verilog's words differ from the model's"
+    results = runner.test(test_module="tests.gateware.hdl_bench", hdl_toplevel=top,
+                          build_dir=tmp_path, extra_env={"NEURORICE_BENCH": str(case_file)})
+    return get_results(results)
 
 
 def test_command_line(tmp_path, capsys):

@@ -2,22 +2,15 @@
 """The one-channel ASIC encoder's Verilog in ``hdl/``: fresh, linted, and run by Icarus
 (cocotb) against the golden model on recordings, with idle input and backpressure."""
 
-import json
 import subprocess
 
 import pytest
-from cocotb_tools.check_results import get_results
-from cocotb_tools.runner import get_runner
 
-from golden.bits import BitWriter
-from golden.core import encode_stream
 from neurorice import verilog
 
-from . import cases
-from .test_hdl import LINT_WAIVERS, tool, without_tool_version
+from .test_hdl import LINT_WAIVERS, golden_case, icarus_bench, tool, without_tool_version
 
 CONFIGURATIONS = {f"c{c}": (w, b, c) for w, b, c in verilog.COMPACT_DEFAULTS}
-WIDTH, WORD = 10, 32
 
 
 @pytest.mark.parametrize("key", CONFIGURATIONS)
@@ -41,28 +34,12 @@ def test_verilator_lint(key):
 @pytest.mark.parametrize("key", CONFIGURATIONS)
 def test_icarus_matches_golden(key, tmp_path):
     tool("iverilog")
-    _, _, channels = CONFIGURATIONS[key]
-    if channels == 1:
-        streams = [codes for _, codes in cases.recordings(2, 2000)]
-        streams += [cases.make(name, WIDTH, 100) for name in ("alternating", "escapes")]
-        streams += [[7]]
-    else:
-        streams = [cases.make("walk", WIDTH, 2 * channels + 5, seed=1), [3, 1000], [1] * 40]
-    expected = []
-    for samples in streams:
-        words = encode_stream(samples, WIDTH, channels, BitWriter(WORD)).flush()
-        expected += [[w, int(j == len(words) - 1)] for j, w in enumerate(words)]
-    case = tmp_path / "case.json"
-    case.write_text(json.dumps({"width": WIDTH, "word_width": WORD, "streams": streams,
-                                "expected": expected, "idle": 0.2, "backpressure": 0.3,
-                                "seed": 1}))
-    top = verilog.compact_name(*CONFIGURATIONS[key])
-    runner = get_runner("icarus")
-    runner.build(sources=[verilog.compact_path(*CONFIGURATIONS[key])], hdl_toplevel=top,
-                 build_dir=tmp_path, always=True, timescale=("1ns", "1ps"))
-    results = runner.test(test_module="tests.gateware.hdl_bench", hdl_toplevel=top,
-                          build_dir=tmp_path, extra_env={"NEURORICE_BENCH": str(case)})
-    assert get_results(results) == (1, 0), "the Verilog's words differ from the model's"
+    width, word_width, channels = CONFIGURATIONS[key]
+    case = golden_case(width, channels, word_width, length=2000)
+    path, top = verilog.compact_path(width, word_width, channels), \
+        verilog.compact_name(width, word_width, channels)
+    assert icarus_bench(path, top, case, tmp_path) == (1, 0), \
+        "the Verilog's words differ from the model's"
 
 
 def test_command_line(tmp_path, capsys):
