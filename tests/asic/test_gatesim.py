@@ -9,6 +9,20 @@ from neurorice.report.command import _stream
 from neurorice.report.design import Design
 
 
+def gate_level_runs(synthesis, design, library, models, samples_per_channel):
+    """The netlist run with the cell models at zero and unit delay on recording segments:
+    the two runs and :func:`timing.measure` of each against the golden model."""
+    recs = recordings.load(recordings.DEFAULT_DATA, 4)
+    samples = _stream(recs, design.channels, samples_per_channel * design.channels)
+    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
+                               design.word_width, 50, 200, glitches=False)
+    _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,
+                                    design.word_width, 50, 200)
+    measured = [timing.measure(samples, run, design.width, design.channels, design.word_width)
+                for run in (zero, unit)]
+    return zero, unit, measured
+
+
 @pytest.mark.parametrize("channels, samples_per_channel, low_power",
                          [(1, 80, False), (16, 12, False), (1, 64, True)])
 def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, low_power):
@@ -23,15 +37,10 @@ def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, 
     assert (synthesis.clock_gates > 50) == low_power
     if low_power:  # only an enable of a single flip-flop keeps its hold multiplexer
         assert synthesis.cells.get("sky130_fd_sc_hd__edfxtp_1", 0) < 10
-    recs = recordings.load(recordings.DEFAULT_DATA, 4)
-    samples = _stream(recs, channels, samples_per_channel * channels)
-    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
-                               design.word_width, 50, 200, glitches=False)
-    _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,
-                                    design.word_width, 50, 200)
-    for run in (zero, unit):
-        measured = timing.measure(samples, run, design.width, channels, design.word_width)
-        assert measured["matches_golden"] and measured["words"] > samples_per_channel // 8
+    zero, unit, measured = gate_level_runs(synthesis, design, library, models,
+                                           samples_per_channel)
+    for m in measured:
+        assert m["matches_golden"] and m["words"] > samples_per_channel // 8
     # the unit-delay run glitches: more toggles than the zero-delay one
     assert sum(map(sum, unit.toggles.values())) > sum(map(sum, zero.toggles.values()))
 
@@ -46,12 +55,5 @@ def test_compact_netlist_is_the_golden_model(pdk, channels, samples_per_channel)
     # the state and the words' registers only: nothing of the FPGA's pipeline
     assert 100 < synthesis.flops < (400 if channels == 1 else 200)
     assert len(synthesis.memories) == (0 if channels == 1 else 1)
-    recs = recordings.load(recordings.DEFAULT_DATA, 4)
-    samples = _stream(recs, channels, samples_per_channel * channels)
-    zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
-                               design.word_width, 50, 200, glitches=False)
-    _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,
-                                    design.word_width, 50, 200)
-    for run in (zero, unit):
-        measured = timing.measure(samples, run, design.width, channels, design.word_width)
-        assert measured["matches_golden"] and measured["samples_per_cycle"] > 0.99
+    for m in gate_level_runs(synthesis, design, library, models, samples_per_channel)[2]:
+        assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
