@@ -68,10 +68,22 @@ TOTAL_EXTRA_BITS = (gr.RESET - 1).bit_length()
 COUNT_BITS = (gr.RESET - 1).bit_length()
 
 
+def feature_layout(width):
+    """A feature in sign and magnitude: a feature of ``W``-bit samples is a difference of two,
+    ``-(2**W - 1) .. 2**W - 1``; zero is never negative."""
+    return data.StructLayout({"negative": 1, "magnitude": width})
+
+
 def state_layout(width):
-    """A channel's state but ``count``: the predictor's and the Rice adapter's."""
+    """A channel's state but ``count``: the predictor's and the Rice adapter's.
+
+    The predictor's history (:attr:`golden.predictor.Predictor.history`) is kept as the
+    last sample and the features it gives (:meth:`~golden.predictor.Predictor.features`),
+    which the previous sample computed: ``x[n-2]`` and ``x[n-3]`` serve only in them.
+    """
     return data.StructLayout({
-        "history": data.ArrayLayout(width, gp.TAPS + 1),
+        "last": width,
+        "features": data.ArrayLayout(feature_layout(width), gp.FEATURES),
         "averages": data.ArrayLayout(width + gp.AVERAGE_FRAC, len(gp.AVERAGE_SHIFTS)),
         "weights": data.ArrayLayout(signed(gp.WEIGHT_BITS), gp.FEATURES),
         "total": width + TOTAL_EXTRA_BITS,
@@ -79,11 +91,20 @@ def state_layout(width):
 
 
 def reset_state(width):
-    """:func:`state_layout`'s value at the start of a stream."""
+    """:func:`state_layout`'s value at the start of a stream: the history and the averages
+    at mid-scale, so every feature is zero."""
     mid = 1 << (width - 1)
-    return {"history": [mid] * (gp.TAPS + 1),
+    return {"last": mid,
+            "features": [{"negative": 0, "magnitude": 0}] * gp.FEATURES,
             "averages": [mid << gp.AVERAGE_FRAC] * len(gp.AVERAGE_SHIFTS),
             "weights": [0] * gp.FEATURES, "total": gr.initial_magnitude_sum(width)}
+
+
+def _sign_magnitude(m, feature, difference, name):
+    """Drive ``feature`` (:func:`feature_layout`) with the signed ``difference``."""
+    value = Signal(signed(len(difference)), name=name)
+    m.d.comb += [value.eq(difference), feature.negative.eq(value < 0),
+                 feature.magnitude.eq(Mux(value < 0, -value, value))]
 
 
 class CompactEncoder(wiring.Component):
@@ -165,20 +186,24 @@ class CompactEncoder(wiring.Component):
                     m.d.sync += [channel.eq(0), first_round.eq(0)]
                 with m.Else():
                     m.d.sync += channel.eq(channel + 1)
-        history, averages, weights = state.history, state.averages, state.weights
+        previous, averages, weights = state.last, state.averages, state.weights
 
-        # Predict (golden.predictor.Predictor.predict).
-        features = [history[i] - history[i + 1] for i in range(gp.TAPS)] + \
-                   [(a >> gp.AVERAGE_FRAC) - history[0] for a in averages]
-        products = [Signal(signed(gp.WEIGHT_BITS + w + 2), name=f"product{i}")
+        # Predict (golden.predictor.Predictor.predict). The features come from flip-flops
+        # in sign and magnitude: a feature's bits change together at the clock edge, and a
+        # small feature of either sign leaves the multiplier's upper rows at zero, where
+        # two's complement would flip them all with its sign (see the README's ASIC).
+        products = [Signal(signed(gp.WEIGHT_BITS + w + 1), name=f"product{i}")
                     for i in range(gp.FEATURES)]
-        for i, (product, feature) in enumerate(zip(products, features)):
-            m.d.comb += product.eq(weights[i] * feature)
+        for product, weight, feature in zip(products, weights, state.features):
+            m.d.comb += product.eq(weight * feature.magnitude)
+        # a negative feature's product, -p, is ~p + 1: the ones are added with the sum
+        terms = [p ^ f.negative.replicate(len(p)).as_signed()
+                 for p, f in zip(products, state.features)]
         acc = Signal(signed(gp.WEIGHT_BITS + w + 4))
-        m.d.comb += acc.eq(sum(products))
+        m.d.comb += acc.eq(sum(terms) + sum(f.negative for f in state.features))
         correction = (acc + (1 << (gp.WEIGHT_FRAC - 1))) >> gp.WEIGHT_FRAC
         unclamped = Signal(signed(w + gp.WEIGHT_BITS + 5))
-        m.d.comb += unclamped.eq(history[0] + correction)
+        m.d.comb += unclamped.eq(previous + correction)
         prediction = Signal(w)
         m.d.comb += prediction.eq(Mux(unclamped < 0, 0, Mux(unclamped > top, top, unclamped)))
 
@@ -210,22 +235,30 @@ class CompactEncoder(wiring.Component):
         # The successor state (Predictor.update, RiceAdapter.update).
         ahead = sample > prediction
         behind = sample < prediction
-        for i, feature in enumerate(features):
+        for i, feature in enumerate(state.features):
             weight = weights[i]
-            up = (ahead & (feature > 0)) | (behind & (feature < 0))
-            down = (ahead & (feature < 0)) | (behind & (feature > 0))
+            nonzero = feature.magnitude != 0
+            positive, negative = nonzero & ~feature.negative, nonzero & feature.negative
+            up = (ahead & positive) | (behind & negative)
+            down = (ahead & negative) | (behind & positive)
             m.d.comb += successor.weights[i].eq(Mux(
                 up, Mux(weight > gp.WEIGHT_MAX - gp.STEP, gp.WEIGHT_MAX, weight + gp.STEP),
                 Mux(down, Mux(weight < gp.WEIGHT_MIN + gp.STEP, gp.WEIGHT_MIN,
                               weight - gp.STEP), weight)))
-        m.d.comb += successor.history[0].eq(sample)
-        for i in range(gp.TAPS):
-            m.d.comb += successor.history[i + 1].eq(history[i])
+        m.d.comb += successor.last.eq(sample)
+        # The next sample's features: the differences shift along, and the first and the
+        # averages' pulls are new.
+        _sign_magnitude(m, successor.features[0], sample - previous, "feature0_next")
+        for i in range(1, gp.TAPS):
+            m.d.comb += successor.features[i].eq(state.features[i - 1])
         for i, shift in enumerate(gp.AVERAGE_SHIFTS):
             average = averages[i]
             step = Signal(signed(len(average) + 1), name=f"average{i}_step")
             m.d.comb += [step.eq(((sample << gp.AVERAGE_FRAC) - average) >> shift),
                          successor.averages[i].eq(average + step)]
+            _sign_magnitude(m, successor.features[gp.TAPS + i],
+                            (successor.averages[i] >> gp.AVERAGE_FRAC) - sample,
+                            f"feature{gp.TAPS + i}_next")
         grown = total + Mux(error < 0, -error, error)
         halve = count == gr.RESET - 1
         m.d.comb += successor.total.eq(Mux(halve, (grown + 1) >> 1, grown))

@@ -60,15 +60,18 @@ module neurorice_tb;
     repeat (2) @(posedge clk);
     #1 rst = 0; valid = 1; payload = {{count == 1, samples[0]}};
   end
-  // Everything happens at the falling edge, where the outputs have settled: the item
-  // transferred at the last rising edge is replaced, and the handshakes of the next are
-  // logged (ready does not depend on valid or the payload).
+  // The item transferred at a rising edge is replaced as a register would replace it,
+  // with the flip-flops' delay after that edge, so that the design's state and its next
+  // sample change together, as they would behind the ADC's register (changing the input
+  // at the falling edge made the logic between them evaluate twice a clock).
+  always @(posedge clk) if (!rst && take) begin
+    n = n + 1;
+    if (n == count) valid <= #1 0;
+    else payload <= #1 {{n == count - 1, samples[n]}};
+  end
+  // The handshakes are logged at the falling edge, where the outputs have settled (ready
+  // does not depend on valid or the payload).
   always @(negedge clk) if (!rst) begin
-    if (take) begin
-      n = n + 1;
-      if (n == count) valid = 0;
-      else payload = {{n == count - 1, samples[n]}};
-    end
     cycle = cycle + 1;
     if (o_valid) $fwrite(log, "o %0d %h\\n", cycle, o_payload);
     take = valid && ready;
