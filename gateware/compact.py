@@ -47,7 +47,7 @@ and the second waits in a register for a clock, in which no sample is taken. A s
 last sample resets the state, so the next sample starts a fresh stream.
 """
 
-from amaranth.hdl import Const, Module, Mux, Signal, signed
+from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
@@ -156,7 +156,12 @@ class CompactEncoder(wiring.Component):
         spilling = Signal()  # a stream's final word waits for the word before it to leave
         pack = Signal()  # the codeword goes into the word this clock
         take = Signal()
-        m.d.comb += [pack.eq(coded & free & ~spilling), self.i.ready.eq(~coded | pack),
+        # No sample is taken at the first clock out of reset: its half clock before is not
+        # known to have held the sample (see the falling edge below).
+        started = Signal()
+        m.d.sync += started.eq(1)
+        m.d.comb += [pack.eq(coded & free & ~spilling),
+                     self.i.ready.eq(started & (~coded | pack)),
                      take.eq(self.i.valid & self.i.ready)]
         sample, last = self.i.p.sample, self.i.p.last
 
@@ -204,8 +209,18 @@ class CompactEncoder(wiring.Component):
         correction = (acc + (1 << (gp.WEIGHT_FRAC - 1))) >> gp.WEIGHT_FRAC
         unclamped = Signal(signed(w + gp.WEIGHT_BITS + 5))
         m.d.comb += unclamped.eq(previous + correction)
+        predicted = Signal(w)
+        m.d.comb += predicted.eq(Mux(unclamped < 0, 0, Mux(unclamped > top, top, unclamped)))
+
+        # The prediction and the sample are held at the clock's falling edge: the sum's
+        # glitches and the sample's arrival end there, and what follows (the residual, the
+        # codeword, the weights' update) sees each of them change once. The sample must be
+        # on the input from the first half of the clock that takes it on.
+        m.domains.fall = ClockDomain("fall", clk_edge="neg", reset_less=True, local=True)
+        m.d.comb += ClockSignal("fall").eq(ClockSignal())
         prediction = Signal(w)
-        m.d.comb += prediction.eq(Mux(unclamped < 0, 0, Mux(unclamped > top, top, unclamped)))
+        sample = Signal(w)
+        m.d.fall += [prediction.eq(predicted), sample.eq(self.i.p.sample)]
 
         # The residual, reduced and zigzagged (golden.rice.reduce, zigzag).
         difference = Signal(signed(w + 1))
