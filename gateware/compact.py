@@ -283,24 +283,29 @@ class CompactEncoder(wiring.Component):
             with m.Elif(round_ends):
                 m.d.sync += count.eq(Mux(halve, gr.RESET >> 1, count + 1))
 
+        # Where the codeword will end in the word is found as it is registered, from the
+        # fill it will meet (this clock's packing done), so that the packer's shifters
+        # start from flip-flops alone.
+        fill = Signal(range(ww))
+        coded_full = Signal()
+        coded_rest = Signal(range(ww))
+        meets = Mux(pack, Mux(coded_last, 0, coded_rest), fill)
+        end = Signal(range(ww + longest))
+        m.d.comb += end.eq(meets + length)
         with m.If(take):
             m.d.sync += [coded.eq(1), coded_value.eq(value), coded_length.eq(length),
-                         coded_last.eq(last)]
+                         coded_last.eq(last), coded_full.eq(end >= ww),
+                         coded_rest.eq(Mux(end >= ww, end - ww, end))]
         with m.Elif(pack):
             m.d.sync += coded.eq(0)
 
         # Pack (golden.bits.BitWriter): the unfinished word and the codeword, joined.
         value, length, last = coded_value, coded_length, coded_last
+        full, rest = coded_full, coded_rest
         partial = Signal(ww - 1)  # the unfinished word's bits, the last in the lowest
-        fill = Signal(range(ww))
         spill = Signal(ww)
         joined = Signal(ww - 1 + longest)
         m.d.comb += joined.eq((partial << length) | value)
-        end = Signal(range(ww + longest))
-        m.d.comb += end.eq(fill + length)
-        full = end >= ww
-        rest = Signal(range(ww + longest))
-        m.d.comb += rest.eq(Mux(full, end - ww, end))
         word = Signal(ww)
         m.d.comb += word.eq(joined >> rest)  # the bits above the rest, when full
         remainder = Signal(ww - 1)
