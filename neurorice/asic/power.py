@@ -46,7 +46,9 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           # prediction, residual and codeword; its state, the state's update
           ("encoder.coded", "Rice coder"), ("encoder.state", "predictor"),
           ("encoder.count", "Rice coder"), ("encoder.partial", "packer"),
-          ("encoder.fill", "packer"), ("encoder.spill", "packer"))
+          ("encoder.fill", "packer"), ("encoder.spill", "packer"),
+          # and the prediction it holds at the falling edge, with the sample
+          ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"))
 
 
 def block_of(name):
