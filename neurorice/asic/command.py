@@ -168,7 +168,8 @@ def parser():
                         "(default: the whole window)")
     p.add_argument("--low-power", action="store_true",
                    help="the low-power ASIC variant: predictor stages load only as an item "
-                        "enters, enabled flip-flops on integrated clock gates")
+                        "enters, enabled flip-flops on integrated clock gates (with --compact, "
+                        "the clock gates)")
     p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
                    help="rows a bank of the state memories' latch arrays (default "
                         f"{memory.ROWS_PER_BANK})")
@@ -186,9 +187,8 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.compact and (args.coder != "rice" or args.near or args.low_power):
-        print("neurorice asic: error: --compact is lossless and Rice, without --low-power",
-              file=sys.stderr)
+    if args.compact and (args.coder != "rice" or args.near):
+        print("neurorice asic: error: --compact is lossless and Rice", file=sys.stderr)
         return 2
     progress = Progress(quiet=args.quiet)
     try:

@@ -45,15 +45,19 @@ def test_mapped_netlist_is_the_golden_model(pdk, channels, samples_per_channel, 
     assert sum(map(sum, unit.toggles.values())) > sum(map(sum, zero.toggles.values()))
 
 
-@pytest.mark.parametrize("channels, samples_per_channel", [(1, 300), (8, 40)])
-def test_compact_netlist_is_the_golden_model(pdk, channels, samples_per_channel):
+@pytest.mark.parametrize("channels, samples_per_channel, gated",
+                         [(1, 300, False), (8, 40, False), (1, 300, True)])
+def test_compact_netlist_is_the_golden_model(pdk, channels, samples_per_channel, gated):
     """The compact ASIC encoder's netlist (a sample a clock, the state in flip-flops or, with
-    more channels, in memory rows) gives the golden model's words at zero and unit delay."""
+    more channels, in memory rows; its clocks gated or not) gives the golden model's words
+    at zero and unit delay."""
     library, models = pdk
-    design = Design(channels, compact=True)
-    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ)
+    design = Design(channels, compact=True, low_power=gated)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ,
+                           clock_gating=gated)
     # the state and the words' registers only: nothing of the FPGA's pipeline
     assert 100 < synthesis.flops < (400 if channels == 1 else 200)
     assert len(synthesis.memories) == (0 if channels == 1 else 1)
+    assert (synthesis.clock_gates > 5) == gated
     for m in gate_level_runs(synthesis, design, library, models, samples_per_channel)[2]:
         assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
