@@ -48,7 +48,9 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.count", "Rice coder"), ("encoder.partial", "packer"),
           ("encoder.fill", "packer"), ("encoder.spill", "packer"),
           # and the prediction it holds at the falling edge, with the sample
-          ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"))
+          ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"),
+          # and with more channels, its state rows (a memory): the logic that writes them
+          ("encoder.rows", "predictor"))
 
 
 def block_of(name):
@@ -77,6 +79,7 @@ class Netlist:
             self.names[name.lstrip("\\")] = net["bits"]
         self.pin_cap, self.fanout, self.driver = {}, {}, {}
         self.inputs_of = {}  # cell -> [(pin, bit)]
+        self.memory_read = {}  # a memory's read data bit -> the memory
         for cell_name, cell in self.cells.items():
             lib = library.cells.get(cell["type"])
             for port, bits in cell["connections"].items():
@@ -84,6 +87,10 @@ class Netlist:
                     if not isinstance(bit, int):
                         continue
                     if lib is None:  # a memory: its read data drives, the rest loads nothing
+                        if port == "RD_DATA":
+                            self.memory_read[bit] = cell_name
+                        else:
+                            self.inputs_of.setdefault(cell_name, []).append((port, bit))
                         continue
                     pin = lib.pins[port]
                     if pin.direction == "output":
@@ -124,7 +131,8 @@ class Netlist:
 
     def _blocks(self):
         """Each cell's block: a flip-flop's from its output's name, logic from the
-        flip-flops it feeds (backwards from their inputs, the first block to reach it)."""
+        flip-flops it feeds (backwards from their inputs, the first block to reach it); a
+        memory is the state memory, and the logic that feeds it has the block of its name."""
         named = {}
         for name, bits in self.names.items():
             block = block_of(name)
@@ -132,11 +140,13 @@ class Netlist:
                 for bit in bits:
                     if isinstance(bit, int):
                         named[bit] = block
-        blocks, frontier = {}, []
+        blocks, frontier, feeds = {}, [], {}
         for cell_name, cell in self.cells.items():
             lib = self.library.cells.get(cell["type"])
             if lib is None:
                 blocks[cell_name] = "state memory"
+                feeds[cell_name] = block_of(cell_name) or "state memory"
+                frontier.append(cell_name)
                 continue
             if lib.sequential:
                 outs = [b for p, bits in cell["connections"].items() if lib.pins[p].direction
@@ -150,7 +160,7 @@ class Netlist:
                 for _, bit in self.inputs_of.get(cell_name, ()):
                     driver = self.driver.get(bit)
                     if driver and driver[0] not in blocks:
-                        blocks[driver[0]] = blocks[cell_name]
+                        blocks[driver[0]] = feeds.get(cell_name, blocks[cell_name])
                         following.append(driver[0])
             frontier = following
         for cell_name in self.cells:
@@ -202,7 +212,8 @@ def _energies(netlist, run):
             continue
         pins, wire = netlist.load(bit)
         clocked = bit in netlist.clock or bit in netlist.gated
-        block = "clock" if clocked else driven_block.get(bit, "inputs")
+        block = "clock" if clocked else driven_block.get(
+            bit, "state memory" if bit in netlist.memory_read else "inputs")
         add("clock pins" if clocked else "switching on pins", block,
             count * pins * 1e-12 * v2 / 2)
         add("clock pins" if clocked else "wires", block, count * wire * 1e-12 * v2 / 2)
