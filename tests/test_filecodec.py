@@ -2,6 +2,7 @@
 
 import os
 import resource
+import signal as signals
 import stat
 import struct
 import subprocess
@@ -347,8 +348,11 @@ def cpu_seconds(pid):
 def test_a_signal_stops_at_once(tmp_path, long_recording, tool, signal, status, message):
     source = long_recording[0 if tool == "encode" else 1]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # as from a terminal: a shell's background job (``cmd &``, nohup) would hand the tool
+    # SIGINT ignored, and an ignored signal stays ignored (the next test)
     process = subprocess.Popen([ROOT / tool, source, tmp_path / "out"], env=ENV,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signals.signal(signal, signals.SIG_DFL))
     # well into the work: past start-up and reading, in the C core's calls
     while (at_signal := cpu_seconds(process.pid)) < 0.25:
         assert process.poll() is None, process.communicate()
@@ -364,6 +368,22 @@ def test_a_signal_stops_at_once(tmp_path, long_recording, tool, signal, status, 
     assert waited < 5
     assert (process.returncode, stdout, stderr) == (status, "", f"{tool}: {message}\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_ignored_signal_stays_ignored(tmp_path, long_recording):
+    """Under ``nohup`` or as a background job, SIGINT is ignored when the tool starts, and
+    the tool leaves it so: it finishes its work."""
+    process = subprocess.Popen([ROOT / "encode", long_recording[0], tmp_path / "out"],
+                               env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True,
+                               preexec_fn=lambda: signals.signal(signals.SIGINT,
+                                                                 signals.SIG_IGN))
+    while cpu_seconds(process.pid) < 0.25:
+        assert process.poll() is None, process.communicate()
+    process.send_signal(signals.SIGINT)
+    assert process.communicate(timeout=120) == ("", "")
+    assert process.returncode == 0
+    assert (tmp_path / "out").read_bytes() == long_recording[1].read_bytes()
 
 
 # decompression bombs
