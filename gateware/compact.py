@@ -34,7 +34,7 @@ rows, so no reset walks the memory.
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
 but the packing, which the next clock does::
 
-    prediction = predict(last, features, averages, weights)     # four multiplies
+    prediction = predict(last, features, averages, weights)     # a carry-save tree
     ---------- the falling edge: the prediction and the sample held
     error      = reduce(sample - prediction);  u = zigzag(error)
     codeword   = rice(u, k(total, count))                        # at most 16 + W bits
@@ -49,7 +49,12 @@ README): the codeword register 7.22 to 4.39 µW; the features in flip-flops in s
 magnitude, so that a small feature of either sign leaves the multipliers' upper rows at
 zero, 4.28 to 3.07 µW (4.28 is 4.39 measured with the sample presented at the clock edge);
 the prediction and the sample held at the falling edge, 3.07 to 2.15 µW; the codeword's
-place in the word registered with it, 2.15 to 2.11 µW. The falling edge halves the time
+place in the word registered with it, 2.15 to 2.11 µW; the weighted sum as one carry-save
+tree (:func:`_weighted_sum`) instead of four multipliers and their sum, 2.11 to 1.75 µW.
+Tried and not kept: Yosys's Booth multipliers (``synth -booth``), 2.15 to 2.28 µW; the
+products of the next sample's features computed ahead and registered, 4.28 to 6.68 µW (the
+features' own logic then fed the multipliers); a parallel-prefix final adder, 1.75 to
+1.76 µW. The falling edge halves the time
 the prediction has, and asks the sample to be on the input from the first half of the
 clock that takes it, as a register's output is.
 
