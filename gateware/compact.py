@@ -34,7 +34,7 @@ rows, so no reset walks the memory.
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
 but the packing, which the next clock does::
 
-    prediction = predict(last, features, averages, weights)     # a carry-save tree
+    prediction = predict(last, features, averages, weights)     # four multiplies
     ---------- the falling edge: the prediction and the sample held
     error      = reduce(sample - prediction);  u = zigzag(error)
     codeword   = rice(u, k(total, count))                        # at most 16 + W bits
@@ -49,12 +49,13 @@ README): the codeword register 7.22 to 4.39 µW; the features in flip-flops in s
 magnitude, so that a small feature of either sign leaves the multipliers' upper rows at
 zero, 4.28 to 3.07 µW (4.28 is 4.39 measured with the sample presented at the clock edge);
 the prediction and the sample held at the falling edge, 3.07 to 2.15 µW; the codeword's
-place in the word registered with it, 2.15 to 2.11 µW; the weighted sum as one carry-save
-tree (:func:`_weighted_sum`) instead of four multipliers and their sum, 2.11 to 1.75 µW.
-Tried and not kept: Yosys's Booth multipliers (``synth -booth``), 2.15 to 2.28 µW; the
-products of the next sample's features computed ahead and registered, 4.28 to 6.68 µW (the
-features' own logic then fed the multipliers); a parallel-prefix final adder, 1.75 to
-1.76 µW. The falling edge halves the time
+place in the word registered with it, 2.15 to 2.11 µW. Tried and not kept: Yosys's Booth
+multipliers (``synth -booth``), 2.15 to 2.28 µW; the products of the next sample's features
+computed ahead and registered, 4.28 to 6.68 µW (the features' own logic then fed the
+multipliers); the weighted sum as one carry-save tree of the magnitudes' rows, 2.11 to
+1.75 µW, but Amaranth's simulator ran it about fifty times slower (a process a bit, or a
+tree of expressions that grows three-fold a level), too slow for the tests. The falling
+edge halves the time
 the prediction has, and asks the sample to be on the input from the first half of the
 clock that takes it, as a register's output is.
 
@@ -64,7 +65,7 @@ and the second waits in a register for a clock, in which no sample is taken. A s
 last sample resets the state, so the next sample starts a fresh stream.
 """
 
-from amaranth.hdl import Cat, ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed
+from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
@@ -122,58 +123,6 @@ def _sign_magnitude(m, feature, difference, name):
     value = Signal(signed(len(difference)), name=name)
     m.d.comb += [value.eq(difference), feature.negative.eq(value < 0),
                  feature.magnitude.eq(Mux(value < 0, -value, value))]
-
-
-def _weighted_sum(m, weights, features, width):
-    """``sum(w * f) + 2**(WEIGHT_FRAC - 1)`` modulo ``2**width``, as one carry-save tree.
-
-    A negative feature's product ``-w m`` is ``(~w) m + m``. Each bit ``j`` of a magnitude
-    selects a row of the (inverted or not) weight, its sign bit negated and ``2**13``
-    taken off (Baugh-Wooley: ``-b 2**13`` is ``(1 - b) 2**13 - 2**13``), so that no row is
-    sign-extended; the rows, the ``m`` of the negative features and one constant (the
-    rounding and the rows' ``-2**13``) are reduced by full adders, column by column, to two
-    numbers, and one adder sums those. Its depth grows with the log of the rows, where four
-    array multipliers and their sum rippled through every row, and glitched as deep.
-    """
-    top = gp.WEIGHT_BITS - 1
-    columns = [[] for _ in range(width)]
-    constant = 1 << (gp.WEIGHT_FRAC - 1)
-    for weight, feature in zip(weights, features):
-        turned = weight.as_unsigned() ^ feature.negative.replicate(gp.WEIGHT_BITS)
-        magnitude = feature.magnitude
-        for j in range(len(magnitude)):
-            for b in range(top):
-                if j + b < width:
-                    columns[j + b].append(magnitude[j] & turned[b])
-            if j + top < width:
-                columns[j + top].append(~(magnitude[j] & turned[top]))
-            constant -= 1 << (j + top)
-        for j in range(len(magnitude)):
-            if j < width:
-                columns[j].append(magnitude[j] & feature.negative)
-    constant %= 1 << width
-    for c in range(width):
-        if constant >> c & 1:
-            columns[c].append(Const(1, 1))
-    # Reduce (Wallace): three bits of a column become a bit of it and a carry into the next.
-    level = 0
-    while max(len(column) for column in columns) > 2:
-        reduced = [[] for _ in range(width)]
-        for c, column in enumerate(columns):
-            while len(column) >= 3:
-                a, b, d = column.pop(), column.pop(), column.pop()
-                total = Signal(name=f"csa{level}_{c}_s{len(reduced[c])}")
-                carry = Signal(name=f"csa{level}_{c}_c{len(reduced[c])}")
-                m.d.comb += [total.eq(a ^ b ^ d), carry.eq((a & b) | (a & d) | (b & d))]
-                reduced[c].append(total)
-                if c + 1 < width:
-                    reduced[c + 1].append(carry)
-            reduced[c].extend(column)
-        columns = reduced
-        level += 1
-    rows = [Cat(*(column[k] if k < len(column) else Const(0, 1) for column in columns))
-            for k in range(2)]
-    return rows[0] + rows[1]
 
 
 class CompactEncoder(wiring.Component):
@@ -266,9 +215,16 @@ class CompactEncoder(wiring.Component):
         # in sign and magnitude: a feature's bits change together at the clock edge, and a
         # small feature of either sign leaves the multiplier's upper rows at zero, where
         # two's complement would flip them all with its sign (see the README's ASIC).
+        products = [Signal(signed(gp.WEIGHT_BITS + w + 1), name=f"product{i}")
+                    for i in range(gp.FEATURES)]
+        for product, weight, feature in zip(products, weights, state.features):
+            m.d.comb += product.eq(weight * feature.magnitude)
+        # a negative feature's product, -p, is ~p + 1: the ones are added with the sum
+        terms = [p ^ f.negative.replicate(len(p)).as_signed()
+                 for p, f in zip(products, state.features)]
         acc = Signal(signed(gp.WEIGHT_BITS + w + 4))
-        m.d.comb += acc.eq(_weighted_sum(m, weights, state.features, len(acc)))
-        correction = acc >> gp.WEIGHT_FRAC  # the rounding is in the sum
+        m.d.comb += acc.eq(sum(terms) + sum(f.negative for f in state.features))
+        correction = (acc + (1 << (gp.WEIGHT_FRAC - 1))) >> gp.WEIGHT_FRAC
         unclamped = Signal(signed(w + gp.WEIGHT_BITS + 5))
         m.d.comb += unclamped.eq(previous + correction)
         predicted = Signal(w)
