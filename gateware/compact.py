@@ -54,10 +54,10 @@ multipliers (``synth -booth``), 2.15 to 2.28 µW; the products of the next sampl
 computed ahead and registered, 4.28 to 6.68 µW (the features' own logic then fed the
 multipliers); the weighted sum as one carry-save tree of the magnitudes' rows, 2.11 to
 1.75 µW, but Amaranth's simulator ran it about fifty times slower (a process a bit, or a
-tree of expressions that grows three-fold a level), too slow for the tests. The falling
-edge halves the time
-the prediction has, and asks the sample to be on the input from the first half of the
-clock that takes it, as a register's output is.
+tree of expressions that grows three-fold a level), too slow for the tests.
+
+The falling edge halves the time the prediction has, and asks the sample to be on the input
+from the first half of the clock that takes it, as a register's output is.
 
 The codeword is at most ``16 + W`` bits, no longer than a word, so a sample completes at most
 one word; the last sample of a stream may complete two (its own, then the padded rest),
