@@ -34,7 +34,7 @@ rows, so no reset walks the memory.
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
 but the packing, which the next clock does::
 
-    prediction = predict(last, features, averages, weights)     # four multiplies
+    prediction = predict(last, features, averages, weights)     # a carry-save tree
     ---------- the falling edge: the prediction and the sample held
     error      = reduce(sample - prediction);  u = zigzag(error)
     codeword   = rice(u, k(total, count))                        # at most 16 + W bits
@@ -49,12 +49,11 @@ README): the codeword register 7.22 to 4.39 µW; the features in flip-flops in s
 magnitude, so that a small feature of either sign leaves the multipliers' upper rows at
 zero, 4.28 to 3.07 µW (4.28 is 4.39 measured with the sample presented at the clock edge);
 the prediction and the sample held at the falling edge, 3.07 to 2.15 µW; the codeword's
-place in the word registered with it, 2.15 to 2.11 µW. Tried and not kept: Yosys's Booth
-multipliers (``synth -booth``), 2.15 to 2.28 µW; the products of the next sample's features
-computed ahead and registered, 4.28 to 6.68 µW (the features' own logic then fed the
-multipliers); the weighted sum as one carry-save tree of the magnitudes' rows, 2.11 to
-1.75 µW, but Amaranth's simulator ran it about fifty times slower (a process a bit, or a
-tree of expressions that grows three-fold a level), too slow for the tests.
+place in the word registered with it, 2.15 to 2.11 µW; the weighted sum as one carry-save
+tree (:class:`~gateware.weighted_sum.WeightedSum`) instead of four multipliers and their sum,
+2.11 to 1.70 µW. Tried and not kept: Yosys's Booth multipliers (``synth -booth``), 2.15 to
+2.28 µW; the products of the next sample's features computed ahead and registered, 4.28 to
+6.68 µW (the features' own logic then fed the multipliers).
 
 The falling edge halves the time the prediction has, and asks the sample to be on the input
 from the first half of the clock that takes it, as a register's output is.
@@ -76,6 +75,7 @@ from golden import rice as gr
 from .packer import word_layout
 from .parameters import check_channels, check_width, check_word_width
 from .predictor import sample_layout
+from .weighted_sum import WeightedSum, feature_layout
 
 __all__ = ["CompactEncoder", "state_layout"]
 
@@ -84,12 +84,6 @@ __all__ = ["CompactEncoder", "state_layout"]
 #: stays at most ``RESET * 2**(W-1)``, ``2**(W+7)``.
 TOTAL_EXTRA_BITS = (gr.RESET - 1).bit_length()
 COUNT_BITS = (gr.RESET - 1).bit_length()
-
-
-def feature_layout(width):
-    """A feature in sign and magnitude: a feature of ``W``-bit samples is a difference of two,
-    ``-(2**W - 1) .. 2**W - 1``; zero is never negative."""
-    return data.StructLayout({"negative": 1, "magnitude": width})
 
 
 def state_layout(width):
@@ -213,18 +207,13 @@ class CompactEncoder(wiring.Component):
 
         # Predict (golden.predictor.Predictor.predict). The features come from flip-flops
         # in sign and magnitude: a feature's bits change together at the clock edge, and a
-        # small feature of either sign leaves the multiplier's upper rows at zero, where
+        # small feature of either sign leaves the sum's upper rows at zero, where
         # two's complement would flip them all with its sign (see the README's ASIC).
-        products = [Signal(signed(gp.WEIGHT_BITS + w + 1), name=f"product{i}")
-                    for i in range(gp.FEATURES)]
-        for product, weight, feature in zip(products, weights, state.features):
-            m.d.comb += product.eq(weight * feature.magnitude)
-        # a negative feature's product, -p, is ~p + 1: the ones are added with the sum
-        terms = [p ^ f.negative.replicate(len(p)).as_signed()
-                 for p, f in zip(products, state.features)]
         acc = Signal(signed(gp.WEIGHT_BITS + w + 4))
-        m.d.comb += acc.eq(sum(terms) + sum(f.negative for f in state.features))
-        correction = (acc + (1 << (gp.WEIGHT_FRAC - 1))) >> gp.WEIGHT_FRAC
+        m.submodules.weighted_sum = weighted_sum = WeightedSum(w, len(acc))
+        m.d.comb += [weighted_sum.weights.eq(weights), weighted_sum.features.eq(state.features),
+                     acc.eq(weighted_sum.sum)]
+        correction = acc >> gp.WEIGHT_FRAC  # the rounding is in the sum
         unclamped = Signal(signed(w + gp.WEIGHT_BITS + 5))
         m.d.comb += unclamped.eq(previous + correction)
         predicted = Signal(w)

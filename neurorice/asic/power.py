@@ -49,6 +49,8 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.fill", "packer"), ("encoder.spill", "packer"),
           # and the prediction it holds at the falling edge, with the sample
           ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"),
+          # and the word on its output
+          ("encoder.o__", "packer"),
           # and with more channels, its state rows (a memory): the logic that writes them
           ("encoder.rows", "predictor"))
 
