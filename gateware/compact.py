@@ -26,10 +26,11 @@ held               the prediction and the sample, at the falling edge      2 W
 
 With more channels, the state of every channel but ``count`` (the same in every channel at
 any round, as :mod:`gateware.rice` notes) lives in a memory of a row a channel, read
-asynchronously for the channel of the sample on the input and written at the clock edge
-that takes it, as a latch array is; the next sample is of the next channel, so a row is
-never read as it is written. A stream's first round takes the reset state instead of the
-rows, so no reset walks the memory.
+asynchronously for the channel of the sample on the input, as a latch array is. The row a
+sample leaves is held in flip-flops at the clock edge that takes the sample and written at
+the next, so that the memory's write data change once a clock; a channel's next sample
+is at least two clocks later, so a row is never read before it is written. A stream's
+first round takes the reset state instead of the rows, so no reset walks the memory.
 
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
 but the packing, which the next clock does::
@@ -194,8 +195,18 @@ class CompactEncoder(wiring.Component):
             channel = Signal(range(self.channels))
             first_round = Signal(init=1)
             round_ends = channel == self.channels - 1
-            m.d.comb += [read.addr.eq(channel), state.eq(Mux(first_round, reset, read.data)),
-                         write.addr.eq(channel), write.data.eq(successor), write.en.eq(take)]
+            m.d.comb += [read.addr.eq(channel), state.eq(Mux(first_round, reset, read.data))]
+            # The successor is written a clock later, from flip-flops: it toggles three
+            # times a bit a clock as it settles (the state read, then the sample held), and
+            # every toggle on the write data would charge a bus through the memory.
+            written = Signal(layout)
+            written_channel = Signal(range(self.channels))
+            writing = Signal()
+            m.d.sync += writing.eq(take)
+            with m.If(take):
+                m.d.sync += [written.eq(successor), written_channel.eq(channel)]
+            m.d.comb += [write.addr.eq(written_channel), write.data.eq(written),
+                         write.en.eq(writing)]
             with m.If(take):
                 with m.If(last):
                     m.d.sync += [channel.eq(0), first_round.eq(1)]

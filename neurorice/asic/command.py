@@ -83,8 +83,9 @@ def configuration(channels, library, models, recs, args, progress):
                              design.near, design.coder)["matches_golden"]
     rate = CHANNEL_RATE_HZ * channels
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
+    activity = power.memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
-                                    args.bank_rows)
+                                    args.bank_rows, activity[m["name"]])
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
     priced["terms_w"]["memory"] = memory_w

@@ -8,16 +8,22 @@ area, leakage and internal-energy tables are the library's, and the activity is 
   column's read OR tree (:data:`OR_GATE`, four inputs) when its row is read;
 - a row: an integrated clock gate (:data:`CLOCK_GATE`) that opens the row's latches on a
   write, and two row decoders (:data:`DECODER`), one for reading and one for writing;
-- banks of :data:`ROWS_PER_BANK` rows: a bank's clock gate and its local write-data bus, so
-  a write clocks one bank's row gates and drives one bank's latch inputs, not the whole
-  array's; a read ORs one bank's rows and selects the bank with a second OR tree.
+- banks of :data:`ROWS_PER_BANK` rows: a bank's clock gate and its local write-data bus,
+  driven from the array's write data through an AND gate a bit (:data:`DRIVER`) opened by
+  the bank's select, so a write clocks one bank's row gates and drives one bank's latch
+  inputs, not the whole array's; a read ORs one bank's rows and selects the bank with a
+  second OR tree.
 
 Each access of a state memory (a read and a write a sample, :class:`gateware.state.
 ChannelState`) costs: the bank clock gates every cycle (the clock reaches all of them), the
-active bank's row gates, the written row's gate opening its latches, the write-data bus
-(:data:`DATA_ACTIVITY` of its bits toggling, an assumption: random data), the row decoders
-and read enables switching (two rows a read: the last one off, the next one on), and the
-read path of the bits that change (:data:`DATA_ACTIVITY`) up both OR trees.
+active bank's row gates, the written row's gate opening its latches, the row decoders and
+read enables switching (two rows a read: the last one off, the next one on). The data cost
+what they toggle, as measured in the gate-level runs where the flow has them
+(:func:`neurorice.asic.power.memory_activity`), else :data:`DATA_ACTIVITY`: each toggle of
+the write data charges the line to every bank's driver and the active bank's bus with its
+latches' inputs, glitches included; each toggle of the read data (a bit that differs from
+the row read before) goes through its AND gate and up both OR trees. The written row's
+latches change where the channel's state changed: :data:`DATA_ACTIVITY` of them, assumed.
 """
 
 import math
@@ -31,9 +37,10 @@ READ_GATE = "sky130_fd_sc_hd__and2_1"
 OR_GATE = "sky130_fd_sc_hd__or4_1"
 CLOCK_GATE = "sky130_fd_sc_hd__dlclkp_1"
 DECODER = "sky130_fd_sc_hd__and4_1"
-DRIVER = "sky130_fd_sc_hd__buf_4"
+DRIVER = "sky130_fd_sc_hd__and2_4"
 ROWS_PER_BANK = 32
-#: Fraction of a row's bits that change on a write, and so on the read data: random data.
+#: Toggles of a data bit an access where none were measured, and the fraction of a written
+#: row's bits that change: random data.
 DATA_ACTIVITY = 0.5
 
 
@@ -58,10 +65,11 @@ def _pin_energy(library, name, pin):
 
 
 def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
-                 rows_per_bank=ROWS_PER_BANK):
+                 rows_per_bank=ROWS_PER_BANK, activity=None):
     """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
     ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
-    ``cycles_per_second``."""
+    ``cycles_per_second``; ``activity``, where measured, is ``{"write", "read"}``: toggles
+    of a write-data and of a read-data bit a cycle."""
     cells, v2 = library.cells, library.voltage ** 2
     cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
            for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER)}
@@ -91,12 +99,20 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
              + rows * 2 * _pin_energy(library, CLOCK_GATE, "CLK")
              + 2 * _toggle_energy(library, CLOCK_GATE, None, row_gclk) + switch(row_gclk, 2)
              + width * 2 * _pin_energy(library, LATCH, "GATE"))
+    # the write data: a toggle charges the line to every bank's driver, and the active
+    # bank's bus and its latches' inputs; the written row's latches that change
+    per_access = cycles_per_second / accesses_per_second
+    if activity is None:
+        activity = {"write": DATA_ACTIVITY / per_access, "read": DATA_ACTIVITY / per_access}
+    line = banks * cap[DRIVER]["A"] + wire(banks)
     bus = rows * cap[LATCH]["D"] + wire(rows)
-    changed = DATA_ACTIVITY * width
-    write += changed * (_toggle_energy(library, DRIVER, None, bus) + switch(bus)
-                        + rows * _pin_energy(library, LATCH, "D")
-                        + _toggle_energy(library, LATCH, "D", cap[READ_GATE]["B"] + wire(1))
-                        + switch(cap[READ_GATE]["B"] + wire(1)))
+    data_toggle = (switch(line) + banks * _pin_energy(library, DRIVER, "A")
+                   + _toggle_energy(library, DRIVER, "A", bus) + switch(bus)
+                   + rows * _pin_energy(library, LATCH, "D"))
+    write += activity["write"] * per_access * width * data_toggle
+    write += DATA_ACTIVITY * width * (
+        _toggle_energy(library, LATCH, "D", cap[READ_GATE]["B"] + wire(1))
+        + switch(cap[READ_GATE]["B"] + wire(1)))
     write += 2 * (_toggle_energy(library, DECODER, None, cap[CLOCK_GATE]["GATE"] + wire(1))
                   + switch(cap[CLOCK_GATE]["GATE"] + wire(1)))
     # a read: two rows' enables switch (decoder outputs driving the row's AND gates)
@@ -108,13 +124,14 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     or_load = cap[OR_GATE]["A"] + wire(1)
     # a changed bit: its AND gate, then each OR level of the path (two toggles: the old
     # row's bit goes off, the new row's comes on, where they differ)
-    read += changed * ((_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load))
-                       + levels * (_toggle_energy(library, OR_GATE, None, or_load)
-                                   + switch(or_load)
-                                   + _pin_energy(library, OR_GATE, "A")))
+    path = (_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load)
+            + levels * (_toggle_energy(library, OR_GATE, None, or_load) + switch(or_load)
+                        + _pin_energy(library, OR_GATE, "A")))
+    read += activity["read"] * per_access * width * path
     dynamic = bank_clock * cycles_per_second + (read + write) * accesses_per_second
     return {"width": width, "depth": depth, "banks": banks, "rows_per_bank": rows,
             "cells": {n.split("__")[1]: k for n, k in counts.items()}, "area_um2": area,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
+            "data_toggles_per_cycle": activity,
             "total_w": dynamic + leakage}

@@ -24,7 +24,7 @@ import json
 import math
 
 __all__ = ["CLOCK_BUFFER", "CLOCK_FANOUT", "INPUT_TRANSITION_NS", "OUTPUT_LOAD_PF",
-           "block_of", "clock_tree", "price"]
+           "block_of", "clock_tree", "memory_activity", "price"]
 
 #: The input transition every internal-energy table is read at (ns): the middle of the
 #: transitions OpenSTA reports on the encoder's nets (0.05 to 0.35 ns).
@@ -51,8 +51,9 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"),
           # and the word on its output
           ("encoder.o__", "packer"),
-          # and with more channels, its state rows (a memory): the logic that writes them
-          ("encoder.rows", "predictor"))
+          # and with more channels, its state rows (a memory): the logic that writes them,
+          # and the row on its way there
+          ("encoder.rows", "predictor"), ("encoder.written", "predictor"))
 
 
 def block_of(name):
@@ -249,6 +250,40 @@ def _energies(netlist, run):
                     fall = _mean_energy([t[2] for t in pin.internal], 0.0)
                     add("other internal", block, count * (rise + fall) / 2 * 1e-12)
     return terms, blocks, toggles
+
+
+def memory_activity(synthesis, library, zero, unit=None, glitch_zero=None):
+    """Each memory's data activity in the gate-level runs, by the memory cell's name:
+    ``{"write": toggles of a write-data bit a cycle, "read": of a read-data bit}``.
+
+    Every toggle of the write data reaches a bank's write bus and its latches' inputs,
+    whether or not a row is written, so the write activity counts the glitches too (the
+    unit-delay run's toggles over the zero-delay run's), where they were measured. The
+    simulation reads a memory in no time, so the read data toggle once a bit that differs
+    from the row read before (zero delay)."""
+    netlist = Netlist(synthesis.netlist_json, synthesis.top, library)
+    zero_bits = _toggles_by_bit(netlist, zero.toggles)
+    unit_bits = _toggles_by_bit(netlist, unit.toggles) if unit is not None else {}
+    base = glitch_zero if glitch_zero is not None else zero
+    base_bits = _toggles_by_bit(netlist, base.toggles) if unit is not None else {}
+
+    def rate(bits, counts, run):
+        return sum(counts.get(b, 0) for b in bits) / (len(bits) * max(1, run.window))
+
+    activity = {}
+    for name, cell in netlist.cells.items():
+        if cell["type"] != "$mem_v2":
+            continue
+        written = [b for b in cell["connections"]["WR_DATA"] if isinstance(b, int)]
+        read = [b for b in cell["connections"]["RD_DATA"] if isinstance(b, int)]
+        missing = [b for b in written + read if b not in zero_bits]
+        if missing:
+            raise ValueError(f"memory {name}: {len(missing)} data bits have no toggle count")
+        write = rate(written, zero_bits, zero)
+        if unit is not None:
+            write += max(0.0, rate(written, unit_bits, unit) - rate(written, base_bits, base))
+        activity[name] = {"write": write, "read": rate(read, zero_bits, zero)}
+    return activity
 
 
 def clock_tree(library, sinks, sink_capacitance_pf):
