@@ -87,3 +87,76 @@ def test_logic_writing_a_memory_takes_the_memorys_block(pdk):
     netlist = power.Netlist(json.dumps({"modules": {"m": module}}), "m", library)
     assert netlist.blocks == {"encoder.rows": "state memory", "inv": "predictor"}
     assert netlist.memory_read == {5: "encoder.rows"}
+
+
+class _Memory:
+    """A memory whose write data are an inverter's output (``d``, two bits) and whose read
+    data (``q``) feed it back."""
+
+    top = "m"
+
+    def __init__(self):
+        cells = {
+            "encoder.rows": {"type": "$mem_v2", "connections": {
+                "WR_DATA": [4, 6], "RD_DATA": [5, 7], "WR_EN": [3], "WR_ADDR": [],
+                "RD_ADDR": []}},
+            "inv0": {"type": "sky130_fd_sc_hd__inv_1", "connections": {"A": [5], "Y": [4]}},
+            "inv1": {"type": "sky130_fd_sc_hd__inv_1", "connections": {"A": [7], "Y": [6]}},
+        }
+        module = {"ports": {"clk": {"direction": "input", "bits": [2]},
+                            "en": {"direction": "input", "bits": [3]}},
+                  "cells": cells, "netnames": {"clk": {"bits": [2]}, "en": {"bits": [3]},
+                                               "d": {"bits": [4, 6]}, "q": {"bits": [5, 7]}}}
+        self.netlist_json = json.dumps({"modules": {"m": module}})
+
+
+def test_memory_data_activity_is_measured(pdk):
+    """Write data toggles a bit a cycle, glitches (unit over zero delay) included; read data
+    toggles at zero delay."""
+    library, _ = pdk
+    zero = GateRun(toggles={"d": [30, 10], "q": [20, 0]}, window=100, samples_in_window=100)
+    unit = GateRun(toggles={"d": [20, 20], "q": [5, 0]}, window=10, samples_in_window=10)
+    short = GateRun(toggles={"d": [3, 1], "q": [2, 0]}, window=10, samples_in_window=10)
+    activity = power.memory_activity(_Memory(), library, zero, unit, short)
+    write = (30 + 10) / 200 + (40 / 20 - 4 / 20)
+    assert activity == {"encoder.rows": {"write": pytest.approx(write), "read": 0.1}}
+    # without a unit-delay run, the zero-delay toggles alone
+    assert power.memory_activity(_Memory(), library, zero)["encoder.rows"]["write"] == 0.2
+
+
+def test_memory_data_toggles_priced_by_hand(pdk):
+    """A toggle of write data charges the line to every bank's driver, the bank's bus and
+    its latches' inputs; a toggle of read data, its AND gate and the OR trees above it."""
+    from neurorice.asic import memory
+
+    library, _ = pdk
+    pj, v2, t = 1e-12, 1.8 ** 2, power.INPUT_TRANSITION_NS
+    cells, wire = library.cells, library.wire_capacitance
+    width, depth, rows = 3, 8, 4  # two banks of four rows
+    quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0})
+    busy = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 1, "read": 1})
+    driver, latch = cells[memory.DRIVER], cells[memory.LATCH]
+    gate, tree = cells[memory.READ_GATE], cells[memory.OR_GATE]
+
+    def pin(cell, name):
+        _, rise, fall = cell.pins[name].internal[0]
+        return (rise.lookup(t) + fall.lookup(t)) / 2 * pj
+
+    def out(cell, load, related=None):
+        arcs = [a for a in cell.outputs()[0].internal if related in (None, a[0])]
+        return sum((a[1].lookup(t, load) + a[2].lookup(t, load)) / 2 for a in arcs) \
+            / len(arcs) * pj
+
+    def switch(load):
+        return load * pj * v2 / 2
+
+    line = 2 * driver.pins["A"].capacitance + wire(2)
+    bus = rows * latch.pins["D"].capacitance + wire(rows)
+    write = switch(line) + 2 * pin(driver, "A") + out(driver, bus, "A") + switch(bus) \
+        + rows * pin(latch, "D")
+    or_load = tree.pins["A"].capacitance + wire(1)
+    levels = 1 + 1  # four rows: one level of four-input ORs; two banks: one more
+    read = out(gate, or_load) + switch(or_load) \
+        + levels * (out(tree, or_load) + switch(or_load) + pin(tree, "A"))
+    assert busy["write_energy_j"] - quiet["write_energy_j"] == pytest.approx(width * write)
+    assert busy["read_energy_j"] - quiet["read_energy_j"] == pytest.approx(width * read)
