@@ -49,8 +49,11 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.fill", "packer"), ("encoder.spill", "packer"),
           # and the prediction it holds at the falling edge, with the sample
           ("encoder.prediction", "predictor"), ("encoder.sample", "predictor"),
-          # and the word on its output
-          ("encoder.o__", "packer"),
+          # the state's flip-flops named after the weighted sum's inputs, the held sample
+          # after the successor's last sample, and the word on the output
+          ("encoder.weighted_sum", "predictor"), ("encoder.weights", "predictor"),
+          ("encoder.successor", "predictor"),
+          ("encoder.o__", "packer"), ("o__", "packer"),
           # and with more channels, its state rows (a memory): the logic that writes them,
           # and the row on its way there
           ("encoder.rows", "predictor"), ("encoder.written", "predictor"))
