@@ -53,7 +53,7 @@ def configuration(channels, library, models, recs, args, progress):
     progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
              + (", low-power variant with clock gating" if args.low_power else ""))
     synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
-                           clock_gating=args.low_power)
+                           clock_gating=args.low_power, memory_flops=args.memory_flops)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
     cps = cycles_per_sample(channels, args.compact, args.near)
@@ -103,6 +103,7 @@ def configuration(channels, library, models, recs, args, progress):
     per_channel = priced["total_w"] / channels
     return {
         "channels": channels, "low_power": args.low_power, "compact": args.compact,
+        "memory_flops": args.memory_flops,
         "coder": design.coder,
         "near": design.near, "top": design.top(),
         "synthesis": synthesis.summary(library),
@@ -174,6 +175,10 @@ def parser():
     p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
                    help="rows a bank of the state memories' latch arrays (default "
                         f"{memory.ROWS_PER_BANK})")
+    p.add_argument("--memory-flops", action="store_true",
+                   help="the state memories as flip-flop arrays (gated a row with "
+                        "--low-power), synthesised and simulated with the rest, instead of "
+                        "latch arrays priced by a model; for small channel counts")
     p.add_argument("--coder", choices=("rice", "arith"), default="rice",
                    help="the back end: rice (default) or arith, the arithmetic-coded one")
     p.add_argument("--near", type=int, default=0, metavar="D",
@@ -203,6 +208,7 @@ def main(argv=None):
         p = c["power"]
         name = " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
                         + (["compact"] if c["compact"] else [])
+                        + (["memory in flip-flops"] if c.get("memory_flops") else [])
                         + (["arith"] if c["coder"] == "arith" else [])
                         + ([f"near {c['near']}"] if c["near"] else []))
         print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "

@@ -39,7 +39,7 @@ CONSTRAINTS = "set_driving_cell sky130_fd_sc_hd__inv_2\nset_load 5.0\n"
 FINE = (
     "read_verilog -sv design.v; "
     "synth -flatten -top {top} -run begin:fine; "
-    "opt -full; techmap; opt -fast; "
+    "{memory_map}opt -full; techmap; opt -fast; "
     "dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 "
     "-cell $_DFFE_PP_ 01 -cell $_DFFE_PN0P_ 01 -cell $_DFFE_PN1P_ 01; "
     "write_json fine.json"
@@ -171,15 +171,18 @@ def _untie_async_reads(module):
                     connections[control][port] = "0"
 
 
-def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False):
+def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_flops=False):
     """Map ``verilog`` (module ``top``) onto ``library`` (a :class:`~neurorice.asic.liberty.
     Library`) for a ``clock_mhz`` clock, gate the enabled flip-flops' clocks (with
     ``clock_gating``, :mod:`neurorice.asic.clockgating`), and buffer its high-fanout nets;
-    an :class:`AsicSynthesis`."""
+    an :class:`AsicSynthesis`. With ``memory_flops`` the memories become arrays of
+    flip-flops (a row's on its write enable, so gated a row with ``clock_gating``) and
+    read multiplexers, cells like the rest, rather than memories priced by a model."""
     dont_use = " ".join(f"-dont_use {glob}" for glob in DONT_USE)
     delay_ps = int(1e6 / clock_mhz)
     cells = library.path.read_bytes()
-    result = run_tool("yosys", ["-q", "-p", FINE.format(top=top)],
+    fine_script = FINE.format(top=top, memory_map="memory_map; " if memory_flops else "")
+    result = run_tool("yosys", ["-q", "-p", fine_script],
                       {"design.v": verilog.encode()}, ["fine.json"])
     if result["returncode"] != 0:
         raise ToolError(f"yosys failed to synthesise {top}", result["log"])

@@ -62,3 +62,19 @@ def test_compact_netlist_is_the_golden_model(pdk, channels, samples_per_channel,
     assert (synthesis.clock_gates > 5) == gated
     for m in gate_level_runs(synthesis, design, library, models, samples_per_channel)[2]:
         assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
+
+
+def test_compact_memory_as_flip_flops_is_the_golden_model(pdk):
+    """With ``memory_flops`` the compact encoder's state rows are a flip-flop array, a row
+    on its own clock gates, simulated with the rest; the words are the golden model's."""
+    library, models = pdk
+    channels = 4
+    design = Design(channels, compact=True, low_power=True)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ,
+                           clock_gating=True, memory_flops=True)
+    assert synthesis.memories == []
+    assert synthesis.flops > 300 + channels * 164
+    # every row's flip-flops on the row's clock gates (at most 16 flip-flops a gate)
+    assert synthesis.clock_gates >= channels * 164 // 16
+    for m in gate_level_runs(synthesis, design, library, models, 40)[2]:
+        assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
