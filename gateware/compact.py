@@ -26,11 +26,13 @@ held               the prediction and the sample, at the falling edge      2 W
 
 With more channels, the state of every channel but ``count`` (the same in every channel at
 any round, as :mod:`gateware.rice` notes) lives in a memory of a row a channel, read
-asynchronously for the channel of the sample on the input, as a latch array is. The row a
-sample leaves is held in flip-flops at the clock edge that takes the sample and written at
-the next, so that the memory's write data change once a clock; a channel's next sample
-is at least two clocks later, so a row is never read before it is written. A stream's
-first round takes the reset state instead of the rows, so no reset walks the memory.
+asynchronously, as a latch array is. Flip-flops stand on both sides of it, so that
+neither its read path's glitches reach the logic nor the logic's reach its write bus: the
+next channel's row is read a clock ahead and taken into flip-flops at the clock edge that
+takes the sample, and the row the sample leaves is taken into flip-flops at that same edge
+and written at the next (a channel's next sample is at least two clocks later; with two
+channels, the row being written is taken from its flip-flops). A stream's first round
+takes the reset state instead of the rows, so no reset walks the memory.
 
 One clock takes a sample through everything :func:`golden.core.encode_stream` does for it
 but the packing, which the next clock does::
@@ -197,7 +199,6 @@ class CompactEncoder(wiring.Component):
             channel = Signal(range(self.channels))
             first_round = Signal(init=1)
             round_ends = channel == self.channels - 1
-            m.d.comb += [read.addr.eq(channel), state.eq(Mux(first_round, reset, read.data))]
             # The successor is written a clock later, from flip-flops: it toggles three
             # times a bit a clock as it settles (the state read, then the sample held), and
             # every toggle on the write data would charge a bus through the memory.
@@ -209,6 +210,20 @@ class CompactEncoder(wiring.Component):
                 m.d.sync += [written.eq(successor), written_channel.eq(channel)]
             m.d.comb += [write.addr.eq(written_channel), write.data.eq(written),
                          write.en.eq(writing)]
+            # The next channel's row is read a clock ahead into flip-flops, so that the
+            # logic sees the state change once, at the clock edge: a memory's read path
+            # glitches as its address changes, and its glitches would run on into the
+            # weighted sum. With two channels the next row may be the one written at
+            # this edge; with more it was written at least a clock before.
+            fetched = Signal(layout, reset_less=True)  # the first round takes the reset
+            upcoming = Signal(range(self.channels))
+            m.d.comb += [upcoming.eq(Mux(round_ends, 0, channel + 1)), read.addr.eq(upcoming),
+                         state.eq(Mux(first_round, reset, fetched))]
+            row = read.data
+            if self.channels == 2:
+                row = Mux(writing & (written_channel == upcoming), written, read.data)
+            with m.If(take):
+                m.d.sync += fetched.eq(row)
             with m.If(take):
                 with m.If(last):
                     m.d.sync += [channel.eq(0), first_round.eq(1)]

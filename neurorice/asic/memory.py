@@ -28,7 +28,7 @@ latches change where the channel's state changed: :data:`DATA_ACTIVITY` of them,
 
 import math
 
-from .power import INPUT_TRANSITION_NS
+from .power import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
 
 __all__ = ["price_memory"]
 
@@ -38,6 +38,8 @@ OR_GATE = "sky130_fd_sc_hd__or4_1"
 CLOCK_GATE = "sky130_fd_sc_hd__dlclkp_1"
 DECODER = "sky130_fd_sc_hd__and4_1"
 DRIVER = "sky130_fd_sc_hd__and2_4"
+#: A read port's output register, where the design reads through one (a synchronous read).
+READ_FLOP = "sky130_fd_sc_hd__dfxtp_1"
 ROWS_PER_BANK = 32
 #: Toggles of a data bit an access where none were measured, and the fraction of a written
 #: row's bits that change: random data.
@@ -65,14 +67,16 @@ def _pin_energy(library, name, pin):
 
 
 def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
-                 rows_per_bank=ROWS_PER_BANK, activity=None):
+                 rows_per_bank=ROWS_PER_BANK, activity=None, registered_read=False):
     """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
     ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
     ``cycles_per_second``; ``activity``, where measured, is ``{"write", "read"}``: toggles
-    of a write-data and of a read-data bit a cycle."""
+    of a write-data and of a read-data bit a cycle. With ``registered_read`` the read data
+    go through a flip-flop a bit (:data:`READ_FLOP`, clocked every cycle), which Yosys
+    folds into the memory from the design's registers."""
     cells, v2 = library.cells, library.voltage ** 2
     cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
-           for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER)}
+           for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER, READ_FLOP)}
     rows = min(depth, rows_per_bank)
     banks = math.ceil(depth / rows)
     or_row = math.ceil((rows - 1) / 3)  # four-input ORs to join a bank's rows, a column
@@ -80,7 +84,8 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     counts = {LATCH: width * depth, READ_GATE: width * depth,
               OR_GATE: width * (banks * or_row + or_bank),
               CLOCK_GATE: depth + banks, DECODER: 2 * depth,
-              DRIVER: width * banks}  # a bank's local write-data bus drivers
+              DRIVER: width * banks,  # a bank's local write-data bus drivers
+              READ_FLOP: width if registered_read else 0}
     area = sum(cells[n].area * k for n, k in counts.items())
     leakage = sum(cells[n].leakage * k for n, k in counts.items()) * 1e-9
 
@@ -128,10 +133,19 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             + levels * (_toggle_energy(library, OR_GATE, None, or_load) + switch(or_load)
                         + _pin_energy(library, OR_GATE, "A")))
     read += activity["read"] * per_access * width * path
+    if registered_read:
+        # the register's clock pins and their net every cycle; a changed bit at its input
+        # and output (its output's load, the logic's, is priced with the logic)
+        bank_clock += width * 2 * _pin_energy(library, READ_FLOP, "CLK") \
+            + switch(width * cap[READ_FLOP]["CLK"] + wire(width), 2)
+        read += activity["read"] * per_access * width * (
+            _pin_energy(library, READ_FLOP, "D")
+            + _toggle_energy(library, READ_FLOP, "CLK", OUTPUT_LOAD_PF))
     dynamic = bank_clock * cycles_per_second + (read + write) * accesses_per_second
     return {"width": width, "depth": depth, "banks": banks, "rows_per_bank": rows,
-            "cells": {n.split("__")[1]: k for n, k in counts.items()}, "area_um2": area,
+            "cells": {n.split("__")[1]: k for n, k in counts.items() if k},
+            "area_um2": area,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
-            "data_toggles_per_cycle": activity,
+            "data_toggles_per_cycle": activity, "registered_read": registered_read,
             "total_w": dynamic + leakage}

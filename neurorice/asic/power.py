@@ -55,8 +55,9 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           ("encoder.successor", "predictor"),
           ("encoder.o__", "packer"), ("o__", "packer"),
           # and with more channels, its state rows (a memory): the logic that writes them,
-          # and the row on its way there
-          ("encoder.rows", "predictor"), ("encoder.written", "predictor"))
+          # and the row on its way there; the row read ahead is the memory's read port
+          ("encoder.rows", "predictor"), ("encoder.written", "predictor"),
+          ("encoder.fetched", "state memory"))
 
 
 def block_of(name):

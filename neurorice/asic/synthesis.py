@@ -103,8 +103,10 @@ class AsicSynthesis:
             if kind == "$mem_v2":
                 width = int(cell["parameters"]["WIDTH"], 2)
                 depth = int(cell["parameters"]["SIZE"], 2)
+                ports = int(cell["parameters"]["RD_PORTS"], 2)
+                clocked = int(cell["parameters"]["RD_CLK_ENABLE"], 2) if ports else 0
                 self.memories.append({"name": name, "width": width, "depth": depth,
-                                      "bits": width * depth})
+                                      "bits": width * depth, "registered_read": clocked != 0})
         unknown = sorted(k for k in self.cells if k not in library.cells and k != "$mem_v2")
         if unknown:
             raise ToolError(f"synthesis left cells that are not in the library: {unknown}")

@@ -160,3 +160,23 @@ def test_memory_data_toggles_priced_by_hand(pdk):
         + levels * (out(tree, or_load) + switch(or_load) + pin(tree, "A"))
     assert busy["write_energy_j"] - quiet["write_energy_j"] == pytest.approx(width * write)
     assert busy["read_energy_j"] - quiet["read_energy_j"] == pytest.approx(width * read)
+
+
+def test_a_registered_read_prices_its_flip_flops(pdk):
+    """A memory read through a register (Yosys folds the design's into the memory) pays a
+    flip-flop a bit: its clock every cycle, its area and leakage."""
+    from neurorice.asic import memory
+
+    library, _ = pdk
+    activity = {"write": 0.5, "read": 0.5}
+    plain = memory.price_memory(library, 8, 64, 1.0, 1.0, 16, activity)
+    registered = memory.price_memory(library, 8, 64, 1.0, 1.0, 16, activity,
+                                     registered_read=True)
+    flop = library.cells[memory.READ_FLOP]
+    _, rise, fall = flop.pins["CLK"].internal[0]
+    t = power.INPUT_TRANSITION_NS
+    clock = 8 * (rise.lookup(t) + fall.lookup(t)) * 1e-12  # about 41 fJ a flip-flop
+    extra = registered["clock_energy_per_cycle_j"] - plain["clock_energy_per_cycle_j"]
+    assert clock < extra < 1.2 * clock
+    assert registered["area_um2"] - plain["area_um2"] == pytest.approx(8 * flop.area)
+    assert registered["cells"]["dfxtp_1"] == 8 and "dfxtp_1" not in plain["cells"]
