@@ -85,7 +85,7 @@ def configuration(channels, library, models, recs, args, progress):
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
     activity = power.memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
-                                    args.bank_rows, activity[m["name"]],
+                                    args.bank_rows, activity.get(m["name"]),
                                     m["registered_read"])
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)

@@ -107,6 +107,7 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     # the write data: a toggle charges the line to every bank's driver, and the active
     # bank's bus and its latches' inputs; the written row's latches that change
     per_access = cycles_per_second / accesses_per_second
+    measured = activity is not None
     if activity is None:
         activity = {"write": DATA_ACTIVITY / per_access, "read": DATA_ACTIVITY / per_access}
     line = banks * cap[DRIVER]["A"] + wire(banks)
@@ -147,5 +148,6 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             "area_um2": area,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
-            "data_toggles_per_cycle": activity, "registered_read": registered_read,
+            "data_toggles_per_cycle": activity, "activity_measured": measured,
+            "registered_read": registered_read,
             "total_w": dynamic + leakage}

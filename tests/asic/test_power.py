@@ -122,6 +122,9 @@ def test_memory_data_activity_is_measured(pdk):
     assert activity == {"encoder.rows": {"write": pytest.approx(write), "read": 0.1}}
     # without a unit-delay run, the zero-delay toggles alone
     assert power.memory_activity(_Memory(), library, zero)["encoder.rows"]["write"] == 0.2
+    # a memory whose data the runs did not dump keeps the model's assumption
+    undumped = GateRun(toggles={"d": [30, 10]}, window=100, samples_in_window=100)
+    assert power.memory_activity(_Memory(), library, undumped) == {}
 
 
 def test_memory_data_toggles_priced_by_hand(pdk):
