@@ -54,9 +54,9 @@ zero, 4.28 to 3.07 µW (4.28 is 4.39 measured with the sample presented at the c
 the prediction and the sample held at the falling edge, 3.07 to 2.15 µW; the codeword's
 place in the word registered with it, 2.15 to 2.11 µW; the weighted sum as one carry-save
 tree (:class:`~gateware.weighted_sum.WeightedSum`) instead of four multipliers and their sum,
-2.11 to 1.70 µW (1.62 µW with clock gates). Tried and not kept: Yosys's Booth multipliers (``synth -booth``), 2.15 to
-2.28 µW; the products of the next sample's features computed ahead and registered, 4.28 to
-6.68 µW (the features' own logic then fed the multipliers).
+2.11 to 1.70 µW (1.62 µW with clock gates). Tried and not kept: Yosys's Booth multipliers
+(``synth -booth``), 2.15 to 2.28 µW; the products of the next sample's features computed
+ahead and registered, 4.28 to 6.68 µW (the features' own logic then fed the multipliers).
 
 The falling edge halves the time the prediction has. The sample must be on the input for
 the whole clock that takes it, as a register's output is: the next features and averages

@@ -109,7 +109,7 @@ class WeightedSum(wiring.Component):
                                    name=f"carry{level}_{n // 3}")
                     adders.d.comb += carry.eq((a & b) | (a & d) | (b & d))
                     reduced.append((carry, base + 1))
-            rows = reduced + rows[len(rows) - len(rows) % 3:] if len(rows) % 3 else reduced
+            rows = reduced + rows[len(rows) - len(rows) % 3:]  # the one or two left over
             level += 1
         m.d.comb += self.sum.eq(sum(value << shift for value, shift in rows))
         return m
