@@ -18,11 +18,13 @@ its own payload. Every other file is coded losslessly whatever δ is asked for
 import struct
 import zlib
 
-from . import core, samples, wav, xz
+from . import adc, core, samples, wav, xz
 from . import near as near_module
 
 MAGIC = b"NRC"
-VERSION = 1
+#: The version written. Version 1 (no ADC flag, no table) still decodes.
+VERSION = 2
+VERSIONS = (1, 2)
 
 # modes
 STORED = 0
@@ -36,9 +38,16 @@ MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 CANONICAL_HEADER = 1
 NEAR = 4  # near-lossless: δ follows the flags byte (golden.near)
 ARITH = 2  # the payload is coded by the arithmetic-coded back end (golden.arith)
-CORE_FLAGS = CANONICAL_HEADER | ARITH | NEAR
+ADC = 8  # the payload is coded by the ADC-aware back end (golden.interval); version 2
+CORE_FLAGS = {1: CANONICAL_HEADER | ARITH | NEAR, 2: CANONICAL_HEADER | ARITH | NEAR | ADC}
 #: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
 ARITH_SAMPLES_A_BIT = 2048
+#: A sample of the ADC-aware back end takes at least 1/16384 of a bit (docs/FORMAT.md, 6).
+ADC_SAMPLES_A_BIT = 16384
+#: The flag of each back end.
+CODER_FLAGS = {"rice": 0, "arith": ARITH, "adc": ADC}
+#: The width table's byte after the flags: a built-in table's id, or INLINE_TABLE.
+INLINE_TABLE = 255
 
 # flags of the stored mode
 LZMA = 1
@@ -114,8 +123,8 @@ class SampleSteps:
         """16-bit signed samples as the unsigned values of the 16-bit mapping."""
         return [v + 0x8000 for v in values]
 
-    encode = staticmethod(core.encode)  # (values, width, channels, *, coder, near)
-    decode = staticmethod(core.decode)  # (data, count, width, channels, *, coder, near)
+    encode = staticmethod(core.encode)  # (values, width, channels, *, coder, near, table)
+    decode = staticmethod(core.decode)  # (data, count, width, channels, *, coder, near, table)
 
     @staticmethod
     def from_codes(codes):
@@ -128,31 +137,43 @@ class SampleSteps:
         return struct.pack(f"<{len(values)}h", *[v - 0x8000 for v in values])
 
 
-def _encode_core(original, layout, steps, coder, near):
+def _table_field(table):
+    """The width table as the header stores it: a built-in's id, or the table inline."""
+    for number, known in adc.BUILT_IN.items():
+        if table == known:
+            return bytes([number])
+    return bytes([INLINE_TABLE]) + table.to_bytes()
+
+
+def _encode_core(original, layout, steps, coder, near, table):
     body, count, channels, rate = layout
     values = steps.unpack(original, body, count)
     codes = steps.to_codes(values)
     if codes is not None:
         mapping, width, values = MAP_ADC10, samples.CODE_BITS, codes
     else:
-        mapping, width, values, near = MAP_LINEAR16, 16, steps.to_linear(values), 0
+        # a table is a calibration of the 10-bit ADC: 16-bit samples get an ideal one
+        mapping, width, values, near, table = MAP_LINEAR16, 16, steps.to_linear(values), 0, adc.UNIFORM
     prefix, suffix = original[:body], original[body + 2 * count :]
     head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
     head += _varint(channels) + _varint(count)
     canonical = wav.is_canonical(prefix, suffix, rate, channels, count)
-    flags = (CANONICAL_HEADER if canonical else 0) | (ARITH if coder == "arith" else 0)
+    flags = (CANONICAL_HEADER if canonical else 0) | CODER_FLAGS[coder]
     head += bytes([flags | (NEAR if near else 0)])
     if near:
         head += _varint(near)
+    if coder == "adc":
+        head += _table_field(table)
     if canonical:
         head += _varint(rate)
     else:
         head += _varint(len(prefix)) + prefix
         head += _varint(len(suffix)) + suffix
-    payload = steps.encode(values, width, channels, coder=coder, near=near)
+    payload = steps.encode(values, width, channels, coder=coder, near=near, table=table)
     if near:
         # the CRC of what the decoder will write: the reconstruction, not the original
-        restored = steps.decode(payload, count, width, channels, coder=coder, near=near)
+        restored = steps.decode(payload, count, width, channels, coder=coder, near=near,
+                                table=table)
         original = prefix + steps.from_codes(restored) + suffix
     return bytes(head) + _crc(original) + payload
 
@@ -166,19 +187,23 @@ def _encode_stored(original):
     return MAGIC + bytes([VERSION, STORED, flag]) + _crc(original) + payload
 
 
-def compress(original, steps=SampleSteps, *, coder="rice", near=0):
+def compress(original, steps=SampleSteps, *, coder="rice", near=0, table=None):
     """The compressed form of the bytes ``original``, whatever they are.
 
     ``steps`` does the per-sample work (:class:`SampleSteps`); the golden model's by default.
     ``coder`` is the core's back end for WAV files (:data:`golden.core.CODERS`).
     ``near`` = δ ≥ 1 codes a WAV file of 10-bit ADC codes near-lossless, every code restored
     within ±δ; any other file is coded losslessly (:func:`near_of` tells which happened).
+    ``table`` is the ADC's code widths of the ``"adc"`` back end (:mod:`golden.adc`), the
+    built-in :data:`golden.adc.DEFAULT` if None.
     """
     core.check_parameters(1, 1, coder)
     near_module.check_near(near, samples.CODE_BITS)
+    table = adc.DEFAULT if table is None else table
+    table.check(samples.CODE_BITS)
     layout = wav.locate_pcm16(original)
     if layout is not None and len(original) <= xz.MAX_SIZE:
-        coded = _encode_core(original, layout, steps, coder, near)
+        coded = _encode_core(original, layout, steps, coder, near, table)
         if len(coded) < len(original):
             return coded
     return _encode_stored(original)
@@ -193,13 +218,14 @@ def decompress(data, steps=SampleSteps):
     if cursor.take(3) != MAGIC:
         raise FormatError("not a neurorice file (bad magic)")
     version = cursor.byte()
-    if version != VERSION:
-        raise FormatError(f"unsupported format version {version}, expected {VERSION}")
+    if version not in VERSIONS:
+        raise FormatError(f"unsupported format version {version}, expected one of"
+                          f" {', '.join(map(str, VERSIONS))}")
     mode = cursor.byte()
     if mode == STORED:
         original = _decompress_stored(cursor)
     elif mode == CORE:
-        original = _decompress_core(cursor, steps)
+        original = _decompress_core(cursor, steps, version)
     else:
         raise FormatError(f"unknown mode {mode}")
     return original
@@ -211,7 +237,7 @@ def near_of(data):
     Reads the header only; raises :class:`FormatError` if it is not a neurorice header.
     """
     cursor = _Cursor(data)
-    if cursor.take(3) != MAGIC or cursor.byte() != VERSION:
+    if cursor.take(3) != MAGIC or cursor.byte() not in VERSIONS:
         raise FormatError("not a neurorice file (bad magic or version)")
     if cursor.byte() != CORE:
         return 0
@@ -219,6 +245,12 @@ def near_of(data):
     cursor.varint(core.MAX_CHANNELS)
     cursor.varint()
     return cursor.varint() if cursor.byte() & NEAR else 0
+
+
+def samples_a_bit(coder):
+    """The most samples a bit of ``coder``'s payload can hold (a bound, for refusing absurd
+    sample counts before decoding)."""
+    return {"rice": 1, "arith": ARITH_SAMPLES_A_BIT, "adc": ADC_SAMPLES_A_BIT}[coder]
 
 
 def _check(original, crc):
@@ -242,7 +274,25 @@ def _decompress_stored(cursor):
     return _check(payload, crc)
 
 
-def _decompress_core(cursor, steps):
+def _read_table(cursor, width):
+    number = cursor.byte()
+    if number == INLINE_TABLE:
+        try:
+            table, cursor.offset = adc.AdcTable.from_bytes(cursor.data, cursor.offset)
+        except ValueError as error:
+            raise FormatError(f"bad width table: {error}") from None
+    elif number in adc.BUILT_IN:
+        table = adc.BUILT_IN[number]
+    else:
+        raise FormatError(f"unknown built-in width table {number}")
+    try:
+        table.check(width)
+    except ValueError as error:
+        raise FormatError(f"bad width table: {error}") from None
+    return table
+
+
+def _decompress_core(cursor, steps, version):
     mapping = cursor.byte()
     if mapping not in (MAP_LINEAR16, MAP_ADC10):
         raise FormatError(f"unknown sample mapping {mapping}")
@@ -252,12 +302,13 @@ def _decompress_core(cursor, steps):
     if channels == 0:
         raise FormatError("compressed file declares zero channels")
     flags = cursor.byte()
-    if flags & ~CORE_FLAGS:
+    if flags & ~CORE_FLAGS[version] or flags & ARITH and flags & ADC:
         raise FormatError(f"unknown header flags {flags}")
-    coder = "arith" if flags & ARITH else "rice"
+    coder = "arith" if flags & ARITH else "adc" if flags & ADC else "rice"
     near = cursor.varint() if flags & NEAR else 0
     if flags & NEAR and not (mapping == MAP_ADC10 and 1 <= near <= near_module.max_near(width)):
         raise FormatError(f"near-lossless bound {near} is invalid for this sample mapping")
+    table = _read_table(cursor, width) if coder == "adc" else adc.DEFAULT
     if flags & CANONICAL_HEADER:
         rate = cursor.varint()
         try:
@@ -277,11 +328,12 @@ def _decompress_core(cursor, steps):
                           f" {xz.MAX_SIZE >> 20} MiB a file may have")
     # a sample takes at least one bit (Rice) or 1/2048 of one (arithmetic coded): refuse
     # absurd counts before decoding anything
-    per_bit = ARITH_SAMPLES_A_BIT if coder == "arith" else 1
+    per_bit = samples_a_bit(coder)
     if count > per_bit * 8 * len(payload):
         raise FormatError("compressed file is truncated")
     try:
-        values = steps.decode(payload, count, width, channels, coder=coder, near=near)
+        values = steps.decode(payload, count, width, channels, coder=coder, near=near,
+                              table=table)
     except ValueError as error:
         raise FormatError(f"corrupted compressed stream ({error})") from None
     body = steps.from_codes(values) if mapping == MAP_ADC10 else steps.from_linear(values)

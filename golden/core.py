@@ -29,20 +29,26 @@ parameters live in the container (:mod:`golden.container`).
 
 With ``coder="arith"`` the same ``(zigzag(e), k)`` pairs go to the arithmetic-coded back
 end (:mod:`golden.arith`) instead of the Rice codeword; predictor and ``k`` are unchanged.
+With ``coder="adc"`` (:mod:`golden.interval`) each sample is coded as the analog interval
+of its code, on the axis of an ADC's code widths (``table``, :mod:`golden.adc`), about a
+prediction kept in fractions of a code; ``k`` chooses the model's scale.
 
 This module is the specification the gateware implements; it is written for clarity.
 """
 
+from . import adc
 from . import near as nl
 from .arith import ArithDecoder, ArithEncoder
+from .interval import IntervalDecoder, IntervalEncoder, Sample
 from .bits import BitReader, BitWriter
 from .predictor import Predictor
 from .rice import RiceAdapter, codeword, read_codeword, unzigzag, zigzag
 
 MAX_WIDTH = 16
 MAX_CHANNELS = 65535
-#: The back ends: Golomb-Rice codewords, or the arithmetic coder of :mod:`golden.arith`.
-CODERS = ("rice", "arith")
+#: The back ends: Golomb-Rice codewords, the arithmetic coder of :mod:`golden.arith`, or the
+#: ADC-aware arithmetic coder of :mod:`golden.interval`.
+CODERS = ("rice", "arith", "adc")
 
 
 def check_parameters(width, channels, coder="rice"):
@@ -91,17 +97,29 @@ class RiceDecoder:
         return True
 
 
-def encode_stream(samples, width, channels=1, writer=None, *, coder="rice", near=0):
+def _back_end(coder, width, stream, table, near, encoder):
+    if coder == "adc":
+        table = adc.default(width) if table is None else table
+        kind = IntervalEncoder if encoder else IntervalDecoder
+        return kind(width, stream, table=table, near=near)
+    if coder == "arith":
+        return (ArithEncoder if encoder else ArithDecoder)(width, stream)
+    return (RiceEncoder if encoder else RiceDecoder)(width, stream)
+
+
+def encode_stream(samples, width, channels=1, writer=None, *, coder="rice", near=0,
+                  table=None):
     """Code ``samples`` (unsigned, ``width`` bits) into ``writer``; return the writer.
 
-    ``coder`` is the back end, ``"rice"`` or ``"arith"`` (:data:`CODERS`); an arithmetic-coded
-    stream is ended (flushed) here. ``near`` is the error bound δ of near-lossless coding;
-    0 is lossless.
+    ``coder`` is the back end (:data:`CODERS`); an arithmetic-coded stream is ended (flushed)
+    here. ``near`` is the error bound δ of near-lossless coding; 0 is lossless. ``table`` is
+    the ADC's code widths of the ``"adc"`` back end (:mod:`golden.adc`), by default
+    :func:`golden.adc.default` of ``width``.
     """
     check_parameters(width, channels, coder)
     nl.check_near(near, width)
     writer = BitWriter() if writer is None else writer
-    back_end = (RiceEncoder if coder == "rice" else ArithEncoder)(width, writer)
+    back_end = _back_end(coder, width, writer, table, near, encoder=True)
     state = [ChannelState(width) for _ in range(channels)]
     limit = 1 << width
     for i, sample in enumerate(samples):
@@ -112,18 +130,24 @@ def encode_stream(samples, width, channels=1, writer=None, *, coder="rice", near
         quantised = nl.quantise(sample - prediction, near)
         restored = nl.reconstruct(prediction, quantised, near, width)
         error = nl.reduce(quantised, near, width)
-        back_end.write(zigzag(error), channel.rice.k())
+        if coder == "adc":
+            back_end.write(channel.rice.k(), Sample(
+                prediction, channel.predictor.history[0],
+                channel.predictor.correction(adc.FRACTION_BITS), quantised, restored))
+        else:
+            back_end.write(zigzag(error), channel.rice.k())
         channel.predictor.update(restored, prediction)
         channel.rice.update(error)
     return back_end.finish()
 
 
-def encode(samples, width, channels=1, *, coder="rice", near=0):
+def encode(samples, width, channels=1, *, coder="rice", near=0, table=None):
     """The coded stream of ``samples`` as bytes (``ceil(bits / 8)`` of them)."""
-    return encode_stream(samples, width, channels, coder=coder, near=near).to_bytes()
+    return encode_stream(samples, width, channels, coder=coder, near=near,
+                         table=table).to_bytes()
 
 
-def decode(data, count, width, channels=1, *, coder="rice", near=0):
+def decode(data, count, width, channels=1, *, coder="rice", near=0, table=None):
     """Decode ``count`` samples from ``data``; raises ``ValueError`` on a malformed stream.
 
     With ``near`` = δ ≥ 1 the samples are the encoder's reconstruction, each within ±δ of
@@ -132,15 +156,20 @@ def decode(data, count, width, channels=1, *, coder="rice", near=0):
     check_parameters(width, channels, coder)
     nl.check_near(near, width)
     reader = BitReader(data)
-    back_end = (RiceDecoder if coder == "rice" else ArithDecoder)(width, reader)
+    back_end = _back_end(coder, width, reader, table, near, encoder=False)
     state = [ChannelState(width) for _ in range(channels)]
     samples = []
     for i in range(count):
         channel = state[i % channels]
         prediction = channel.predictor.predict()
-        error = unzigzag(back_end.read(channel.rice.k()))
-        if nl.reduce(error, near, width) != error:
-            raise ValueError(f"residual of sample {i} is out of range: corrupted stream")
+        if coder == "adc":
+            error = nl.reduce(back_end.read(
+                channel.rice.k(), prediction, channel.predictor.history[0],
+                channel.predictor.correction(adc.FRACTION_BITS)), near, width)
+        else:
+            error = unzigzag(back_end.read(channel.rice.k()))
+            if nl.reduce(error, near, width) != error:
+                raise ValueError(f"residual of sample {i} is out of range: corrupted stream")
         sample = nl.restore(prediction, error, near, width)
         samples.append(sample)
         channel.predictor.update(sample, prediction)

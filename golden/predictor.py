@@ -83,11 +83,15 @@ class Predictor:
         pulls = [(a >> AVERAGE_FRAC) - h[0] for a in self.averages]
         return diffs + pulls
 
+    def correction(self, fraction_bits=0):
+        """The weighted sum of the features, rounded to ``fraction_bits`` fraction bits."""
+        acc = sum(w * f for w, f in zip(self.weights, self.features()))
+        drop = WEIGHT_FRAC - fraction_bits
+        return (acc + (1 << (drop - 1))) >> drop
+
     def predict(self):
         """The prediction of the next sample, in ``0 .. 2**width - 1``."""
-        acc = sum(w * f for w, f in zip(self.weights, self.features()))
-        correction = (acc + (1 << (WEIGHT_FRAC - 1))) >> WEIGHT_FRAC
-        return clamp(self.history[0] + correction, 0, (1 << self.width) - 1)
+        return clamp(self.history[0] + self.correction(), 0, (1 << self.width) - 1)
 
     def update(self, sample, prediction):
         """Adapt to ``sample``, which ``prediction`` (from :meth:`predict`) predicted."""

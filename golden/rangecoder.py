@@ -139,13 +139,22 @@ class RangeDecoder:
         symbol = 0
         while (self.range * cumulative[symbol + 1]) >> PROB_BITS <= self.code:
             symbol += 1
-        bottom, top = narrow(self.range, cumulative[symbol], cumulative[symbol + 1])
+        self.consume(cumulative[symbol], cumulative[symbol + 1])
+        return symbol
+
+    def target(self):
+        """The largest cumulative frequency ``c`` whose bound lies at or below the code:
+        the symbol holding the code is the one with ``start <= c < end``."""
+        return (((self.code + 1) << PROB_BITS) - 1) // self.range
+
+    def consume(self, start, end):
+        """Narrow to the symbol of cumulative frequencies ``start .. end``, as the encoder did."""
+        bottom, top = narrow(self.range, start, end)
         self.code -= bottom
         self.range = top - bottom
         shift = normalising_shift(self.range)
         self.range <<= shift
         self.code = (self.code << shift) | self.reader.read(shift)
-        return symbol
 
     def bypass(self, bits):
         """The next ``bits``-bit bypass value."""

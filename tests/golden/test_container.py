@@ -438,13 +438,16 @@ def core_header(
     return head + b"\x00" * 4
 
 
+ARITH_ADC = container.CANONICAL_HEADER | container.ARITH | container.ADC
+
 MALFORMED = [
     ("empty", b"", "truncated"),
     ("bad magic", b"NRX\x01\x00\x00" + b"\x00" * 4, "bad magic"),
     ("a WAV", wav_file([1, 2, 3]), "bad magic"),
     ("magic only", b"NRC", "truncated"),
     ("version 0", b"NRC\x00\x00\x00" + b"\x00" * 4, "version 0"),
-    ("version 2", b"NRC\x02\x00\x00" + b"\x00" * 4, "version 2"),
+    ("version 3", b"NRC\x03\x00\x00" + b"\x00" * 4, "version 3"),
+    ("version 0", b"NRC\x00\x00\x00" + b"\x00" * 4, "version 0"),
     ("unknown mode", b"NRC\x01\x07\x00" + b"\x00" * 4, "mode 7"),
     ("unknown stored flag", b"NRC\x01\x00\x05" + b"\x00" * 4, "flag 5"),
     ("stored CRC cut", b"NRC\x01\x00\x00\x00\x00", "truncated"),
@@ -452,7 +455,8 @@ MALFORMED = [
     ("unknown mapping", core_header(mapping=9), "mapping 9"),
     ("zero channels", core_header(channels=0), "zero channels"),
     ("too many channels", core_header(channels=65536), "out-of-range"),
-    ("unknown flags", core_header(flags=8), "flags 8"),
+    ("unknown flags", core_header(flags=16), "flags 16"),
+    ("arith and adc together", core_header(flags=ARITH_ADC), "flags 11"),
     ("unknown flags with known ones", core_header(flags=0x83), "flags 131"),
     ("long varint", b"NRC\x01\x01\x01" + b"\xff" * 10, "out-of-range"),
     ("count beyond payload", core_header(count=1000) + b"\x00" * 10, "truncated"),
@@ -547,7 +551,7 @@ def test_arith_corruption_raises(clip):
 
 
 def test_unknown_coder():
-    with pytest.raises(ValueError, match="coder must be one of rice, arith, not 'lzma'"):
+    with pytest.raises(ValueError, match="coder must be one of rice, arith, adc, not 'lzma'"):
         compress(b"", coder="lzma")
 
 
