@@ -42,8 +42,8 @@ ADC = 8  # the payload is coded by the ADC-aware back end (golden.interval); ver
 CORE_FLAGS = {1: CANONICAL_HEADER | ARITH | NEAR, 2: CANONICAL_HEADER | ARITH | NEAR | ADC}
 #: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
 ARITH_SAMPLES_A_BIT = 2048
-#: A sample of the ADC-aware back end takes at least 1/16384 of a bit (docs/FORMAT.md, 6).
-ADC_SAMPLES_A_BIT = 16384
+#: A sample of the ADC-aware back end takes at least 1/32768 of a bit (docs/FORMAT.md, 6).
+ADC_SAMPLES_A_BIT = 32768
 #: The flag of each back end.
 CODER_FLAGS = {"rice": 0, "arith": ARITH, "adc": ADC}
 #: The width table's byte after the flags: a built-in table's id, or INLINE_TABLE.

@@ -49,6 +49,8 @@ MAX_CHANNELS = 65535
 #: The back ends: Golomb-Rice codewords, the arithmetic coder of :mod:`golden.arith`, or the
 #: ADC-aware arithmetic coder of :mod:`golden.interval`.
 CODERS = ("rice", "arith", "adc")
+#: The back end ``./encode`` writes unless told.
+DEFAULT_CODER = "adc"
 
 
 def check_parameters(width, channels, coder="rice"):

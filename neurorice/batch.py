@@ -28,6 +28,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from golden.core import DEFAULT_CODER
+
 from . import filecodec, output
 
 SUFFIX = ".nrc"
@@ -193,7 +195,7 @@ def run_job(job, decompress):
             existing = _existing(job.target)
             done = existing is not None and _restores(existing, data)
             if not done:
-                output = _container.compress(data, coder="arith")  # as ./encode
+                output = _container.compress(data, coder=DEFAULT_CODER)  # as ./encode
                 if not _restores(output, data):
                     raise filecodec.CodecError("the compressed file does not restore it")
         if done:

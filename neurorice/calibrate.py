@@ -22,13 +22,14 @@ fitted on all of DATA. ``./encode --table TABLE`` uses it; the container then ca
 """
 
 import argparse
-import json
 import math
 import sys
 import time
 
 from golden import adc
 from golden.adc import FRACTION_BITS, AdcTable
+
+from .widthtable import to_json
 
 #: Codes at either end of the range that the fit leaves out of the period's widths.
 MARGIN = 16
@@ -115,40 +116,6 @@ def _integer_widths(widths):
     for i in order[: len(out) * unit - sum(out)]:
         out[i] += 1
     return out
-
-
-def to_json(table):
-    """The table as ``neurorice calibrate`` writes it."""
-    return json.dumps({
-        "format": "neurorice ADC code widths",
-        "fraction_bits": FRACTION_BITS,
-        "widths": list(table.widths),
-        "exceptions": {str(code): width for code, width in table.exceptions.items()},
-    }, indent=1) + "\n"
-
-
-def from_json(text):
-    """The :class:`AdcTable` of a file :func:`to_json` wrote; ``ValueError`` if it is not one."""
-    try:
-        data = json.loads(text)
-        if data.get("fraction_bits") != FRACTION_BITS:
-            raise ValueError(f"fraction_bits must be {FRACTION_BITS}")
-        return AdcTable(data["widths"], {int(c): w for c, w in data["exceptions"].items()})
-    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
-        raise ValueError(f"not a width table ({error})") from None
-
-
-def load_table(path):
-    """The width table in the file at ``path``; ``ValueError`` with a one-line reason."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"cannot read width table {path}: {error}") from None
-    try:
-        return from_json(text)
-    except ValueError as error:
-        raise ValueError(f"{path}: {error}") from None
 
 
 def compressed_size(streams, table):

@@ -19,6 +19,7 @@ COMMANDS = {
     "verify-fast": ("neurorice.fast.verify", "check the fast codec against the golden model"),
     "near-check": ("neurorice.nearcheck", "check the near-lossless bound on every recording"),
     "lossy-study": ("neurorice.lossy.study", "near-lossless against MP3 and Opus, on spikes"),
+    "calibrate": ("neurorice.calibrate", "fit an ADC's code widths (the adc back end's table)"),
     "eval": ("neurorice.evaluate", "score encode and decode as the challenge does"),
     "synth": ("neurorice.synth", "write the synthetic recording set"),
     "verilog": ("neurorice.verilog", "write the encoder as Verilog"),

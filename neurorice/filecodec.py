@@ -1,4 +1,4 @@
-"""``./encode [--near D] IN OUT`` and ``./decode IN OUT``: whole files, safe output, one-line errors.
+"""``./encode [--coder C] [--table T] [--near D] IN OUT`` and ``./decode IN OUT``: one-line errors.
 
 These are the programs the challenge's ``eval.sh`` starts once per recording, so this
 module imports only the standard library's lighter modules, the golden model and the fast
@@ -16,6 +16,7 @@ only once the whole output is known good. A signal ends the program at once
 import sys
 
 from golden import container
+from golden.core import CODERS, DEFAULT_CODER
 from golden.near import max_near
 from golden.samples import CODE_BITS
 
@@ -69,28 +70,50 @@ def codec():
     return fast_container
 
 
-def encode_file(source, destination, compress=None, *, coder="arith", near=0):
+def encode_file(source, destination, compress=None, *, coder=DEFAULT_CODER, near=0, table=None):
     compress = compress or codec().compress
-    coded = compress(read_input(source), coder=coder, near=near)
+    coded = compress(read_input(source), coder=coder, near=near, table=table)
     if near and not container.near_of(coded):
         print(f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly",
               file=sys.stderr)
     write_output(destination, coded)
 
 
+def _table(path):
+    from .widthtable import load_table
+    try:
+        table = load_table(path)
+        table.check(CODE_BITS)
+    except ValueError as error:
+        raise CodecError(f"--table: {error}") from None
+    return table
+
+
 def encode_options(argv):
-    """Leading ``--rice`` and ``--near D`` of ``argv``: ``(rest, keywords)``; :class:`CodecError`
-    if one is bad."""
+    """Leading ``--rice``, ``--coder NAME``, ``--table FILE`` and ``--near D`` of ``argv``:
+    ``(rest, keywords)``; :class:`CodecError` if one is bad."""
     keywords = {}
-    while argv[:1] in (["--rice"], ["--near"]):
+    while argv[:1] in (["--rice"], ["--near"], ["--coder"], ["--table"]):
         if argv[0] == "--rice":  # the Golomb-Rice back end: the smallest hardware
             keywords["coder"], argv = "rice", argv[1:]
             continue
-        top = max_near(CODE_BITS)
         text = argv[1] if len(argv) > 1 else ""
-        if not (text.isdecimal() and text.isascii() and int(text) <= top):
-            raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
-        keywords["near"], argv = int(text), argv[2:]
+        if argv[0] == "--coder":
+            if text not in CODERS:
+                raise CodecError(f"--coder must be one of {', '.join(CODERS)}, not {text!r}")
+            keywords["coder"] = text
+        elif argv[0] == "--table":
+            if not text:
+                raise CodecError("--table needs a width table file (neurorice calibrate)")
+            keywords["table"] = _table(text)
+        else:
+            top = max_near(CODE_BITS)
+            if not (text.isdecimal() and text.isascii() and len(text) <= 6 and int(text) <= top):
+                raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
+            keywords["near"] = int(text)
+        argv = argv[2:]
+    if "table" in keywords and keywords.get("coder", DEFAULT_CODER) != "adc":
+        raise CodecError("--table applies to the adc back end only")
     return argv, keywords
 
 
@@ -109,7 +132,7 @@ def main(action, argv=None):
     """Run ``encode`` or ``decode`` with ``argv``; the process's exit status."""
     argv = sys.argv[1:] if argv is None else argv
     name = action.__name__.split("_")[0]
-    options = "[--rice] [--near D] " if name == "encode" else ""
+    options = f"[--coder {'|'.join(CODERS)}] [--table FILE] [--near D] " if name == "encode" else ""
     try:
         argv, keywords = encode_options(argv) if options else (argv, {})
     except CodecError as error:

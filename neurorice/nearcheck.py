@@ -14,6 +14,8 @@ import os
 import sys
 import time
 
+from golden.core import DEFAULT_CODER
+
 from . import bench
 from .batch import Progress
 
@@ -39,7 +41,7 @@ def check(item):
         codes = table[np.frombuffer(original, "<u2", count, body)]
         on_lattice = bool((codes != 0xFFFF).all())
     for near in nears:
-        coded = fast.compress(original, coder="arith", near=near)  # as ./encode --near
+        coded = fast.compress(original, coder=DEFAULT_CODER, near=near)  # as ./encode --near
         sizes.append(len(coded))
         restored = fast.decompress(coded)
         recorded = container.near_of(coded)
@@ -48,7 +50,7 @@ def check(item):
         if near == 0 or recorded == 0:
             if restored != original:
                 failures.append(f"{name}: δ = {near}: not restored byte for byte")
-            if near == 0 and coded != fast.compress(original, coder="arith"):
+            if near == 0 and coded != fast.compress(original, coder=DEFAULT_CODER):
                 failures.append(f"{name}: δ = 0 is not the lossless codec's file")
             continue
         tail = body + 2 * count

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from golden import container, core, wav
+from golden import adc, container, core, wav
 from golden.samples import CODE_TO_VALUE
 
 from .recordings import training_recordings
@@ -48,14 +48,14 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("coder", ["rice", "arith"])
+@pytest.mark.parametrize("coder", core.CODERS)
 @pytest.mark.parametrize("name", CASES)
 def test_independent_decoder_restores(name, coder):
     original = CASES[name]()
     assert independent.decompress(container.compress(original, coder=coder)) == original
 
 
-@pytest.mark.parametrize("coder", ["rice", "arith"])
+@pytest.mark.parametrize("coder", core.CODERS)
 def test_independent_decoder_restores_recordings(coder):
     for name, original in training_recordings(2, samples=20_000):
         data = container.compress(original, coder=coder)
@@ -78,10 +78,11 @@ def test_independent_decoder_rejects_arith_streams_as_golden(data):
         independent.decode_stream(data, 1, 10, 1, arith=True)
 
 
+@pytest.mark.parametrize("coder", ["rice", "adc"])
 @pytest.mark.parametrize("near", [1, 2, 7])
-def test_independent_decoder_near_lossless(near):
+def test_independent_decoder_near_lossless(near, coder):
     for name, original in training_recordings(2, samples=20_000):
-        data = container.compress(original, near=near)
+        data = container.compress(original, near=near, coder=coder)
         assert container.near_of(data) == near
         assert independent.decompress(data) == container.decompress(data), name
 
@@ -92,5 +93,29 @@ def test_independent_decoder_near_lossless_wraps():
     original = wav.header(19531, 1, len(codes)) + struct.pack(
         f"<{len(codes)}h", *[CODE_TO_VALUE[c] for c in codes])
     for near in (1, 3, 100, 511):
-        data = container.compress(original, near=near)
-        assert independent.decompress(data) == container.decompress(data)
+        for coder in core.CODERS:
+            data = container.compress(original, near=near, coder=coder)
+            assert independent.decompress(data) == container.decompress(data)
+
+
+@pytest.mark.parametrize("table", [
+    adc.AdcTable([16]),  # the uniform table, inline rather than by its id
+    adc.AdcTable([30, 2, 0, 32], {5: 200, 6: 0, 1023: 0}),
+    adc.AdcTable([(x * 37) % 40 for x in range(1024)]),
+])
+def test_independent_decoder_inline_tables(table):
+    for name, original in training_recordings(1, samples=5_000):
+        data = container.compress(original, coder="adc", table=table)
+        assert independent.decompress(data) == original, name
+
+
+def test_a_version_1_file_still_decodes():
+    # a file of the previous version: the arithmetic-coded stream of 10.3's samples
+    samples = [487, 480, 475, 486, 482, 491, 487, 489]
+    body = struct.pack("<8h", *[CODE_TO_VALUE[c] for c in samples])
+    original = wav.header(19531, 1, 8) + body
+    data = bytearray(container.compress(original, coder="arith"))
+    assert data[3] == 2
+    data[3] = 1
+    assert container.decompress(bytes(data)) == original
+    assert independent.decompress(bytes(data)) == original

@@ -172,12 +172,151 @@ class Arith:
         return r if s == 31 else (s << m) | r
 
 
-def decode_stream(payload, count, width, channels, near=0, arith=False):
+# --- 5.8 the ADC-aware stream ----------------------------------------------------------
+
+Q = [
+    [12498, 3433, 41, 34, 27, 27, 25, 22, 19, 19, 17, 20, 16, 14, 13, 11, 11, 10, 9, 10, 7, 5,
+     6, 5, 5, 4, 5, 3, 4, 4, 3, 24],
+    [9832, 922, 716, 661, 649, 527, 482, 419, 346, 284, 237, 220, 169, 153, 115, 99, 93, 57,
+     49, 49, 40, 29, 22, 22, 23, 18, 13, 14, 14, 8, 6, 63],
+    [2851, 2787, 2511, 2150, 1754, 1355, 1002, 705, 476, 309, 191, 113, 65, 38, 20, 11, 5, 3,
+     2, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+    [4266, 3847, 3046, 2153, 1375, 800, 430, 219, 107, 52, 25, 13, 7, 3, 3, 1, 1, 1, 0, 1, 0,
+     0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+]
+HALF, ESC = 16383, 32766
+TABLES = {
+    0: ([16], {}),
+    1: ([14, 11, 19, 20, 15, 15, 15, 23, 15, 11, 19, 25, 11, 15, 15, 17,
+         14, 11, 20, 21, 16, 15, 16, 28, 12, 11, 19, 25, 11, 13, 14, 6], {510: 1, 511: 0}),
+}
+
+
+def read_table(cur, width):
+    """2.2's table field: (period widths, exceptions), checked."""
+    ident = cur.byte()
+    if ident == 255:
+        log_period = cur.byte()
+        if log_period > 16:
+            raise Reject("table period too long")
+        widths = list(cur.take(1 << log_period))
+        exceptions = {}
+        for _ in range(cur.byte()):
+            code = int.from_bytes(cur.take(2), "little")
+            if code in exceptions:
+                raise Reject("table names a code twice")
+            exceptions[code] = cur.byte()
+    elif ident in TABLES:
+        widths, exceptions = TABLES[ident]
+    else:
+        raise Reject(f"unknown table {ident}")
+    if len(widths) > 1 << width or any(c >= 1 << width for c in exceptions):
+        raise Reject("table does not fit the sample width")
+    return widths, exceptions
+
+
+class Adc:
+    """The decoder of 5.8: the range coder of 5.6, four contexts, and the width table."""
+
+    def __init__(self, bits, width, table, near):
+        self.bits, self.width, self.near = bits, width, near
+        widths, exceptions = table
+        size = 1 << width
+        self.wid = [exceptions.get(x, widths[x % len(widths)]) for x in range(size)]
+        self.edge = [0]
+        for x in range(size):
+            self.edge.append(self.edge[-1] + self.wid[x])
+        if self.edge[-1] == 0:
+            raise Reject("table's codes all have width 0")
+        self.R = 65535
+        self.V = bits.read(16)
+        if self.V >= self.R:
+            raise Reject("stream starts outside its interval")
+        self.D = [[sum(q[:i]) << 12 for i in range(33)] for q in Q]
+        self.n = [63] * 4
+        self.m = [0] * 4
+
+    def centre(self, x):
+        return self.edge[x] + (self.wid[x] >> 1)
+
+    def narrow(self, lo, hi):
+        L, H = (self.R * lo) >> 15, (self.R * hi) >> 15
+        self.V, self.R = self.V - L, H - L
+        d = 16 - self.R.bit_length()
+        self.R, self.V = self.R << d, (self.V << d) | self.bits.read(d)
+
+    def read(self, k, p, h0, acc):
+        """5.8.3: q."""
+        W, near, top = self.width, self.near, (1 << self.width) - 1
+        step = 2 * near + 1
+        c4 = (acc + (1 << 9)) >> 10
+        P = min(max(self.centre(h0) + c4, 0), self.edge[-1])
+        c, sh = min(k, 3), k + 2
+        D = self.D[c]
+
+        def b(i):
+            return (D[i] >> 12) + i
+
+        def ip(lo, hi, pos, nbits):
+            d = max(nbits - 6, 0)
+            return lo + (((hi - lo) * (pos >> d)) >> (nbits - d))
+
+        def G(m):
+            if m < 31 << sh:
+                i = m >> sh
+                return ip(b(i), b(i + 1), m % (1 << sh), sh)
+            r = m - (31 << sh)
+            return HALF if r >= 1 << (W + 4) else ip(b(31), HALF, r, W + 4)
+
+        def cum(t):
+            return HALF + G(t) if t >= 0 else HALF - G(-t)
+
+        def qz(e):
+            return ((e > 0) - (e < 0)) * ((abs(e) + near) // step)
+
+        def low(q):
+            lo = max(p + q * step - near, 0)
+            return 0 if lo == 0 else cum(self.edge[lo] - P)
+
+        def high(q):
+            hi = min(p + q * step + near, top)
+            return ESC if hi == top else cum(self.edge[hi + 1] - P)
+
+        T = (((self.V + 1) << 15) - 1) // self.R
+        if T >= ESC:
+            self.narrow(ESC, 32768)
+            self.V = (self.V << W) | self.bits.read(W)
+            x, self.V = divmod(self.V, self.R)
+            q = qz(x - p)
+            if x > top or min(max(p + q * step, 0), top) != x or high(q) > low(q):
+                raise Reject("escape of a codable sample")
+        else:
+            q, last = qz(0 - p), qz(top - p)
+            while q < last:
+                mid = (q + last + 1) // 2
+                if low(mid) <= T:
+                    q = mid
+                else:
+                    last = mid - 1
+            self.narrow(low(q), high(q))
+            x = min(max(p + q * step, 0), top)
+        self.m[c] += 1
+        if self.m[c] == 4:
+            self.m[c] = 0
+            s = min(abs(self.centre(x) - P) >> sh, 31)
+            t = min(12, (self.n[c] + 1).bit_length())
+            for i in range(1, 32):
+                D[i] = D[i] + (((16351 << 12) - D[i]) >> t) if i > s else D[i] - (D[i] >> t)
+            self.n[c] = min(self.n[c] + 1, 4095)
+        return q
+
+
+def decode_stream(payload, count, width, channels, near=0, arith=False, table=None):
     """``count`` unsigned ``width``-bit samples (5.4; 5.6 if ``arith``; 5.7 if ``near`` ≥ 1)."""
     step = 2 * near + 1
     span = ((1 << width) - 1 + 2 * near) // step + 1  # RANGE
     bits = Bits(payload)
-    coder = Arith(bits, width) if arith else None
+    coder = Arith(bits, width) if arith else Adc(bits, width, table, near) if table else None
     states = [Channel(width) for _ in range(channels)]
     top = (1 << width) - 1
     out = []
@@ -190,11 +329,18 @@ def decode_stream(payload, count, width, channels, near=0, arith=False):
         k = 0
         while (s.N << k) < s.A and k < width - 1:
             k += 1
-        u = coder.read(k) if arith else read_codeword(bits, k, width)
-        if u > top:
-            raise Reject("residual out of range")
-        e = u >> 1 if u % 2 == 0 else -((u + 1) >> 1)
-        if near == 0:
+        if table:
+            q = coder.read(k, p, h[0], acc)
+            e = ((q + span // 2) % span) - span // 2
+            x = min(max(p + q * step, 0), top)
+        else:
+            u = coder.read(k) if arith else read_codeword(bits, k, width)
+            if u > top:
+                raise Reject("residual out of range")
+            e = u >> 1 if u % 2 == 0 else -((u + 1) >> 1)
+        if table:
+            pass
+        elif near == 0:
             x = (p + e) % (1 << width)
         else:
             if not -(span // 2) <= e <= span - 1 - span // 2:
@@ -217,7 +363,7 @@ def decode_stream(payload, count, width, channels, near=0, arith=False):
             s.A = (s.A + 1) >> 1
             s.N = 128
     bits.check_end()
-    if arith and coder.V != 0:
+    if (arith or table) and coder.V != 0:
         raise Reject("data after the last sample (code not at its end)")
     return out
 
@@ -242,7 +388,7 @@ def decode_stored(cur):
     return payload, crc
 
 
-def decode_core(cur):
+def decode_core(cur, version):
     """2.2"""
     mapping = cur.byte()
     if mapping not in (0, 1):
@@ -253,11 +399,12 @@ def decode_core(cur):
     if channels == 0:
         raise Reject("zero channels")
     flags = cur.byte()
-    if flags & ~7:
+    if flags & ~(15 if version == 2 else 7) or flags & 10 == 10:
         raise Reject(f"unknown flags {flags}")
     near = cur.varint() if flags & 4 else 0
     if flags & 4 and (mapping != 1 or not 1 <= near <= 511):
         raise Reject(f"bad near {near}")
+    table = read_table(cur, width) if flags & 8 else None
     if flags & 1:
         prefix, suffix = canonical_header(cur.varint(), channels, count), b""
     else:
@@ -268,9 +415,9 @@ def decode_core(cur):
     payload = cur.rest()
     if len(prefix) + 2 * count + len(suffix) > 1 << 28:
         raise Reject("output larger than 256 MiB")
-    if count > (2048 if arith else 1) * 8 * len(payload):
+    if count > (2048 if arith else 32768 if table else 1) * 8 * len(payload):
         raise Reject("count larger than the payload can hold")
-    values = decode_stream(payload, count, width, channels, near, arith)
+    values = decode_stream(payload, count, width, channels, near, arith, table)
     body = [ADC_VALUES[c] for c in values] if mapping == 1 else [u - 32768 for u in values]
     samples = b"".join(v.to_bytes(2, "little", signed=True) for v in body)
     return prefix + samples + suffix, crc
@@ -282,13 +429,13 @@ def decompress(data):
     if cur.take(3) != b"NRC":
         raise Reject("bad magic")
     version = cur.byte()
-    if version != 1:
+    if version not in (1, 2):
         raise Reject(f"unsupported version {version}")
     mode = cur.byte()
     if mode == 0:
         original, crc = decode_stored(cur)
     elif mode == 1:
-        original, crc = decode_core(cur)
+        original, crc = decode_core(cur, version)
     else:
         raise Reject(f"unknown mode {mode}")
     if zlib.crc32(original).to_bytes(4, "little") != crc:

@@ -23,6 +23,8 @@ import tempfile
 
 import numpy as np
 
+from golden.core import DEFAULT_CODER
+
 MP3_KBPS = (16, 24, 32, 48, 64, 96, 128, 160)
 OPUS_KBPS = (6, 8, 12, 16, 24, 32, 48, 64, 96)
 NEARS = tuple(range(0, 9))
@@ -149,5 +151,5 @@ def near_codec(wav_bytes, near):
     coded, with bound ``near``."""
     from ..fast import container
 
-    coded = container.compress(wav_bytes, coder="arith", near=near)  # as ./encode --near
+    coded = container.compress(wav_bytes, coder=DEFAULT_CODER, near=near)  # as ./encode --near
     return len(coded), container.decompress(coded)
