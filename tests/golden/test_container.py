@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from golden import container
+from golden import adc, container, wav
 from golden.container import FormatError, compress, decompress
 from golden.samples import CODE_TO_VALUE, codes_to_values
 
@@ -564,3 +564,62 @@ def test_a_declared_output_beyond_256_mib_is_refused_before_decoding():
     data = head + bytes(4) + bytes(1 << 16)
     with pytest.raises(container.FormatError, match="more than the 256 MiB"):
         container.decompress(data)
+
+
+# --- version 2: the ADC-aware back end and its width table ----------------------------
+
+def _adc_recording(count=400):
+    codes = [(512 + (i * 37) % 41 - 20) for i in range(count)]
+    return wav.header(19531, 1, count) + struct.pack(
+        f"<{count}h", *codes_to_values(codes))
+
+
+@pytest.mark.parametrize("table, field", [
+    (None, b"\x01"),
+    (adc.DEFAULT, b"\x01"),
+    (adc.UNIFORM, b"\x00"),
+    (adc.AdcTable([17, 15], {511: 0}), b"\xff" + adc.AdcTable([17, 15], {511: 0}).to_bytes()),
+])
+def test_the_width_table_is_stored_by_id_or_inline(table, field):
+    original = _adc_recording()
+    data = compress(original, coder="adc", table=table)
+    flags_at = 3 + 1 + 1 + 1 + 1 + len(container._varint(400))
+    assert data[3] == container.VERSION == 2
+    assert data[flags_at] & container.ADC and not data[flags_at] & container.ARITH
+    assert data[flags_at + 1 : flags_at + 1 + len(field)] == field
+    assert decompress(data) == original
+
+
+def test_sixteen_bit_files_use_the_uniform_table():
+    values = [(-1) ** i * (i * 911 % 30000) for i in range(300)]
+    original = wav.header(8000, 1, 300) + struct.pack("<300h", *values)
+    data = compress(original, coder="adc", table=adc.AdcTable([17, 15]))
+    assert b"\x00" in data[:16] and decompress(data) == original
+
+
+def _adc_header(table_field, flags=container.CANONICAL_HEADER | container.ADC, version=2):
+    head = container.MAGIC + bytes([version, container.CORE, container.MAP_ADC10])
+    head += container._varint(1) + container._varint(10) + bytes([flags]) + table_field
+    return head + container._varint(RATE) + b"\x00" * 4 + b"\x00" * 8
+
+
+@pytest.mark.parametrize("data, message", [
+    (_adc_header(b"\x07"), "unknown built-in width table 7"),
+    (_adc_header(b"\xff\x11"), "too long"),
+    (_adc_header(b"\xff\x0b" + b"\x10" * 2048 + b"\x00"), "period 2048 exceeds"),
+    (_adc_header(b"\xff\x00\x10\x01\x00\x04\x01"), "beyond"),
+    (_adc_header(b"\xff\x00\x10\x02\x01\x00\x01\x01\x00\x02"), "twice"),
+    (_adc_header(b"\x01", version=1), "flags 9"),
+])
+def test_bad_width_tables_are_refused(data, message):
+    with pytest.raises(FormatError, match=message):
+        decompress(data)
+
+
+def test_an_adc_count_beyond_what_the_payload_can_hold_is_refused():
+    head = container.MAGIC + bytes([2, container.CORE, container.MAP_ADC10])
+    count = container.ADC_SAMPLES_A_BIT * 8 * 2 + 1
+    head += container._varint(1) + container._varint(count)
+    head += bytes([container.ADC]) + b"\x01" + container._varint(46) + b"\x00"
+    with pytest.raises(FormatError, match="truncated"):
+        decompress(head + b"\x00" * 4 + b"\x00" * 2)
