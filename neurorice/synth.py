@@ -8,7 +8,9 @@ Each recording is the sum of
 * one to :data:`MAX_UNITS` units firing biphasic spikes with Poisson timing and a refractory
   period;
 
-rounded to 10-bit ADC codes, clipped to 0..1023 and written as the 16-bit values of
+quantised to 10-bit ADC codes by an ADC of given code widths (:mod:`golden.adc`: by default
+the implant's, whose codes are not equally wide, as in the real recordings; ``--adc ideal``
+for equal widths, plain rounding), clipped to 0..1023 and written as the 16-bit values of
 :mod:`golden.samples` in a canonical 44-byte mono WAV file, so the codec's 10-bit path is
 exercised. The per-file levels are drawn around levels measured on the real recordings and
 all randomness is seeded from ``(seed, file index)``, so a set is reproducible byte for byte.
@@ -22,6 +24,7 @@ import struct
 
 import numpy as np
 
+from golden import adc as adc_tables
 from golden.samples import CODE_COUNT, CODE_TO_VALUE
 
 RATE = 19531
@@ -129,7 +132,22 @@ def _spikes(rng, n, rate, noise_sigma):
     return signal
 
 
-def recording(index, seed=DEFAULT_SEED, seconds=5.0):
+#: The ADCs a synthetic set can be quantised by.
+ADCS = {"implant": adc_tables.DEFAULT, "ideal": adc_tables.UNIFORM}
+
+
+def quantise(signal, table):
+    """The codes an ADC of code widths ``table`` gives for ``signal`` (in codes): code ``x``
+    takes the inputs of ``[edge(x), edge(x + 1))``, the axis stretched so that its span is
+    the 1024 codes' and shifted so that an ideal ADC rounds to nearest."""
+    edges = np.array([table.edge(x) for x in range(CODE_COUNT + 1)], dtype=np.float64)
+    scale = edges[-1] / CODE_COUNT
+    position = (np.asarray(signal, dtype=np.float64) + 0.5) * scale
+    codes = np.searchsorted(edges, position, side="right") - 1
+    return np.clip(codes, 0, CODE_COUNT - 1)
+
+
+def recording(index, seed=DEFAULT_SEED, seconds=5.0, adc="implant"):
     """The 10-bit ADC codes of synthetic recording ``index`` of the set ``seed``.
 
     Parameters
@@ -140,6 +158,8 @@ def recording(index, seed=DEFAULT_SEED, seconds=5.0):
         Seed of the whole set.
     seconds : float
         Duration; the recording has ``round(seconds * RATE)`` samples.
+    adc : str
+        The ADC that quantises it, a key of :data:`ADCS`.
 
     Returns
     -------
@@ -153,7 +173,7 @@ def recording(index, seed=DEFAULT_SEED, seconds=5.0):
     noise_sigma = _draw(rng, NOISE_SIGMA, NOISE_LOG_SD)
     rate = _draw(rng, SPIKE_RATE, SPIKE_RATE_LOG_SD)
     signal = dc + _background(rng, n, lfp_std, noise_sigma) + _spikes(rng, n, rate, noise_sigma)
-    return np.clip(np.rint(signal), 0, CODE_COUNT - 1).astype(np.int64)
+    return quantise(signal, ADCS[adc]).astype(np.int64)
 
 
 def write_wav(path, codes):
@@ -167,7 +187,7 @@ def write_wav(path, codes):
     pathlib.Path(path).write_bytes(header + data)
 
 
-def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0):
+def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0, adc="implant"):
     """Write a synthetic recording set.
 
     Parameters
@@ -180,6 +200,8 @@ def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0):
         Seed of the set; the same seed gives the same bytes.
     seconds : float
         Duration of each file.
+    adc : str
+        The ADC that quantises the set, a key of :data:`ADCS`.
 
     Returns
     -------
@@ -191,13 +213,13 @@ def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0):
     paths = []
     for index in range(count):
         path = directory / f"synth_{index:03d}.wav"
-        write_wav(path, recording(index, seed, seconds))
+        write_wav(path, recording(index, seed, seconds, adc))
         paths.append(path)
     return paths
 
 
 def main(argv=None):
-    """Command line: ``python -m neurorice.synth DIR [--count N] [--seed S] [--seconds T]``."""
+    """Command line: ``neurorice synth DIR [--count N] [--seed S] [--seconds T] [--adc A]``."""
     parser = argparse.ArgumentParser(
         prog="python -m neurorice.synth", description=__doc__.split("\n")[0]
     )
@@ -205,8 +227,10 @@ def main(argv=None):
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="number of files")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the set")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of a file (5.0)")
+    parser.add_argument("--adc", choices=ADCS, default="implant",
+                        help="the ADC's code widths: the implant's (default) or ideal")
     args = parser.parse_args(argv)
-    paths = generate(args.directory, args.count, args.seed, args.seconds)
+    paths = generate(args.directory, args.count, args.seed, args.seconds, args.adc)
     print(f"wrote {len(paths)} synthetic recordings to {args.directory}")
     return 0
 
