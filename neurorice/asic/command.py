@@ -20,7 +20,7 @@ from neurorice.report.design import Design
 from neurorice.report.progress import Progress
 from neurorice.report.tools import CACHE, ToolError
 
-from . import gatesim, liberty, memory, power, sta
+from . import gatesim, liberty, memory, power, radio, sta
 from .library_path import LibraryNotFound, locate
 from .synthesis import synthesise
 
@@ -47,8 +47,8 @@ def cycles_per_sample(channels, compact=False, near=0):
     return span + 1 if channels <= span else 1
 
 
-def configuration(channels, library, models, recs, args, progress):
-    design = Design(channels, low_power=args.low_power, coder=args.coder, near=args.near,
+def configuration(channels, coder, library, models, recs, args, progress):
+    design = Design(channels, low_power=args.low_power, coder=coder, near=args.near,
                     compact=args.compact)
     progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
              + (", low-power variant with clock gating" if args.low_power else ""))
@@ -102,7 +102,8 @@ def configuration(channels, library, models, recs, args, progress):
         + sum(m["area_um2"] for m in memories)
     target = TARGET_UW[1 if channels == 1 else "many"]
     per_channel = priced["total_w"] / channels
-    return {
+    streams = [r.codes for r in recs if r.codes is not None]
+    configuration = {
         "channels": channels, "low_power": args.low_power, "compact": args.compact,
         "memory_flops": args.memory_flops,
         "coder": design.coder,
@@ -120,7 +121,20 @@ def configuration(channels, library, models, recs, args, progress):
                                 "ratio": (opensta_w / logic_w) if opensta_w else None},
         "per_channel_w": per_channel, "target_uw_per_channel": target,
         "target_met": per_channel * 1e6 <= target,
+        "radio": {"bits_per_sample": radio.bits_per_sample(streams, design.coder, design.near),
+                  "recordings": len(streams)},
     }
+    configuration["name"] = name(configuration)
+    return configuration
+
+
+def name(c):
+    """A configuration's name in reports: ``C=1 low-power compact adc``."""
+    return " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
+                    + (["compact"] if c["compact"] else [])
+                    + (["memory in flip-flops"] if c.get("memory_flops") else [])
+                    + ([c["coder"]] if c["coder"] != "rice" else [])
+                    + ([f"near {c['near']}"] if c["near"] else []))
 
 
 def build(args, progress):
@@ -136,14 +150,17 @@ def build(args, progress):
               "channel_rate_hz": CHANNEL_RATE_HZ, "recordings": len(recs),
               "configurations": []}
     for channels in args.channels:
-        report["configurations"].append(
-            configuration(channels, library, models, recs, args, progress))
+        for coder in args.coder:
+            report["configurations"].append(
+                configuration(channels, coder, library, models, recs, args, progress))
+    report["radio"] = radio.summary(report["configurations"], CHANNEL_RATE_HZ)
     report["seconds"] = time.monotonic() - start
-    from .document import markdown, plot
+    from .document import markdown, plot, plot_radio
 
     figure = plot(report, output / "asic_power.png")
+    radio_figure = plot_radio(report, output / "asic_radio.png")
     (output / "asic.json").write_text(json.dumps(report, indent=1))
-    (output / "asic.md").write_text(markdown(report, figure))
+    (output / "asic.md").write_text(markdown(report, figure, radio_figure))
     return report
 
 
@@ -180,8 +197,9 @@ def parser():
                    help="the state memories as flip-flop arrays (gated a row with "
                         "--low-power), synthesised and simulated with the rest, instead of "
                         "latch arrays priced by a model; for small channel counts")
-    p.add_argument("--coder", choices=("rice", "arith"), default="rice",
-                   help="the back end: rice (default) or arith, the arithmetic-coded one")
+    p.add_argument("--coder", choices=("rice", "arith"), nargs="+", default=["rice"],
+                   help="the back ends, each measured in the same run (default rice); the "
+                        "report compares them with the radio's energy a bit")
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="the near-lossless encoder of error bound D (default 0, lossless)")
     p.add_argument("--compact", action="store_true",
@@ -194,7 +212,7 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.compact and (args.coder != "rice" or args.near):
+    if args.compact and (args.coder != ["rice"] or args.near):
         print("neurorice asic: error: --compact is lossless and Rice", file=sys.stderr)
         return 2
     progress = Progress(quiet=args.quiet)
@@ -207,16 +225,17 @@ def main(argv=None):
         return 1
     for c in report["configurations"]:
         p = c["power"]
-        name = " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
-                        + (["compact"] if c["compact"] else [])
-                        + (["memory in flip-flops"] if c.get("memory_flops") else [])
-                        + (["arith"] if c["coder"] == "arith" else [])
-                        + ([f"near {c['near']}"] if c["near"] else []))
-        print(f"{name}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "
+        print(f"{c['name']}: {c['area_um2']:.0f} µm² ({c['area_per_channel_um2']:.0f} a channel); "
               f"slack {c['timing']['worst_slack_ns']:.2f} ns at {CLOCK_MHZ} MHz; "
               f"words = golden: {c['equivalence']['zero_delay_matches_golden']}; "
               f"{p['total_w'] * 1e6:.4g} µW ({c['per_channel_w'] * 1e6:.3g} µW a channel, "
               f"target {c['target_uw_per_channel']:g}: "
-              f"{'met' if c['target_met'] else 'missed'})")
+              f"{'met' if c['target_met'] else 'missed'}); sends "
+              f"{c['radio']['bits_per_sample']:.3f} bits a sample")
+    for pair in report["radio"]["break_even"]:
+        energy = pair["break_even_j_per_bit"]
+        print(f"radio: {pair['fewer_bits']} draws less than {pair['than']} in all "
+              + ("always" if energy == 0 else "never" if energy is None
+                 else f"above {radio.energy_label(energy)} a bit"))
     return 0 if all(c["equivalence"]["zero_delay_matches_golden"]
                     for c in report["configurations"]) else 1

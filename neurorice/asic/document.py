@@ -5,7 +5,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-__all__ = ["markdown", "plot"]
+from .radio import energy_label
+
+__all__ = ["markdown", "plot", "plot_radio"]
 
 TERMS = ("clock pins", "clock tree", "other internal", "switching on pins", "wires",
          "glitches", "memory", "leakage")
@@ -45,7 +47,60 @@ def plot(report, path):
     return path.name
 
 
-def markdown(report, figure):
+def plot_radio(report, path):
+    """Total power a channel (encoder and radio) against the radio's energy a bit."""
+    radio = report["radio"]
+    figure, ax = plt.subplots(figsize=(7, 4.5))
+    energies = radio["sweep_j"]
+    for r in radio["rows"]:
+        totals = [(r["encoder_w"] + e * r["bit_rate"]) / r["channels"] for e in energies]
+        ax.loglog([e * 1e12 for e in energies], [t * 1e6 for t in totals],
+                  "--" if r["coder"] == "none" else "-", label=r["name"])
+    for t in radio["transmitters"]:
+        ax.axvline(t["j_per_bit"] * 1e12, color="grey", linewidth=0.8)
+        ax.text(t["j_per_bit"] * 1e12, ax.get_ylim()[1], t["name"], rotation=90, fontsize=7,
+                va="top", ha="right")
+    ax.set(xlabel="radio energy a bit (pJ)", ylabel="encoder + radio, µW a channel",
+           title=f"Encoder plus radio at {radio['rate_hz']:,} samples/s a channel")
+    ax.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path.name
+
+
+def radio_markdown(report, figure):
+    """The section on the encoder and the radio together."""
+    radio = report["radio"]
+    marks = [(energy_label(e), e) for e in (1e-11, 1e-10, 1e-9, 1e-8)] + [
+        (f"{t['name']} ({energy_label(t['j_per_bit'])})", t["j_per_bit"])
+        for t in radio["transmitters"]]
+    lines = ["## Encoder plus radio", "",
+             "Bits a sample measured by coding the run's recordings with each back end (the "
+             "fast path, bit-identical to the gateware); the radio at an energy a bit, a "
+             "channel's share of the total:", "",
+             "| configuration | bits a sample | encoder | "
+             + " | ".join(label for label, _ in marks) + " |",
+             "| --- | --- | --- |" + " --- |" * len(marks)]
+    for r in radio["rows"]:
+        lines.append(f"| {r['name']} | {r['bits_per_sample']:.3f} | "
+                     f"{_uw(r['encoder_w'] / r['channels'])} | " + " | ".join(
+                         _uw((r["encoder_w"] + e * r["bit_rate"]) / r["channels"])
+                         for _, e in marks) + " |")
+    lines += ["", "Where sending fewer bits pays for more logic:", ""]
+    for pair in radio["break_even"]:
+        energy = pair["break_even_j_per_bit"]
+        lines.append(f"- {pair['fewer_bits']} draws less than {pair['than']} "
+                     + ("at any energy a bit" if energy == 0 else "at no energy a bit"
+                        if energy is None else f"above {energy_label(energy)} a bit"))
+    lines += ["", "Transmitters marked:", ""]
+    lines += [f"- {t['name']}: {energy_label(t['j_per_bit'])} a bit; {t['source']}"
+              for t in radio["transmitters"]]
+    lines += ["", f"![encoder plus radio]({figure})", ""]
+    return lines
+
+
+def markdown(report, figure, radio_figure=None):
     lines = ["# neurorice on SKY130 (`neurorice asic`)", "",
              f"Library `{report['library_name']}` ({report['library']}), {report['voltage']} V; "
              f"timing at {report['clock_mhz']} MHz; power at {report['channel_rate_hz']} "
@@ -79,6 +134,8 @@ def markdown(report, figure):
                          f"{c['target_uw_per_channel']:g} µW); the largest term is {worst}, "
                          f"{_uw(terms[worst])} ({100 * terms[worst] / c['power']['total_w']:.0f} %"
                          " of the total).")
+    if radio_figure:
+        lines += [""] + radio_markdown(report, radio_figure)
     lines += ["", f"![power by term and block]({figure})", "", "## Power by term", "",
               "| term | " + " | ".join(_name(c) for c in report["configurations"])
               + " |", "| --- |" + " --- |" * len(report["configurations"])]
