@@ -38,9 +38,11 @@ COUNT_BITS = model.RATE  # the count saturates at 2**RATE - 1
 FREQUENCY_BITS = PROB_BITS + 1  # cumulative frequencies go up to 2**PROB_BITS
 
 
-def pair_layout(width):
-    """A zigzagged residual ``u`` and its Rice parameter ``k``, as the Rice coder finds them."""
-    return data.StructLayout({"u": width, "k": range(max(width, 2)), "last": 1})
+def pair_layout(width, side=None):
+    """A zigzagged residual ``u`` and its Rice parameter ``k``, as the Rice coder finds them;
+    and the residual's ``side``, if it has one (:func:`gateware.predictor.side_layout`)."""
+    fields = {"u": width, "k": range(max(width, 2)), "last": 1}
+    return data.StructLayout(fields if side is None else {**fields, "side": side})
 
 
 def interval_layout(width):

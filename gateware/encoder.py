@@ -19,6 +19,8 @@ from amaranth.lib import stream, wiring
 from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
+from golden import adc
+
 from .arith import ArithModel
 from .bytepacker import BytePacker, ItemBytes
 from .bytepacker import check_word_width as check_byte_word_width
@@ -26,7 +28,8 @@ from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_near, check_width, check_word_width
 from .predictor import LATENCY as PREDICTOR_LATENCY
-from .predictor import Predictor, residual_layout, sample_layout
+from .interval import IntervalModel
+from .predictor import Predictor, residual_layout, sample_layout, side_layout
 from .predictor import latency as predictor_latency
 from .rangecoder import RangeCoder
 from .rice import LATENCY as RICE_LATENCY
@@ -57,12 +60,13 @@ def latency(near=0):
 STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 
-#: The back ends: Golomb-Rice codewords, or the arithmetic coder of :mod:`gateware.arith`.
-CODERS = ("rice", "arith")
+#: The back ends: Golomb-Rice codewords, the arithmetic coder of :mod:`gateware.arith`, or
+#: the ADC-aware arithmetic coder of :mod:`gateware.interval`.
+CODERS = ("rice", "arith", "adc")
 
 
 def check_parameters(width, channels, word_width, state_memory="generic", near=0,
-                     coder="rice"):
+                     coder="rice", table=None):
     """Raise ``TypeError`` or ``ValueError`` unless :class:`Encoder` supports the parameters."""
     check_width(width)
     check_channels(channels)
@@ -70,8 +74,14 @@ def check_parameters(width, channels, word_width, state_memory="generic", near=0
     check_near(near, width)
     if coder not in CODERS:
         raise ValueError(f"coder must be one of {', '.join(CODERS)}, not {coder!r}")
-    if coder == "arith":
+    if coder != "rice":
         check_byte_word_width(word_width)
+    if table is not None:
+        if coder != "adc":
+            raise ValueError(f"a width table goes with coder adc, not {coder!r}")
+        if not isinstance(table, adc.AdcTable):
+            raise TypeError(f"table must be a golden.adc.AdcTable, not {table!r}")
+        table.check(width)
     if state_memory not in STATE_MEMORIES:
         raise ValueError(f"state memory must be one of {', '.join(STATE_MEMORIES)}, "
                          f"not {state_memory!r}")
@@ -141,7 +151,12 @@ class Encoder(wiring.Component):
         the throughput and latency above are the Rice core's: the arithmetic back end
         (:meth:`_elaborate_arith`) takes a sample a clock but for a cycle at each stream's
         end and the runs of pending bytes its queue does not absorb, and a word leaves once
-        a later byte settles its carry, at the latest at the stream's end.
+        a later byte settles its carry, at the latest at the stream's end. With ``"adc"``,
+        the same with the ADC-aware model (:class:`~gateware.interval.IntervalModel`): the
+        output of ``encode_stream(..., coder="adc", table=table)``.
+    table : golden.adc.AdcTable or None
+        With ``"adc"``, the ADC's code widths, fixed here; by default
+        :func:`golden.adc.default` of ``width``.
 
     Members
     -------
@@ -159,10 +174,11 @@ class Encoder(wiring.Component):
     """
 
     def __init__(self, width=10, channels=1, word_width=32, *, state_memory="generic", near=0,
-                 low_power=False, coder="rice"):
-        check_parameters(width, channels, word_width, state_memory, near, coder)
+                 low_power=False, coder="rice", table=None):
+        check_parameters(width, channels, word_width, state_memory, near, coder, table)
         self.low_power = low_power
         self.coder = coder
+        self.table = adc.default(width) if coder == "adc" and table is None else table
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -180,8 +196,9 @@ class Encoder(wiring.Component):
             spram = {"spram_bits": SPRAM_WIDTH, "spram_instance": self.state_memory == "ice40"}
         near = {"near": self.near} if self.near else {}
         m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near,
-                                                       low_power=self.low_power)
-        if self.coder == "arith":
+                                                       low_power=self.low_power,
+                                                       analog=self.coder == "adc")
+        if self.coder != "rice":
             return self._elaborate_arith(m, spram)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
@@ -196,17 +213,25 @@ class Encoder(wiring.Component):
         return m
 
     def _elaborate_arith(self, m, spram):
-        """The arithmetic back end after the Rice coder's ``(u, k)``::
+        """The arithmetic back ends after the Rice coder's ``(u, k)``::
 
             Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ FIFO
                 ─▶ ItemBytes ─▶ BytePacker
+
+        or, with ``"adc"``, the :class:`~gateware.interval.IntervalModel` for the
+        ``ArithModel``, the predictor's side carried along the Rice coder to it.
         """
         width = self.width
         predictor = m.submodules.predictor
-        m.submodules.rice = rice = RiceCoder(width, self.channels, pairs=True, **spram)
-        m.submodules.residuals = residuals = SkidBuffer(residual_layout(width))
+        side = side_layout(width, self.near) if self.coder == "adc" else None
+        m.submodules.rice = rice = RiceCoder(width, self.channels, pairs=True, side=side,
+                                             **spram)
+        m.submodules.residuals = residuals = SkidBuffer(residual_layout(width, side))
         m.submodules.pairs = pairs = SkidBuffer(rice.o.p.shape())
-        m.submodules.model = model = ArithModel(width)
+        if self.coder == "adc":
+            m.submodules.model = model = IntervalModel(width, self.table, self.near)
+        else:
+            m.submodules.model = model = ArithModel(width)
         m.submodules.coder = coder = RangeCoder(width)
         # Items queue while a run of pending bytes is spelled out over several clocks.
         m.submodules.items = items = SyncFIFOBuffered(

@@ -57,6 +57,7 @@ from amaranth.lib.wiring import In, Out
 
 from golden import near as nl
 from golden import predictor as model
+from golden.adc import FRACTION_BITS
 from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WEIGHT_FRAC
 
 from .parameters import check_channels, check_near, check_width
@@ -64,7 +65,7 @@ from .pipeline import Lockstep
 from .state import ChannelState
 
 __all__ = ["LATENCY", "NEAR_LATENCY", "PAST_SPAN", "WEIGHT_SPAN", "Predictor", "latency",
-           "residual_layout", "sample_layout", "state_layout", "weights_layout"]
+           "residual_layout", "sample_layout", "side_layout", "state_layout", "weights_layout"]
 
 #: Stages from the read of a channel's weights to their write: stages 0 to 6.
 WEIGHT_SPAN = 8
@@ -91,9 +92,28 @@ def sample_layout(width):
     return data.StructLayout({"sample": width, "last": 1})
 
 
-def residual_layout(width):
-    """A residual reduced modulo ``2**width``, and whether its sample ends its stream."""
-    return data.StructLayout({"error": signed(width), "last": 1})
+def residual_layout(width, side=None):
+    """A residual reduced modulo ``2**width``, and whether its sample ends its stream; and
+    with ``side`` (a :func:`side_layout`), what the ADC-aware back end needs besides."""
+    fields = {"error": signed(width), "last": 1}
+    return data.StructLayout(fields if side is None else {**fields, "side": side})
+
+
+def correction_bits(width):
+    """Bits of the LMS correction with ``FRACTION_BITS`` fraction bits, signed: four
+    features under ``2**width`` times weights under one half, rounded."""
+    return width + FRACTION_BITS + 3
+
+
+def side_layout(width, near=0):
+    """What :class:`golden.interval.Sample` holds besides ``q``: ``x[n-1]``, the correction
+    with ``FRACTION_BITS`` fraction bits, and the coded bin's codes: losslessly the sample
+    (``code``); near-lossless the bin's ``lowest`` and ``highest`` codes and the ``restored``
+    one."""
+    codes = {"code": width} if not near else {"lowest": width, "highest": width,
+                                              "restored": width}
+    return data.StructLayout({"previous": width, "correction": signed(correction_bits(width)),
+                              **codes})
 
 
 def state_layout(width):
@@ -169,6 +189,9 @@ class Predictor(wiring.Component):
         every advance, so that a bubble clocks nothing and a clock gate can stop the stage's
         clock (:mod:`neurorice.asic.clockgating`). Same bits; on an FPGA the wider enables
         cost timing, so it is off by default.
+    analog : bool
+        For the ADC-aware back end (:mod:`gateware.interval`): ``o`` carries also its
+        ``side`` (:func:`side_layout`), from registers the other back ends do without.
 
     Members
     -------
@@ -176,24 +199,27 @@ class Predictor(wiring.Component):
         Samples; ``last`` on the final sample of a stream restarts every channel.
     o : Out(stream.Signature(residual_layout(width)))
         ``error = reduce(sample - predict(), W)``, with the sample's ``last``; near-lossless,
-        the quantised residual reduced modulo ``RANGE`` (:func:`golden.near.reduce`).
+        the quantised residual reduced modulo ``RANGE`` (:func:`golden.near.reduce`). With
+        ``analog``, ``residual_layout(width, side_layout(width, near))``.
     """
 
     def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False, near=0,
-                 low_power=False):
+                 low_power=False, analog=False):
         check_width(width)
         check_channels(channels)
         check_near(near, width)
         if near and spram_bits:
             raise ValueError("near-lossless keeps the past in block RAM: no SPRAM bits")
         self._low_power = low_power
+        self._analog = analog
         self._width = width
         self._channels = channels
         self._near = near
         self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
         super().__init__({
             "i": In(stream.Signature(sample_layout(width))),
-            "o": Out(stream.Signature(residual_layout(width))),
+            "o": Out(stream.Signature(residual_layout(
+                width, side_layout(width, near) if analog else None))),
         })
 
     def elaborate(self, platform):
@@ -299,8 +325,18 @@ class Predictor(wiring.Component):
         sum_shape = signed(WEIGHT_BITS + width + 3)
         pairs = [stage(f"pair{i}", sum_shape, products[2 * i] + products[2 * i + 1], at=4)
                  for i in range(2)]
-        scaled = stage("scaled", signed(width + 5), (pairs[0] + pairs[1]) >> (WEIGHT_FRAC - 1),
-                       at=5)
+        total = pairs[0] + pairs[1]
+        scaled = stage("scaled", signed(width + 5), total >> (WEIGHT_FRAC - 1), at=5)
+        if self._analog:
+            # the correction with FRACTION_BITS fraction bits, rounded the same way; and x[n-1]
+            fine = stage("fine_half", signed(correction_bits(width) + 1),
+                         total >> (WEIGHT_FRAC - FRACTION_BITS - 1), at=5)
+            fine = stage("fine", signed(correction_bits(width)), (fine + 1) >> 1, at=6)
+            previous = stage("previous", width, newest, at=6)
+            if near:
+                fine = carry("fine", signed(correction_bits(width)), fine, 7, NEAR_LATENCY - 2)
+                previous = carry("previous", width, previous, 7, NEAR_LATENCY - 2)
+            side = [self.o.p.side.previous.eq(previous), self.o.p.side.correction.eq(fine)]
 
         # Stage 5 also holds each weight a step up and a step down, saturated (tested on
         # the weight, beside the add, rather than on the sum after it); stage 6 each weight
@@ -350,6 +386,9 @@ class Predictor(wiring.Component):
         if near:
             self._quantise(m, stage, carry, sample, prediction, last, older, kept_averages,
                            past, enable)
+            if self._analog:
+                with m.If(enable):
+                    m.d.sync += side
             return m
 
         # Stage 7: the residual, reduced modulo 2**W, in the output register; the weights
@@ -357,6 +396,8 @@ class Predictor(wiring.Component):
         with m.If(enable):
             m.d.sync += [self.o.p.error.eq(difference[:width].as_signed()),
                          self.o.p.last.eq(last)]
+            if self._analog:
+                m.d.sync += [*side, self.o.p.side.code.eq(sample)]
         return m
 
     def _quantise(self, m, stage, carry, sample, prediction, last, older, kept_averages, past,
@@ -392,6 +433,12 @@ class Predictor(wiring.Component):
         with m.If(enable):
             m.d.sync += [self.o.p.error.eq(reduced[:width].as_signed()),
                          self.o.p.last.eq(last)]
+            if self._analog:  # the bin's codes, from p + q (2δ + 1) before the clamp
+                m.d.sync += [
+                    self.o.p.side.lowest.eq(Mux(raw < near, 0, (raw - near)[:width])),
+                    self.o.p.side.highest.eq(Mux(raw > top - near, top, (raw + near)[:width])),
+                    self.o.p.side.restored.eq(Mux(raw < 0, 0, Mux(raw > top, top, raw[:width]))),
+                ]
         restored = Mux(raw < 0, 0, Mux(raw > top, top, raw[:width]))
         updated = stage("restored", width, restored, at=12)
         terms = [[stage(f"average{i}_term{j}", len(term), term, at=12)

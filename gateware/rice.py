@@ -214,23 +214,29 @@ class RiceCoder(wiring.Component):
         ``codeword(zigzag(error), k, W)``, with the residual's ``last``; with ``pairs``,
         ``Out(stream.Signature(gateware.arith.pair_layout(width)))``: ``zigzag(error)`` and
         ``k`` themselves, for the arithmetic back end.
+    side : shape-like or None
+        With ``pairs``: a field ``side`` of the residual that the pair carries along
+        unchanged (:func:`gateware.predictor.side_layout`, for the ADC-aware back end).
     """
 
     def __init__(self, width, channels=1, *, spram_bits=0, spram_instance=False,
-                 pairs=False):
+                 pairs=False, side=None):
         check_width(width)
         check_channels(channels)
         self._width = width
         self._channels = channels
         self._spram = {"spram_bits": spram_bits, "spram_instance": spram_instance}
+        if side is not None and not pairs:
+            raise ValueError("a side field goes with pairs, not codewords")
         self._pairs = pairs
+        self._side = side
         if pairs:
             from .arith import pair_layout
-            output = pair_layout(width)
+            output = pair_layout(width, side)
         else:
             output = codeword_layout(width)
         super().__init__({
-            "i": In(stream.Signature(residual_layout(width))),
+            "i": In(stream.Signature(residual_layout(width, side))),
             "o": Out(stream.Signature(output)),
         })
 
@@ -342,6 +348,9 @@ class RiceCoder(wiring.Component):
                 self.o.p.k.eq(k),
                 self.o.p.last.eq(last[LATENCY - 2]),
             ]
+            if self._side is not None:
+                side = follow(stage("side", self.i.p.side.as_value()), LATENCY - 2)
+                sync.append(self.o.p.side.eq(side[-1]))
             with m.If(pipe.enable):
                 m.d.sync += sync
             return m

@@ -79,7 +79,7 @@ def test_recordings():
 
 
 def test_validation():
-    with pytest.raises(ValueError, match=r"coder must be one of rice, arith, not 'range'"):
+    with pytest.raises(ValueError, match=r"coder must be one of rice, arith, adc, not 'range'"):
         Encoder(10, 1, 32, coder="range")
     with pytest.raises(ValueError, match=r"word width must be 32, 40, ... 64 bits, not 24"):
         Encoder(4, 1, 24, coder="arith")
