@@ -15,6 +15,9 @@ import sys
 DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, channels, word_width)`` of the arithmetic back end's Verilog kept in ``hdl/``.
 ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+#: ``(width, channels, word_width)`` of the ADC-aware back end's Verilog kept in ``hdl/``
+#: (its table :func:`golden.adc.default`, this implant's ADC at 10 bits).
+ADC_DEFAULTS = ((10, 1, 32),)
 #: ``(width, word_width, channels)`` of the compact ASIC encoder's Verilog kept in ``hdl/``.
 COMPACT_DEFAULTS = ((10, 32, 1), (10, 32, 1024))
 
@@ -23,7 +26,7 @@ HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
 def module_name(width, channels, word_width=32, near=0, coder="rice"):
     """``neurorice_encoder_c{channels}_w{width}``, and ``_b{word_width}`` unless 32,
-    ``_near{δ}`` when near-lossless, ``_arith`` for the arithmetic back end."""
+    ``_near{δ}`` when near-lossless, ``_arith`` or ``_adc`` for the arithmetic back ends."""
     name = f"neurorice_encoder_c{channels}_w{width}"
     name = name if word_width == 32 else f"{name}_b{word_width}"
     name = f"{name}_near{near}" if near else name
@@ -44,7 +47,8 @@ def _header(width, channels, word_width, near=0, coder="rice", compact=False):
     lines = [
         f"neurorice encoder: {width}-bit samples, {channels} channel(s) interleaved"
         + f" round-robin, {word_width}-bit words"
-        + ("." if coder == "rice" else ", arithmetic-coded back end."),
+        + {"rice": ".", "arith": ", arithmetic-coded back end.",
+           "adc": ", ADC-aware arithmetic-coded back end (the default width table)."}[coder],
         "Generated from gateware/ by `neurorice verilog`; do not edit.",
         *ports,
     ]
@@ -152,8 +156,9 @@ def add_arguments(parser):
                         help="output word width in bits, 8..64, at least W + 16 (default 32)")
     parser.add_argument("--near", type=int, default=0, metavar="D",
                         help="near-lossless with error bound D (default 0: lossless)")
-    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
-                        help="back end: rice (default) or arith, the arithmetic coder")
+    parser.add_argument("--coder", choices=("rice", "arith", "adc"), default="rice",
+                        help="back end: rice (default), arith, the arithmetic coder, or adc, "
+                             "the ADC-aware one with the default width table")
     parser.add_argument("--compact", action="store_true",
                         help="the ASIC encoder, a sample a clock, no pipeline (lossless, Rice)")
     parser.add_argument("-o", "--output", metavar="FILE",
@@ -172,6 +177,10 @@ def run(args):
         for configuration in ARITH_DEFAULTS:
             path = default_path(*configuration, coder="arith")
             path.write_text(generate(*configuration, coder="arith"))
+            print(path)
+        for configuration in ADC_DEFAULTS:
+            path = default_path(*configuration, coder="adc")
+            path.write_text(generate(*configuration, coder="adc"))
             print(path)
         for configuration in COMPACT_DEFAULTS:
             path = compact_path(*configuration)
