@@ -76,7 +76,7 @@ def _evidence(count, expected):
     return count * math.log(count / expected) - (count - expected)
 
 
-def fit(counts, period=32, exceptions=8):
+def fit(counts, period=32, exceptions=2):
     """The :class:`golden.adc.AdcTable` of the code ``counts`` (one a code)."""
     size = len(counts)
     if size & (size - 1) or period > size or period & (period - 1):
@@ -131,8 +131,9 @@ def main(argv=None):
                         help="a zip or directory of recordings (default: %(default)s)")
     parser.add_argument("-o", "--output", required=True, help="the width table to write (JSON)")
     parser.add_argument("--period", type=int, default=32, help="codes a period (default 32)")
-    parser.add_argument("--exceptions", type=int, default=8,
-                        help="most codes of a width of their own (default 8)")
+    parser.add_argument("--exceptions", type=int, default=2,
+                        help="most codes of a width of their own (default 2: more, chosen by "
+                             "evidence alone, measured worse; tools/study/README.md)")
     parser.add_argument("--files", type=int, help="use N recordings spread over the set")
     options = parser.parse_args(argv)
     if options.period < 1 or options.period & (options.period - 1) or options.period > 1024:

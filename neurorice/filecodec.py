@@ -79,8 +79,16 @@ def encode_file(source, destination, compress=None, *, coder=DEFAULT_CODER, near
     write_output(destination, coded)
 
 
+#: ``--table NAME``: the built-in tables by name (a file of such a name: ``./NAME``).
+BUILT_IN_TABLES = {"implant": "DEFAULT", "uniform": "UNIFORM"}
+
+
 def _table(path):
+    from golden import adc
+
     from .widthtable import load_table
+    if path in BUILT_IN_TABLES:
+        return getattr(adc, BUILT_IN_TABLES[path])
     try:
         table = load_table(path)
         table.check(CODE_BITS)
@@ -104,7 +112,8 @@ def encode_options(argv):
             keywords["coder"] = text
         elif argv[0] == "--table":
             if not text:
-                raise CodecError("--table needs a width table file (neurorice calibrate)")
+                raise CodecError("--table needs a width table: a file of neurorice calibrate,"
+                                 " or implant or uniform")
             keywords["table"] = _table(text)
         else:
             top = max_near(CODE_BITS)

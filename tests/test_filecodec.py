@@ -104,18 +104,62 @@ def test_round_trip_real_recording(tmp_path, recording):
     assert len(recording) / len(packed) > 3
 
 
-def test_encode_is_arithmetic_coded_and_rice_by_option(tmp_path, recording):
-    # the best mode by default (the challenge runs ./encode IN OUT); --rice the smaller one
-    source, rice, arith = tmp_path / "in.wav", tmp_path / "rice.nrc", tmp_path / "arith.nrc"
+def test_encode_is_adc_coded_and_others_by_option(tmp_path, recording):
+    # the best back end by default (the challenge runs ./encode IN OUT); --coder the others,
+    # --rice the smallest hardware's
+    source = tmp_path / "in.wav"
     source.write_bytes(recording)
-    assert run("encode", source, arith).returncode == 0
-    assert run("encode", "--rice", source, rice).returncode == 0
-    assert arith.read_bytes() == container.compress(recording, coder="arith")
-    assert rice.read_bytes() == container.compress(recording, coder="rice")
-    assert len(arith.read_bytes()) < len(rice.read_bytes())
-    for packed in (rice, arith):
-        assert run("decode", packed, tmp_path / "out.wav").returncode == 0
+    packed = {}
+    for name, options in (("adc", []), ("arith", ["--coder", "arith"]),
+                          ("rice", ["--rice"]), ("rice2", ["--coder", "rice"])):
+        packed[name] = tmp_path / f"{name}.nrc"
+        assert run("encode", *options, source, packed[name]).returncode == 0
+    for coder in ("adc", "arith", "rice"):
+        assert packed[coder].read_bytes() == container.compress(recording, coder=coder)
+    assert packed["rice2"].read_bytes() == packed["rice"].read_bytes()
+    sizes = {name: len(path.read_bytes()) for name, path in packed.items()}
+    assert sizes["adc"] < sizes["arith"] < sizes["rice"]
+    for path in packed.values():
+        assert run("decode", path, tmp_path / "out.wav").returncode == 0
         assert (tmp_path / "out.wav").read_bytes() == recording
+
+
+def test_encode_with_a_width_table(tmp_path, recording):
+    from golden import adc
+    from neurorice.widthtable import to_json
+
+    source, table = tmp_path / "in.wav", tmp_path / "adc.json"
+    source.write_bytes(recording)
+    custom = adc.AdcTable([17, 15], {511: 0})
+    table.write_text(to_json(custom))
+    for argument, expected in ((table, custom), ("uniform", adc.UNIFORM),
+                               ("implant", adc.DEFAULT)):
+        out = tmp_path / "out.nrc"
+        assert run("encode", "--table", argument, source, out).returncode == 0
+        assert out.read_bytes() == container.compress(recording, coder="adc", table=expected)
+        assert run("decode", out, tmp_path / "back.wav").returncode == 0
+        assert (tmp_path / "back.wav").read_bytes() == recording
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--coder", "zip"], "--coder must be one of rice, arith, adc, not 'zip'"),
+    (["--coder", ""], "--coder must be one of rice, arith, adc, not ''"),
+    (["--table", ""], "--table needs a width table"),
+    (["--table", "absent.json"], "--table: cannot read width table absent.json"),
+    (["--table", "bad.json"], "--table: bad.json: not a width table"),
+    (["--table", "wide.json"], "--table: the width table names a code beyond 10-bit samples"),
+    (["--rice", "--table", "uniform"], "--table applies to the adc back end only"),
+])
+def test_bad_coder_and_table_options(tmp_path, args, message):
+    (tmp_path / "in.wav").write_bytes(wav([1, 2, 3]))
+    (tmp_path / "bad.json").write_text("{")
+    (tmp_path / "wide.json").write_text(
+        '{"fraction_bits": 4, "widths": [16], "exceptions": {"5000": 3}}')
+    result = run("encode", *args, "in.wav", "out.nrc", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"encode: error: {message}")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out.nrc").exists()
 
 
 ORIGINALS = {
@@ -267,7 +311,7 @@ def test_encode_leaves_existing_output_alone(tmp_path):
 def test_usage(tmp_path, tool, args):
     result = run(tool, *args, cwd=tmp_path)
     assert result.returncode == 2
-    options = "[--rice] [--near D] " if tool == "encode" else ""
+    options = "[--coder rice|arith|adc] [--table FILE] [--near D] " if tool == "encode" else ""
     assert result.stderr == f"usage: {tool} {options}IN OUT\n"
     assert list(tmp_path.iterdir()) == []
 
