@@ -303,12 +303,19 @@ class IntervalModel(wiring.Component):
         top = model.ADAPTIVE_TOTAL << model.RATE
         updated = Signal(row_layout())
         m.d.comb += updated.count.eq(Mux(count == (1 << COUNT_BITS) - 1, count, count + 1))
+        # Each entry moves up, by (top - entry) >> rate, or down, by entry >> rate: one
+        # shifter and one adder an entry, the step's sign as the adder's carry in.
         for i in range(1, model.BINS):
             entry = row.cdf[i - 1]
-            m.d.comb += updated.cdf[i - 1].eq(Mux(
-                observed < i,
-                entry + ((Const(top, ENTRY_BITS) - entry) >> rate),
-                entry - (entry >> rate)))
+            down = Signal(name=f"down{i}")
+            distance = Signal(ENTRY_BITS, name=f"distance{i}")
+            m.d.comb += [
+                down.eq(observed >= i),
+                distance.eq(Mux(down, entry, Const(top, ENTRY_BITS) - entry)),
+            ]
+            step = (distance >> rate) ^ down.replicate(ENTRY_BITS)
+            m.d.comb += updated.cdf[i - 1].eq(
+                (Cat(down, entry) + Cat(down, step))[1:ENTRY_BITS + 1])
         leaves = pipe.leaves(3)
         seen_now = seen[context_3]
         fourth = seen_now == model.UPDATE_EVERY - 1
