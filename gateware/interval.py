@@ -19,12 +19,14 @@ A sample's Rice parameter ``k`` and what :class:`golden.interval.Sample` holds b
 The table of code widths is fixed at elaboration, so an edge is a ``period``-entry table of
 running sums, the block index times the period's sum (a shift when that sum is ``period <<
 FRACTION_BITS``, as a calibration makes it), and one comparator an exception choosing a
-constant: a centre the same with a table of running sums to the middles.
+constant (:class:`Axis`): a centre the same with a table of running sums to the middles.
+Losslessly the three codes are the sample's, and its next edge and centre share its
+comparators.
 
 The contexts (``min(k, CONTEXTS - 1)``, shared by every channel) live in a memory of one row
 a context: the ``BINS - 1`` inner cumulative frequencies with ``RATE`` fraction bits and the
 count. Only every ``UPDATE_EVERY``-th sample of a context writes it; the count of samples
-since, a context's two bits, is in registers. The row is read as the sample enters stage 4
+since, a context's two bits, is in registers. The row is read as the sample enters stage 3
 and written as it leaves, and the next sample may read the same row in that cycle: the read
 port is transparent for the write. A stream starts every context from its prior: a flag a
 context, set by a stream's last sample, says the row in memory is stale and the prior is

@@ -247,3 +247,15 @@ def test_validation():
         Encoder(10, 1, 32, coder="adc", table=[16])
     with pytest.raises(ValueError, match="names a code beyond 4-bit samples"):
         Encoder(4, 1, 32, coder="adc", table=ODD)
+
+
+@pytest.mark.parametrize("options", [{"state_memory": "spram-model"}, {"low_power": True}],
+                         ids=["spram", "low-power"])
+def test_options(options):
+    # the predictor's variants carry the side as the default one does
+    samples = cases.make("walk", 10, 150, seed=2) + cases.make("escapes", 10, 100)
+    inputs = [{"sample": x, "last": int(j == len(samples) - 1)} for j, x in enumerate(samples)]
+    result = run(Encoder(10, 4, 32, coder="adc", **options), inputs, idle=PATTERNS["both"][0],
+                 backpressure=PATTERNS["both"][1])
+    assert [(item["word"], item["last"]) for item in result.outputs] == \
+        golden_words([samples], 10, 4)
