@@ -1,0 +1,242 @@
+"""The ASIC encoder of a sample a clock with the ADC-aware back end (coder ``"adc"``).
+
+:class:`~gateware.compact.CompactEncoder`'s front end (the channels' state, in flip-flops
+or a row a channel, the weighted sum, the registers as glitch barriers) with
+:mod:`golden.interval`'s back end in place of the Rice codeword. Three steps, a clock
+apart::
+
+    prediction p = predict(...);  k = rice_k(total, count)       # a carry-save tree
+    P = clamp(centre(x[n-1]) + correction, 0, top)               # the analog prediction
+    ---------- the falling edge: p, P and the sample held
+    low  = cum(edge(x) - P),  high = cum(edge(x + 1) - P)        # two 14 x 6-bit multiplies
+    escape if high <= low;  the context's update (every 4th sample of it); the state's
+    ---------- the rising edge: the state, the contexts, the interval register
+    range coder: two 16 x 15-bit multiplies, the bytes that leave  (gateware.compact_range)
+    ---------- the item register
+    packer: a chunk of the settled bytes into the word
+
+The contexts' rows (:class:`~gateware.compact_model.Contexts`, shared by all channels) are
+3280 flip-flops, most of the encoder's; a row loads only when its context updates, so
+with clock gates (``neurorice asic --low-power``) it is clocked on a quarter of its samples.
+
+A sample is taken whenever the interval register is free or being taken; the range coder
+takes an interval a clock but holds one back while it packs an item of more than 32 bits
+(a stream's end, or a resolved run of pending bytes with many own bytes). A stream's last
+sample resets every state, so the next sample starts a fresh stream.
+"""
+
+from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed
+from amaranth.lib import stream, wiring
+from amaranth.lib.memory import Memory
+from amaranth.lib.wiring import In, Out
+
+from golden import adc
+from golden import interval as gi
+from golden import predictor as gp
+from golden import rice as gr
+
+from .compact import COUNT_BITS, _sign_magnitude, reset_state, state_layout
+from .compact_model import Axis, Contexts
+from .compact_range import CompactRangeCoder
+from .packer import word_layout
+from .parameters import check_channels, check_width, check_word_width
+from .predictor import sample_layout
+from .weighted_sum import WeightedSum
+
+__all__ = ["CompactIntervalEncoder"]
+
+
+class CompactIntervalEncoder(wiring.Component):
+    """Samples in, :func:`golden.core.encode_stream`'s words (``coder="adc"``) out.
+
+    Parameters
+    ----------
+    width : int
+        Sample width ``W``, 1 to 16.
+    word_width : int
+        Bits a word: 32, 40, ... 64, and at least ``16 + W``.
+    channels : int
+        Channels interleaved round-robin, 1 to 65535.
+    table : golden.adc.AdcTable or None
+        The ADC's code widths; by default :func:`golden.adc.default` of ``width``.
+    """
+
+    def __init__(self, width=10, word_width=32, channels=1, table=None):
+        check_width(width)
+        check_word_width(word_width, width)
+        check_channels(channels)
+        self.width = width
+        self.word_width = word_width
+        self.channels = channels
+        self.table = adc.default(width) if table is None else table
+        self.axis = Axis(self.table, width)
+        self.coder = CompactRangeCoder(width, word_width)
+        super().__init__({
+            "i": In(stream.Signature(sample_layout(width))),
+            "o": Out(stream.Signature(word_layout(word_width))),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        w = self.width
+        top = (1 << w) - 1
+        layout = state_layout(w)
+        reset = layout.const(reset_state(w))
+        m.submodules.coder = coder = self.coder
+        wiring.connect(m, coder.o, wiring.flipped(self.o))
+        interval = coder.i
+
+        take = Signal()
+        started = Signal()  # the first clock's half clock before held no sample
+        m.d.sync += started.eq(1)
+        m.d.comb += [self.i.ready.eq(started & (~interval.valid | interval.ready)),
+                     take.eq(self.i.valid & self.i.ready)]
+        last = self.i.p.last
+
+        # The channel's state (gateware.compact), in flip-flops or a row a channel.
+        state = Signal(layout)
+        successor = Signal(layout)
+        count = Signal(COUNT_BITS, init=1)
+        if self.channels == 1:
+            register = Signal(layout, init=reset_state(w))
+            m.d.comb += state.eq(register)
+            with m.If(take):
+                m.d.sync += register.eq(Mux(last, reset, successor))
+            round_ends = Const(1)
+        else:
+            m.submodules.rows = rows = Memory(shape=layout, depth=self.channels, init=[])
+            read = rows.read_port(domain="comb")
+            write = rows.write_port()
+            channel = Signal(range(self.channels))
+            first_round = Signal(init=1)
+            round_ends = channel == self.channels - 1
+            written = Signal(layout)
+            written_channel = Signal(range(self.channels))
+            writing = Signal()
+            m.d.sync += writing.eq(take)
+            with m.If(take):
+                m.d.sync += [written.eq(successor), written_channel.eq(channel)]
+            m.d.comb += [write.addr.eq(written_channel), write.data.eq(written),
+                         write.en.eq(writing)]
+            fetched = Signal(layout, reset_less=True)
+            upcoming = Signal(range(self.channels))
+            m.d.comb += [upcoming.eq(Mux(round_ends, 0, channel + 1)), read.addr.eq(upcoming),
+                         state.eq(Mux(first_round, reset, fetched))]
+            row = read.data
+            if self.channels == 2:
+                row = Mux(writing & (written_channel == upcoming), written, read.data)
+            with m.If(take):
+                m.d.sync += fetched.eq(row)
+                with m.If(last):
+                    m.d.sync += [channel.eq(0), first_round.eq(1)]
+                with m.Elif(round_ends):
+                    m.d.sync += [channel.eq(0), first_round.eq(0)]
+                with m.Else():
+                    m.d.sync += channel.eq(channel + 1)
+        previous, averages, weights = state.last, state.averages, state.weights
+
+        # Predict: the integer prediction and, with FRACTION_BITS more, the analog one.
+        acc = Signal(signed(gp.WEIGHT_BITS + w + 4))
+        m.submodules.weighted_sum = weighted_sum = WeightedSum(w, len(acc))
+        m.d.comb += [weighted_sum.weights.eq(weights), weighted_sum.features.eq(state.features),
+                     acc.eq(weighted_sum.sum)]
+        unclamped = Signal(signed(w + gp.WEIGHT_BITS + 5))
+        m.d.comb += unclamped.eq(previous + (acc >> gp.WEIGHT_FRAC))
+        predicted = Signal(w)
+        m.d.comb += predicted.eq(Mux(unclamped < 0, 0, Mux(unclamped > top, top, unclamped)))
+        drop = gp.WEIGHT_FRAC - adc.FRACTION_BITS
+        # the sum holds the rounding of WEIGHT_FRAC; the analog one rounds at drop
+        fine = Signal(signed(len(acc) - drop + 1))
+        m.d.comb += fine.eq((acc - (1 << (gp.WEIGHT_FRAC - 1)) + (1 << (drop - 1))) >> drop)
+        axis = self.axis
+        analog_unclamped = Signal(signed(max(axis.bits + 2, len(fine) + 1)))
+        m.d.comb += analog_unclamped.eq(axis.value(m, previous, "centre", "previous_centre")
+                                        + fine)
+        analog_predicted = Signal(axis.bits)
+        m.d.comb += analog_predicted.eq(Mux(analog_unclamped < 0, 0,
+                                            Mux(analog_unclamped > axis.top, axis.top,
+                                                analog_unclamped)))
+
+        # Held at the falling edge, as in gateware.compact.
+        m.domains.fall = ClockDomain("fall", clk_edge="neg", reset_less=True, local=True)
+        m.d.comb += ClockSignal("fall").eq(ClockSignal())
+        prediction = Signal(w)
+        analog = Signal(axis.bits)
+        sample = Signal(w)
+        m.d.fall += [prediction.eq(predicted), analog.eq(analog_predicted),
+                     sample.eq(self.i.p.sample)]
+
+        # The residual (golden.rice.reduce) for the Rice state, and k.
+        difference = Signal(signed(w + 1))
+        m.d.comb += difference.eq(sample - prediction)
+        error = Signal(signed(w))
+        m.d.comb += error.eq(difference[:w])
+        total = state.total
+        k = Signal(range(w))
+        m.d.comb += k.eq(sum(((count << j) < total) for j in range(w - 1)))
+        context = Signal(2)
+        m.d.comb += context.eq(Mux(k > gi.CONTEXTS - 1, gi.CONTEXTS - 1, k))
+
+        # The interval (golden.interval.Model.interval) and the context's update.
+        contexts = Contexts(m, w, context, k)
+        edge = axis.value(m, sample, "edge", "edge")
+        following = axis.value(m, sample, "next", "next_edge")
+        centre = axis.value(m, sample, "centre", "centre")
+        low = Signal(15)
+        high = Signal(15)
+        offset_low = Signal(signed(axis.bits + 2))
+        offset_high = Signal(signed(axis.bits + 2))
+        m.d.comb += [offset_low.eq(edge - analog), offset_high.eq(following - analog)]
+        m.d.comb += [
+            low.eq(Mux(sample == 0, 0, contexts.cumulative(m, offset_low, "cum_low"))),
+            high.eq(Mux(sample == top, gi.ESCAPE,
+                        contexts.cumulative(m, offset_high, "cum_high")))]
+        escape = Signal()
+        m.d.comb += escape.eq(high <= low)
+        distance = Signal(axis.bits + 1)
+        m.d.comb += distance.eq(Mux(centre > analog, centre - analog, analog - centre))
+        contexts.update(m, take, last, distance)
+        with m.If(take):
+            m.d.sync += [interval.valid.eq(1),
+                         interval.p.start.eq(Mux(escape, gi.ESCAPE, low)),
+                         interval.p.end.eq(high), interval.p.escape.eq(escape),
+                         interval.p.value.eq(Mux(escape, sample, 0)),
+                         interval.p.last.eq(last)]
+        with m.Elif(interval.ready):
+            m.d.sync += interval.valid.eq(0)
+
+        # The successor state (Predictor.update, RiceAdapter.update), as gateware.compact.
+        ahead = sample > prediction
+        behind = sample < prediction
+        for i, feature in enumerate(state.features):
+            weight = weights[i]
+            nonzero = feature.magnitude != 0
+            positive, negative = nonzero & ~feature.negative, nonzero & feature.negative
+            up = (ahead & positive) | (behind & negative)
+            down = (ahead & negative) | (behind & positive)
+            m.d.comb += successor.weights[i].eq(Mux(
+                up, Mux(weight > gp.WEIGHT_MAX - gp.STEP, gp.WEIGHT_MAX, weight + gp.STEP),
+                Mux(down, Mux(weight < gp.WEIGHT_MIN + gp.STEP, gp.WEIGHT_MIN,
+                              weight - gp.STEP), weight)))
+        arriving = self.i.p.sample
+        m.d.comb += successor.last.eq(arriving)
+        _sign_magnitude(m, successor.features[0], arriving - previous, "feature0_next")
+        for i in range(1, gp.TAPS):
+            m.d.comb += successor.features[i].eq(state.features[i - 1])
+        for i, shift in enumerate(gp.AVERAGE_SHIFTS):
+            average = averages[i]
+            step = Signal(signed(len(average) + 1), name=f"average{i}_step")
+            m.d.comb += [step.eq(((arriving << gp.AVERAGE_FRAC) - average) >> shift),
+                         successor.averages[i].eq(average + step)]
+            _sign_magnitude(m, successor.features[gp.TAPS + i],
+                            (successor.averages[i] >> gp.AVERAGE_FRAC) - arriving,
+                            f"feature{gp.TAPS + i}_next")
+        grown = total + Mux(error < 0, -error, error)
+        halve = count == gr.RESET - 1
+        m.d.comb += successor.total.eq(Mux(halve, (grown + 1) >> 1, grown))
+        with m.If(take):
+            with m.If(last):
+                m.d.sync += count.eq(1)
+            with m.Elif(round_ends):
+                m.d.sync += count.eq(Mux(halve, gr.RESET >> 1, count + 1))
+        return m

@@ -1,0 +1,199 @@
+"""The compact ASIC encoder's ADC-aware model: :mod:`golden.interval` in one clock.
+
+Two pieces of :class:`~gateware.compact_interval.CompactIntervalEncoder`:
+
+- :class:`Axis`: a code's lower edge, upper edge and centre on the analog axis of a width
+  table (:class:`golden.adc.AdcTable`), fixed at elaboration: a ``period``-entry table of
+  running sums (a multiplexer on the code's low bits), the block's base (the code's high
+  bits times the period's sum, a shift when that sum is ``period << FRACTION_BITS``, as a
+  calibration makes it), and a comparator and a constant an exception.
+- :class:`Contexts`: the ``CONTEXTS`` adaptive magnitude distributions, shared by every
+  channel, in flip-flops (a row a context: ``BINS - 1`` entries of 26 bits, the count, the
+  samples since the last update). A row loads only at the update of its context, every
+  ``UPDATE_EVERY``-th sample coded in it, or at a stream's end, so its flip-flops sit on a
+  clock gate of their own. The update's logic is one for all contexts: its operands are
+  zero unless the sample updates, so it is still in three samples of four.
+  :meth:`Contexts.cumulative` evaluates ``cum`` at an offset from the prediction: the bin and
+  the position in it from one shift by ``k + 2``, the two bounds from the row (a 33-entry
+  read), and one (14-bit difference) x (6-bit position) multiply.
+"""
+
+from amaranth.hdl import Cat, Const, Mux, Signal
+from amaranth.lib import data
+
+from golden import adc
+from golden import interval as gi
+
+__all__ = ["Axis", "Contexts", "prior_row"]
+
+ENTRY_BITS = (gi.ADAPTIVE_TOTAL << gi.RATE).bit_length()  # a CDF entry, 26 bits
+BOUND_BITS = gi.HALF.bit_length()  # 14
+COUNT_BITS = gi.RATE
+SEEN_BITS = (gi.UPDATE_EVERY - 1).bit_length()
+POSITION_BITS = gi.INTERPOLATION_BITS
+assert gi.UPDATE_EVERY == 1 << SEEN_BITS and gi.CONTEXTS == 4
+
+
+class Axis:
+    """The analog axis of ``table`` for ``width``-bit codes: every value below ``2**bits``."""
+
+    def __init__(self, table, width):
+        table.check(width)
+        self.table = table
+        self.width = width
+        self.top = table.edge(1 << width)
+        self.bits = max(self.top.bit_length(), 1)
+
+    def value(self, m, code, kind, name):
+        """A signal of ``code``'s ``"edge"``, ``"next"`` edge or ``"centre"``."""
+        table, bits = self.table, self.bits
+        period = table.period
+        period_bits = period.bit_length() - 1
+        total = sum(table.widths)
+
+        def plain(offset):  # the value of the code at offset in block 0, without exceptions
+            after = offset + (kind == "next")
+            middle = table.widths[offset] >> 1 if kind == "centre" else 0
+            return sum(table.widths[:after]) + middle
+
+        offset = code[:period_bits]
+        running = Cat(*(Const(plain(o), bits) for o in range(period))).word_select(
+            offset, bits) if period > 1 else Const(plain(0), bits)
+        blocks = code[period_bits:]
+        base = (blocks << (total.bit_length() - 1) if total & (total - 1) == 0
+                else blocks * total) if total else Const(0)
+        result = base + running
+        for code_e, width_e in table.exceptions.items():
+            plain_width = table.widths[code_e % period]
+            if kind == "centre":
+                result = result + Mux(code > code_e, width_e - plain_width,
+                                      Mux(code == code_e, (width_e >> 1) - (plain_width >> 1),
+                                          0))
+            else:
+                below = code >= code_e if kind == "next" else code > code_e
+                result = result + Mux(below, width_e - plain_width, 0)
+        out = Signal(bits + 1, name=name)  # "next" of the top code is the axis' top
+        m.d.comb += out.eq(result)
+        return out
+
+
+def prior_row(context):
+    """The inner entries ``cdf[1] .. cdf[BINS - 1]`` of ``context`` at a stream's start."""
+    return gi.AdaptiveCdf(context).cdf[1:gi.BINS]
+
+
+class Contexts:
+    """The contexts' rows in flip-flops, their reads and their update (see the module)."""
+
+    def __init__(self, m, width, context, k):
+        self.width = width
+        self.context = context
+        self.shift = Signal(range(width + gi.BIN_SHIFT + 1))
+        m.d.comb += self.shift.eq(k + gi.BIN_SHIFT)
+        inner = data.ArrayLayout(ENTRY_BITS, gi.BINS - 1)
+        self.rows = [Signal(inner, init=prior_row(c), name=f"context{c}_cdf")
+                     for c in range(gi.CONTEXTS)]
+        self.counts = [Signal(COUNT_BITS, init=gi.PRIOR_COUNT, name=f"context{c}_count")
+                       for c in range(gi.CONTEXTS)]
+        self.seen = [Signal(SEEN_BITS, name=f"context{c}_seen") for c in range(gi.CONTEXTS)]
+        # the bounds' upper bits of the sample's context, b(i) less i, for i = 0 .. BINS
+        tops = [Cat(*(row[i][gi.RATE:] for i in range(gi.BINS - 1))) for row in self.rows]
+        selected = Signal(BOUND_BITS * (gi.BINS - 1))
+        m.d.comb += selected.eq(Mux(context[1], Mux(context[0], tops[3], tops[2]),
+                                    Mux(context[0], tops[1], tops[0])))
+        bounds = [Const(0, BOUND_BITS)] + [selected[BOUND_BITS * i:BOUND_BITS * (i + 1)]
+                                           for i in range(gi.BINS - 1)] \
+            + [Const(gi.ADAPTIVE_TOTAL, BOUND_BITS)]
+        self.pairs = Cat(*(Cat(bounds[i], bounds[i + 1]) for i in range(gi.BINS)))
+        self.updates = Signal()
+        m.d.comb += self.updates.eq(Cat(*self.seen).word_select(context, SEEN_BITS)
+                                    == gi.UPDATE_EVERY - 1)
+
+    def cumulative(self, m, offset, name):
+        """``cum(offset)`` (:meth:`golden.interval.AdaptiveCdf.cumulative`), 0 .. 2 HALF."""
+        w = self.width
+        negative = offset < 0
+        magnitude = Signal(len(offset) - 1, name=f"{name}_magnitude")
+        m.d.comb += magnitude.eq(Mux(negative, -offset, offset))
+        # the bin and the 6-bit position in it, from one shift
+        scaled = Signal(len(magnitude) + POSITION_BITS, name=f"{name}_scaled")
+        m.d.comb += scaled.eq((magnitude << POSITION_BITS) >> self.shift)
+        index = scaled[POSITION_BITS:]
+        tail = index >= gi.BINS - 1
+        span = w + adc.FRACTION_BITS
+        beyond = Signal(len(magnitude) + 1, name=f"{name}_beyond")  # r, in the last bin
+        m.d.comb += beyond.eq(magnitude - (Const(gi.BINS - 1, 5) << self.shift))
+        saturated = tail & ((beyond >> span) != 0) if len(beyond) > span else Const(0)
+        position = Signal(POSITION_BITS, name=f"{name}_position")
+        m.d.comb += position.eq(Mux(tail, (beyond << POSITION_BITS) >> span,
+                                    scaled[:POSITION_BITS]))
+        bin_ = Signal(5, name=f"{name}_bin")
+        m.d.comb += bin_.eq(Mux(tail, gi.BINS - 1, index))
+        pair = Signal(2 * BOUND_BITS, name=f"{name}_pair")
+        m.d.comb += pair.eq(self.pairs.word_select(bin_, 2 * BOUND_BITS))
+        below, above = pair[:BOUND_BITS], pair[BOUND_BITS:]
+        difference = Signal(BOUND_BITS, name=f"{name}_difference")  # b(i + 1) - b(i)
+        m.d.comb += difference.eq(above - below + 1)
+        product = Signal(BOUND_BITS + POSITION_BITS, name=f"{name}_product")
+        m.d.comb += product.eq(difference * position)
+        magnitude_cdf = Signal(BOUND_BITS, name=f"{name}_g")
+        m.d.comb += magnitude_cdf.eq(Mux(saturated, gi.HALF,
+                                         below + bin_ + (product >> POSITION_BITS)))
+        cum = Signal(BOUND_BITS + 1, name=name)
+        m.d.comb += cum.eq(Mux(negative, gi.HALF - magnitude_cdf, gi.HALF + magnitude_cdf))
+        return cum
+
+    def update(self, m, take, restart, distance):
+        """At ``take``: a stream's ``restart`` resets every context, else count the sample in
+        its context and, every UPDATE_EVERY-th, move that context's row towards the bin of
+        ``distance`` (:meth:`golden.interval.AdaptiveCdf.observe`)."""
+        updates, context = self.updates, self.context
+        chosen = [Signal(name=f"context{c}_updates") for c in range(gi.CONTEXTS)]
+        m.d.comb += [chosen[c].eq(updates & (context == c)) for c in range(gi.CONTEXTS)]
+        # the operands, zero unless this sample updates: an AND-OR selection
+        row = Signal(len(self.rows[0].as_value()))
+        count = Signal(COUNT_BITS)
+        m.d.comb += [
+            row.eq(_or(self.rows[c].as_value() & chosen[c].replicate(len(row))
+                       for c in range(gi.CONTEXTS))),
+            count.eq(_or(self.counts[c] & chosen[c].replicate(COUNT_BITS)
+                         for c in range(gi.CONTEXTS)))]
+        index = Signal(5)
+        scaled = distance >> self.shift
+        m.d.comb += index.eq(Mux(updates, Mux(scaled > gi.BINS - 1, gi.BINS - 1, scaled), 0))
+        grown = Signal(COUNT_BITS + 1)
+        m.d.comb += grown.eq(count + 1)
+        length = Const(0, 4)
+        for j in range(len(grown)):
+            length = Mux(grown[j], j + 1, length)
+        step = Signal(range(gi.RATE + 1))
+        m.d.comb += step.eq(Mux(length > gi.RATE, gi.RATE, length))
+        top = gi.ADAPTIVE_TOTAL << gi.RATE
+        entries = data.ArrayLayout(ENTRY_BITS, gi.BINS - 1)
+        moved = Signal(entries)
+        for i in range(1, gi.BINS):
+            entry = row[ENTRY_BITS * (i - 1):ENTRY_BITS * i]
+            rises = index < i
+            operand = Signal(ENTRY_BITS, name=f"update{i}_operand")
+            m.d.comb += operand.eq(Mux(rises, top - entry, entry))
+            delta = operand >> step
+            m.d.comb += moved[i - 1].eq(Mux(rises, entry + delta, entry - delta))
+        saturating = Signal(COUNT_BITS)
+        m.d.comb += saturating.eq(Mux(grown[COUNT_BITS], count, grown))
+        with m.If(take):
+            for c in range(gi.CONTEXTS):
+                with m.If(restart):
+                    m.d.sync += [self.rows[c].eq(self.rows[c].shape().const(prior_row(c))),
+                                 self.counts[c].eq(gi.PRIOR_COUNT), self.seen[c].eq(0)]
+                with m.Elif(context == c):
+                    m.d.sync += self.seen[c].eq(self.seen[c] + 1)
+                    with m.If(updates):
+                        m.d.sync += [self.rows[c].eq(moved), self.counts[c].eq(saturating)]
+
+
+def _or(values):
+    values = list(values)
+    result = values[0]
+    for value in values[1:]:
+        result = result | value
+    return result
