@@ -24,6 +24,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from golden.core import CODERS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,10 +91,10 @@ def recordings(source, workdir):
     return found, skipped
 
 
-def _run(program, source, destination):
+def _run(program, source, destination, options=()):
     started = time.perf_counter()
-    done = subprocess.run([str(program), str(source), str(destination)], capture_output=True,
-                          check=False)
+    done = subprocess.run([str(program), *options, str(source), str(destination)],
+                          capture_output=True, check=False)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
@@ -101,15 +103,15 @@ def _run(program, source, destination):
     return elapsed
 
 
-def evaluate_file(path, encoder, decoder, workdir, index=0):
+def evaluate_file(path, encoder, decoder, workdir, index=0, options=()):
     """Round-trip one recording through the two programs; its :class:`FileResult`.
 
     ``index`` makes the work files' names unique: recordings in different folders may share
-    a name.
+    a name. ``options`` go to the encoder before its two paths (``--coder rice``).
     """
     compressed = Path(workdir) / f"{index}-{path.name}.nrc"
     copy = Path(workdir) / f"{index}-{path.name}.copy"
-    encode_seconds = _run(encoder, path, compressed)
+    encode_seconds = _run(encoder, path, compressed, options)
     decode_seconds = _run(decoder, compressed, copy)
     original = path.read_bytes()
     if copy.read_bytes() != original:
@@ -121,11 +123,11 @@ def evaluate_file(path, encoder, decoder, workdir, index=0):
     return result
 
 
-def evaluate(files, encoder, decoder, workdir, jobs, progress=None):
+def evaluate(files, encoder, decoder, workdir, jobs, progress=None, options=()):
     """Evaluate ``files`` on ``jobs`` workers; the list of :class:`FileResult`."""
     results = []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir, i)
+        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir, i, options)
                    for i, f in enumerate(files)]
         try:
             for future in concurrent.futures.as_completed(pending):
@@ -168,6 +170,8 @@ def main(argv=None):
                         help="recordings evaluated at once (default: all cores)")
     parser.add_argument("--encoder", default=str(ROOT / "encode"))
     parser.add_argument("--decoder", default=str(ROOT / "decode"))
+    parser.add_argument("--coder", choices=CODERS,
+                        help="pass --coder to the encoder (default: the encoder's default)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, not {args.jobs}")
@@ -188,7 +192,8 @@ def main(argv=None):
             print(f"evaluating {len(files)} recordings from "
                   f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)
             results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,
-                               progress if terminal else None)
+                               progress if terminal else None,
+                               ("--coder", args.coder) if args.coder else ())
     except EvaluationError as error:
         # end the progress line first
         newline = "\n" if terminal else ""

@@ -53,6 +53,16 @@ def test_score_counts_the_programs(recordings):
     assert lines[-1].split()[-1] == f"{raw / (compressed + programs):.4f}"
 
 
+def test_coder_option_reaches_the_encoder(recordings):
+    ratios = {}
+    for coder in ("rice", "adc"):
+        done = run_eval(recordings[0].parent, "--coder", coder)
+        assert done.returncode == 0, done.stderr
+        ratios[coder] = float(dict(line.split(None, 1) for line in done.stdout.splitlines())
+                              ["ratio"])
+    assert ratios["adc"] > ratios["rice"]
+
+
 def test_mismatch_names_the_file(recordings, tmp_path):
     liar = tmp_path / "liar"
     liar.write_text("#!/bin/sh\nprintf 'not the original' > \"$2\"\n")
