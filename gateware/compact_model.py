@@ -57,8 +57,11 @@ class Axis:
             return sum(table.widths[:after]) + middle
 
         offset = code[:period_bits]
-        running = Cat(*(Const(plain(o), bits) for o in range(period))).word_select(
-            offset, bits) if period > 1 else Const(plain(0), bits)
+        # a decoder and an OR a bit: a multiplexer of constants would be taken for a ROM
+        # (Yosys's memory_bmux2rom), which the ASIC flow would price as a memory
+        hits = [offset == o for o in range(period)]
+        running = Cat(*(_or([Const(0)] + [hits[o] for o in range(period) if plain(o) >> j & 1])
+                        for j in range(bits))) if period > 1 else Const(plain(0), bits)
         blocks = code[period_bits:]
         base = (blocks << (total.bit_length() - 1) if total & (total - 1) == 0
                 else blocks * total) if total else Const(0)
