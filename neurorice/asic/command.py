@@ -197,7 +197,7 @@ def parser():
                    help="the state memories as flip-flop arrays (gated a row with "
                         "--low-power), synthesised and simulated with the rest, instead of "
                         "latch arrays priced by a model; for small channel counts")
-    p.add_argument("--coder", choices=("rice", "arith"), nargs="+", default=["rice"],
+    p.add_argument("--coder", choices=("rice", "arith", "adc"), nargs="+", default=["rice"],
                    help="the back ends, each measured in the same run (default rice); the "
                         "report compares them with the radio's energy a bit")
     p.add_argument("--near", type=int, default=0, metavar="D",
@@ -205,15 +205,15 @@ def parser():
     p.add_argument("--compact", action="store_true",
                    help="the ASIC encoder of a sample a clock with no pipeline: the golden "
                         "model's state only, in flip-flops for one channel, else in a latch "
-                        "array (lossless, Rice)")
+                        "array (lossless, Rice or adc)")
     p.add_argument("--quiet", action="store_true")
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.compact and (args.coder != ["rice"] or args.near):
-        print("neurorice asic: error: --compact is lossless and Rice", file=sys.stderr)
+    if args.compact and (set(args.coder) - {"rice", "adc"} or args.near):
+        print("neurorice asic: error: --compact is lossless and Rice or adc", file=sys.stderr)
         return 2
     progress = Progress(quiet=args.quiet)
     try:

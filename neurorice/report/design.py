@@ -21,9 +21,11 @@ class Design:
     #: The ASIC's low-power variant (``Encoder(..., low_power=True)``; with ``compact``, the
     #: same gateware, its clocks gated by the ASIC flow); the FPGA's is not.
     low_power: bool = False
-    coder: str = "rice"  # the back end: "rice", or "arith" (gateware.arith)
-    #: The ASIC encoder of a sample a clock with no pipeline
-    #: (:class:`gateware.compact.CompactEncoder`): lossless, Rice.
+    coder: str = "rice"  # the back end: "rice", "arith" (gateware.arith) or "adc"
+    #: The ASIC encoder of a sample a clock with no pipeline: lossless, Rice
+    #: (:class:`gateware.compact.CompactEncoder`) or ADC-aware with the default table
+    #: (:class:`gateware.compact_interval.CompactIntervalEncoder`).
+    #: ``table``, a :class:`golden.adc.AdcTable` for ``coder="adc"``, is fixed in its gates.
     compact: bool = False
 
     def top(self, ice40=False):
@@ -46,12 +48,13 @@ class Design:
 
         if self.compact:
             from gateware.compact import CompactEncoder
+            from gateware.compact_interval import CompactIntervalEncoder
 
             # low_power leaves its gateware as it is: the ASIC flow gates its clocks
-            if (self.near, self.coder) != (0, "rice"):
-                raise ValueError("the compact encoder is lossless and Rice")
-            return convert(CompactEncoder(self.width, self.word_width, self.channels),
-                           self.top())
+            if self.near or self.coder not in ("rice", "adc"):
+                raise ValueError("the compact encoder is lossless, Rice or adc")
+            kind = CompactIntervalEncoder if self.coder == "adc" else CompactEncoder
+            return convert(kind(self.width, self.word_width, self.channels), self.top())
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory, self.near,
                          self.coder)
