@@ -24,8 +24,8 @@ class Design:
     coder: str = "rice"  # the back end: "rice", "arith" (gateware.arith) or "adc"
     #: The ASIC encoder of a sample a clock with no pipeline: lossless, Rice
     #: (:class:`gateware.compact.CompactEncoder`) or ADC-aware with the default table
-    #: (:class:`gateware.compact_interval.CompactIntervalEncoder`).
-    #: ``table``, a :class:`golden.adc.AdcTable` for ``coder="adc"``, is fixed in its gates.
+    #: (:class:`gateware.compact_interval.CompactIntervalEncoder`, the table of
+    #: :func:`golden.adc.default` fixed in its gates).
     compact: bool = False
 
     def top(self, ice40=False):
