@@ -15,6 +15,9 @@ exit status is 1 on any mismatch, 2 on an error.
 
 With ``--near D`` the Verilog is the near-lossless encoder of bound ``D`` (generated from
 the gateware; ``hdl/`` holds the lossless ones), against ``encode_stream(..., near=D)``.
+With ``--coder arith`` or ``--coder adc`` it is the encoder with that back end
+(:data:`gateware.encoder.CODERS`; ``adc`` with the default width table), against
+``encode_stream(..., coder=...)``.
 
 Samples: a recording's 10-bit ADC codes (:func:`golden.samples.values_to_codes`); with
 ``--sample-width 16``, its raw 16-bit values offset to unsigned, as the container codes a
@@ -292,8 +295,11 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                              f"(default {backpressure:g})")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the idle and backpressure patterns (default 1)")
-    parser.add_argument("--coder", choices=("rice", "arith"), default="rice",
-                        help="back end: rice (default) or arith, the arithmetic coder")
+    from gateware.encoder import CODERS
+
+    parser.add_argument("--coder", choices=CODERS, default="rice",
+                        help="back end: rice (default), arith, the arithmetic coder, or adc, "
+                             "the ADC-aware one with the default width table")
 
 
 def prepare(args, trace=False):

@@ -17,7 +17,7 @@ DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, channels, word_width)`` of the ADC-aware back end's Verilog kept in ``hdl/``
 #: (its table :func:`golden.adc.default`, this implant's ADC at 10 bits).
-ADC_DEFAULTS = ((10, 1, 32),)
+ADC_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, word_width, channels)`` of the compact ASIC encoder's Verilog kept in ``hdl/``.
 COMPACT_DEFAULTS = ((10, 32, 1), (10, 32, 1024))
 

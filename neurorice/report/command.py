@@ -218,8 +218,11 @@ def parser():
                         f"(default {SEEDS})")
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="report the near-lossless encoder of error bound D (default 0)")
-    p.add_argument("--coder", choices=("rice", "arith"), default="rice",
-                   help="the back end: rice (default, the smallest hardware) or arith")
+    from gateware.encoder import CODERS
+
+    p.add_argument("--coder", choices=CODERS, default="rice",
+                   help="the back end: rice (default, the smallest hardware), arith, or adc "
+                        "(the ADC-aware one, with the default width table)")
     p.add_argument("--ecp5-seeds", type=int, default=1, metavar="N",
                    help="nextpnr-ecp5 placement seeds to try (default 1: a seed of the "
                         "arithmetic back end takes about half an hour)")

@@ -20,6 +20,10 @@ __all__ = ["analyse", "compressor", "entropy"]
 
 WIDTH = 10
 
+#: The back ends as the report names them.
+BACK_ENDS = {"rice": "Rice", "arith": "arithmetic-coded",
+             "adc": "ADC-aware arithmetic-coded (the default width table)"}
+
 
 def compressor():
     """``(compress, name)``: the fast path's if it is built, else the golden model's."""
@@ -55,7 +59,7 @@ def analyse(recordings, detail_samples, progress=None, coder="rice"):
     """The compression figures of ``recordings`` (:class:`~.recordings.Recording`) with the
     back end ``coder``; the bits a sample of the detail are the Rice codewords'."""
     compress, how = compressor()
-    how = f"{how}, {'arithmetic-coded' if coder == 'arith' else 'Rice'} back end"
+    how = f"{how}, {BACK_ENDS[coder]} back end"
     files, original, compressed = [], 0, 0
     residuals, ks = Counter(), Counter()
     for index, recording in enumerate(recordings):
