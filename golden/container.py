@@ -18,7 +18,7 @@ its own payload. Every other file is coded losslessly whatever δ is asked for
 import struct
 import zlib
 
-from . import adc, core, samples, wav, xz
+from . import adc, backends, core, samples, wav, xz
 from . import near as near_module
 
 MAGIC = b"NRC"
@@ -37,15 +37,13 @@ MAP_ADC10 = 1  # 10-bit ADC codes on the lattice of golden.samples
 # flags of the core mode
 CANONICAL_HEADER = 1
 NEAR = 4  # near-lossless: δ follows the flags byte (golden.near)
-ARITH = 2  # the payload is coded by the arithmetic-coded back end (golden.arith)
-ADC = 8  # the payload is coded by the ADC-aware back end (golden.interval); version 2
+ARITH = backends.BACK_ENDS["arith"].flag  # the arithmetic-coded back end (golden.arith)
+ADC = backends.BACK_ENDS["adc"].flag  # the ADC-aware back end (golden.interval); version 2
 CORE_FLAGS = {1: CANONICAL_HEADER | ARITH | NEAR, 2: CANONICAL_HEADER | ARITH | NEAR | ADC}
 #: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
-ARITH_SAMPLES_A_BIT = 2048
+ARITH_SAMPLES_A_BIT = backends.BACK_ENDS["arith"].samples_a_bit
 #: A sample of the ADC-aware back end takes at least 1/32768 of a bit (docs/FORMAT.md, 6).
-ADC_SAMPLES_A_BIT = 32768
-#: The flag of each back end.
-CODER_FLAGS = {"rice": 0, "arith": ARITH, "adc": ADC}
+ADC_SAMPLES_A_BIT = backends.BACK_ENDS["adc"].samples_a_bit
 #: The width table's byte after the flags: a built-in table's id, or INLINE_TABLE.
 INLINE_TABLE = 255
 
@@ -158,7 +156,7 @@ def _encode_core(original, layout, steps, coder, near, table):
     head = bytearray(MAGIC + bytes([VERSION, CORE, mapping]))
     head += _varint(channels) + _varint(count)
     canonical = wav.is_canonical(prefix, suffix, rate, channels, count)
-    flags = (CANONICAL_HEADER if canonical else 0) | CODER_FLAGS[coder]
+    flags = (CANONICAL_HEADER if canonical else 0) | backends.BACK_ENDS[coder].flag
     head += bytes([flags | (NEAR if near else 0)])
     if near:
         head += _varint(near)
@@ -250,7 +248,7 @@ def near_of(data):
 def samples_a_bit(coder):
     """The most samples a bit of ``coder``'s payload can hold (a bound, for refusing absurd
     sample counts before decoding)."""
-    return {"rice": 1, "arith": ARITH_SAMPLES_A_BIT, "adc": ADC_SAMPLES_A_BIT}[coder]
+    return backends.BACK_ENDS[coder].samples_a_bit
 
 
 def _check(original, crc):
@@ -304,7 +302,8 @@ def _decompress_core(cursor, steps, version):
     flags = cursor.byte()
     if flags & ~CORE_FLAGS[version] or flags & ARITH and flags & ADC:
         raise FormatError(f"unknown header flags {flags}")
-    coder = "arith" if flags & ARITH else "adc" if flags & ADC else "rice"
+    coder = next((b.name for b in backends.BACK_ENDS.values() if b.flag and flags & b.flag),
+                 "rice")
     near = cursor.varint() if flags & NEAR else 0
     if flags & NEAR and not (mapping == MAP_ADC10 and 1 <= near <= near_module.max_near(width)):
         raise FormatError(f"near-lossless bound {near} is invalid for this sample mapping")

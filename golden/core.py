@@ -36,7 +36,7 @@ prediction kept in fractions of a code; ``k`` chooses the model's scale.
 This module is the specification the gateware implements; it is written for clarity.
 """
 
-from . import adc
+from . import adc, backends
 from . import near as nl
 from .arith import ArithDecoder, ArithEncoder
 from .interval import IntervalDecoder, IntervalEncoder, Sample
@@ -46,11 +46,10 @@ from .rice import RiceAdapter, codeword, read_codeword, unzigzag, zigzag
 
 MAX_WIDTH = 16
 MAX_CHANNELS = 65535
-#: The back ends: Golomb-Rice codewords, the arithmetic coder of :mod:`golden.arith`, or the
-#: ADC-aware arithmetic coder of :mod:`golden.interval`.
-CODERS = ("rice", "arith", "adc")
-#: The back end ``./encode`` writes unless told.
-DEFAULT_CODER = "adc"
+#: The back ends (:mod:`golden.backends`): Golomb-Rice codewords, the arithmetic coder of
+#: :mod:`golden.arith`, or the ADC-aware arithmetic coder of :mod:`golden.interval`.
+CODERS = backends.CODERS
+DEFAULT_CODER = backends.DEFAULT_CODER
 
 
 def check_parameters(width, channels, coder="rice"):
