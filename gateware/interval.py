@@ -26,11 +26,20 @@ comparators.
 The contexts (``min(k, CONTEXTS - 1)``, shared by every channel) live in a memory of one row
 a context: the ``BINS - 1`` inner cumulative frequencies with ``RATE`` fraction bits and the
 count. Only every ``UPDATE_EVERY``-th sample of a context writes it; the count of samples
-since, a context's two bits, is in registers. The row is read as the sample enters stage 3
-and written as it leaves, and the next sample may read the same row in that cycle: the read
-port is transparent for the write. A stream starts every context from its prior: a flag a
-context, set by a stream's last sample, says the row in memory is stale and the prior is
-the context's row (as :class:`~gateware.arith.ArithModel` does).
+since, a context's two bits, is in registers. The memory's read is asynchronous, addressed
+while the sample is in stage 3, and the row is written as the sample leaves, so the next
+sample, a clock later, sees the update (four rows are registers in any technology, and a
+registered read port would only copy the row: 1,637 more flip-flops and 1,034 LUTs on an
+iCE40). A stream starts every context from its prior: a flag a context, set by a stream's
+last sample, says the row in memory is stale and the prior is the context's row (as
+:class:`~gateware.arith.ArithModel` does).
+
+An entry ``c`` moves down by ``c >> s`` or up by ``(top - c) >> s``, with the shift ``s`` at
+least :data:`FIRST_RATE` (the count starts at ``PRIOR_COUNT``); ``top``'s low ``RATE`` bits
+are zero, so the step up is ``(top >> s) - ceil(c / 2**s)``, and both moves are
+``c - (c >> s)``, plus ``(top >> s) - (c mod 2**s != 0)`` above the observed bin: a shifter of
+``c``'s high bits and two adders an entry, ``top >> s`` chosen once for the row (1,163 LUTs
+fewer on an iCE40 than shifting ``c`` or ``top - c``).
 """
 
 from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
@@ -59,6 +68,8 @@ POSITION_BITS = model.INTERPOLATION_BITS
 SEEN_BITS = (model.UPDATE_EVERY - 1).bit_length()
 CONTEXT_BITS = (model.CONTEXTS - 1).bit_length()
 assert model.UPDATE_EVERY == 1 << SEEN_BITS
+#: The least adaptation shift: a context's count starts at PRIOR_COUNT and only grows.
+FIRST_RATE = model.adaptation_shift(model.PRIOR_COUNT)
 
 
 def row_layout():
@@ -270,10 +281,12 @@ class IntervalModel(wiring.Component):
         m.submodules.contexts = contexts = Memory(
             shape=row_layout(), depth=model.CONTEXTS, init=[])
         write = contexts.write_port()
-        read = contexts.read_port(transparent_for=(write,))
+        # read as the sample is in stage 3: the rows are registers (a block RAM's
+        # registered port would only copy the row), and a write shows on the next clock
+        read = contexts.read_port(domain="comb")
         stale = Signal(model.CONTEXTS, init=(1 << model.CONTEXTS) - 1)  # the row is the prior
         seen = Signal(data.ArrayLayout(SEEN_BITS, model.CONTEXTS))
-        m.d.comb += [read.addr.eq(context), read.en.eq(pipe.enable)]
+        m.d.comb += read.addr.eq(context_3)
         row = Signal(row_layout())
         priors = [row_layout().const(prior_row(c)) for c in range(model.CONTEXTS)]
         with m.If(stale.bit_select(context_3, 1)):
@@ -296,28 +309,38 @@ class IntervalModel(wiring.Component):
         indices = [carry(f"index{j}_", 6, index, 1) for j, index in enumerate(indices)]
 
         # The update, every UPDATE_EVERY-th sample of the context: shift =
-        # min(RATE, bit_length(count + 1)), the count from PRIOR_COUNT.
+        # min(RATE, bit_length(count + 1)), the count from PRIOR_COUNT, so the shift is
+        # at least FIRST_RATE (as `FIRST_RATE + rate`).
         count = row.count
-        rate = Signal(range(model.RATE + 1))
-        for s in range(model.adaptation_shift(model.PRIOR_COUNT), model.RATE + 1):
+        rate = Signal(range(model.RATE - FIRST_RATE + 1))
+        for s in range(FIRST_RATE + 1, model.RATE + 1):
             with m.If((count + 1) >= (1 << (s - 1))):
-                m.d.comb += rate.eq(s)
-        top = model.ADAPTIVE_TOTAL << model.RATE
+                m.d.comb += rate.eq(s - FIRST_RATE)
         updated = Signal(row_layout())
         m.d.comb += updated.count.eq(Mux(count == (1 << COUNT_BITS) - 1, count, count + 1))
-        # Each entry moves up, by (top - entry) >> rate, or down, by entry >> rate: one
-        # shifter and one adder an entry, the step's sign as the adder's carry in.
+        # An entry c moves down by c >> s, or up by (top - c) >> s; top's low RATE bits
+        # are zero, so the step up is top >> s less ceil(c / 2**s), and both moves are
+        # c - (c >> s) + (up ? (top >> s) - (c's low s bits nonzero) : 0): one shifter of c
+        # and two adders an entry, top >> s chosen once for the row.
+        top = model.ADAPTIVE_TOTAL << model.RATE
+        top_step = Signal(ENTRY_BITS - FIRST_RATE)
+        m.d.comb += top_step.eq(Cat(*(Const(top >> (FIRST_RATE + r), len(top_step))
+                                      for r in range(model.RATE - FIRST_RATE + 1)))
+                                .word_select(rate, len(top_step)))
         for i in range(1, model.BINS):
             entry = row.cdf[i - 1]
-            down = Signal(name=f"down{i}")
-            distance = Signal(ENTRY_BITS, name=f"distance{i}")
+            up = Signal(name=f"up{i}")
+            inexact = Signal(name=f"inexact{i}")  # the low s bits of the entry are not 0
+            high, low = entry[FIRST_RATE:], entry[:FIRST_RATE].any()
+            lost = Cat(low, *(low | high[:r].any()
+                              for r in range(1, model.RATE - FIRST_RATE + 1)))
             m.d.comb += [
-                down.eq(observed >= i),
-                distance.eq(Mux(down, entry, Const(top, ENTRY_BITS) - entry)),
+                up.eq(observed < i),
+                inexact.eq(lost.bit_select(rate, 1)),
             ]
-            step = (distance >> rate) ^ down.replicate(ENTRY_BITS)
-            m.d.comb += updated.cdf[i - 1].eq(
-                (Cat(down, entry) + Cat(down, step))[1:ENTRY_BITS + 1])
+            step = Signal(signed(ENTRY_BITS - FIRST_RATE + 1), name=f"step{i}")
+            m.d.comb += step.eq(Mux(up, top_step, 0) - (high >> rate) - (up & inexact))
+            m.d.comb += updated.cdf[i - 1].eq(entry + step)
         leaves = pipe.leaves(3)
         seen_now = seen[context_3]
         fourth = seen_now == model.UPDATE_EVERY - 1
