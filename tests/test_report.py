@@ -179,3 +179,15 @@ def test_bad_channel_count(capsys):
 def test_bad_seed_count(capsys):
     assert command.main(["--seeds", "0", "--quiet"]) == 2
     assert "at least one placement seed, not 0" in capsys.readouterr().err
+
+
+def test_coders():
+    from gateware.encoder import CODERS
+    from neurorice.report import compression
+
+    for coder in CODERS:  # every back end of the gateware can be reported
+        assert command.parser().parse_args(["--coder", coder]).coder == coder
+        assert coder in compression.BACK_ENDS
+    design = Design(1024, coder="adc")
+    assert design.top(ice40=True) == "neurorice_encoder_c1024_w10_adc_ice40"
+    assert "neurorice_encoder_c1024_w10_adc_ice40 encoder(" in ice40.harness(design)
