@@ -1,8 +1,9 @@
 """The package's one build step: the fast codec's C core (everything else is in pyproject.toml).
 
-``pip install -e .`` (``make setup``) compiles ``neurorice/fast/_core.c`` and leaves the
-module beside its source, where ``./encode`` and ``./decode`` find it. It is built against
-the limited API of Python 3.11 (``_core.abi3.so``), so any CPython >= 3.11 loads it.
+``pip install -e .`` (``make setup``) compiles ``neurorice/fast/_core.c``, which includes
+``interval.c``, and leaves the module beside its source, where ``./encode`` and ``./decode``
+find it. It is built against the limited API of Python 3.11 (``_core.abi3.so``), so any
+CPython >= 3.11 loads it.
 """
 
 import sys
@@ -32,6 +33,8 @@ setup(
         Extension(
             "neurorice.fast._core",
             ["neurorice/fast/_core.c"],
+            # _core.c #includes the adc back end: a change to it rebuilds the module
+            depends=["neurorice/fast/interval.c"],
             py_limited_api=True,
             extra_compile_args=["-O3", "-std=c11", "-Wall"],
         )

@@ -4,9 +4,11 @@ A benchmark that prints, not a test that asserts: timings depend on the machine 
 else runs on it (the load average is printed with the figures). It measures, on the
 recordings of ``DATA`` (default: the challenge's ``../shared/data/train.zip``):
 
-- throughput in this one process, for each back end (arith, as `./encode`; rice, as
-  `./encode --rice`): the whole container, WAV bytes to compressed bytes and
-  back (:mod:`neurorice.fast.container`), in M samples/s, the median of three passes;
+- throughput in this one process, for each back end (``./encode``'s,
+  :data:`golden.core.DEFAULT_CODER`, first, then the others of :data:`golden.core.CODERS`,
+  each with its defaults; or the one ``--coder`` names): the whole container, WAV bytes to
+  compressed bytes and back (:mod:`neurorice.fast.container`), in M samples/s, the median
+  of three passes;
 - ``./encode`` and ``./decode`` started as the challenge starts them, a new process per
   recording: median and 90th percentile wall time, and the largest peak RSS;
 - ``./encode`` and ``./decode`` on incompressible input (``--random-mb`` MB of random bytes,
@@ -23,6 +25,8 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+from golden.core import CODERS, DEFAULT_CODER
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "train.zip"
@@ -174,6 +178,13 @@ def incompressible(size, workdir, runner):
     return figures
 
 
+def coders(choice):
+    """The back ends ``--coder`` measures: ``all`` is ./encode's first, then the others."""
+    if choice != "all":
+        return (choice,)
+    return (DEFAULT_CODER,) + tuple(c for c in CODERS if c != DEFAULT_CODER)
+
+
 def interpreter():
     """The Python that ``./encode`` runs, as its script chooses it."""
     venv = ROOT / ".venv" / "bin" / "python"
@@ -206,7 +217,7 @@ def report(args, out=None):
     say(f"machine: {os.cpu_count()} cores, load average {load_average};"
         f" fast codec {Path(fast._core.__file__).name}")
 
-    for coder in ("arith", "rice"):  # ./encode's back end, then ./encode --rice's
+    for coder in coders(args.coder):
         samples, ratio, rates, cpu_rates = throughput(recordings, coder=coder)
         say(f"\nthroughput, one process, whole container, {coder} back end"
             f" ({samples / 1e6:.1f} M samples, ratio {ratio:.3f}, median of 3 passes):")
@@ -267,6 +278,8 @@ def main(argv=None):
                         help="recordings for the per-process figures (default: 50)")
     parser.add_argument("--random-mb", type=float, default=50,
                         help="MB of random bytes for the incompressible figure (default: 50)")
+    parser.add_argument("--coder", choices=("all", *CODERS), default="all",
+                        help="the back end whose throughput to measure (default: all)")
     parser.add_argument("--eval", action="store_true", help="also time ./eval.sh DATA")
     args = parser.parse_args(argv)
     if args.files is not None and args.files < 1 or args.runs < 1:

@@ -55,3 +55,19 @@ def test_verify_fast_both_back_ends(tmp_path, capsys):
                      "--coder", "both"]) == 0
     assert capsys.readouterr().out.startswith(
         "3 recordings, 3 identical to the golden model, 0 not")
+
+
+def test_bench_one_back_end(tmp_path, capsys):
+    assert cli.main(["bench", str(recordings(tmp_path)), "--runs", "1", "--random-mb", "0.1",
+                     "--coder", "adc"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"whole container, adc back end \(0.0 M samples, ratio [\d.]+", out), out
+    assert "rice back end" not in out and "arith back end" not in out
+
+
+def test_verify_fast_every_back_end(tmp_path, capsys):
+    for coder in ("adc", "all"):
+        assert cli.main(["verify-fast", str(recordings(tmp_path)), "--jobs", "1",
+                         "--coder", coder]) == 0
+        assert capsys.readouterr().out.startswith(
+            "3 recordings, 3 identical to the golden model, 0 not")

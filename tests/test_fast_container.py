@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from golden import adc, core, wav
 from golden import container as golden
-from golden import wav
 from golden.samples import CODE_TO_VALUE, codes_to_values
 from neurorice.fast import container as fast
-from tests.golden.test_container import chunk, fmt_chunk, lattice_walk, pcm, riff, wav_file
+from tests.golden.test_container import (chunk, fmt_chunk, lattice_walk, pcm, riff, varint,
+                                         wav_file)
 from tests.recordings import training_recordings
 
 quick = settings(database=None, deadline=None, max_examples=30)
@@ -25,15 +26,19 @@ def outcome(function, *args):
         return "error", type(error), str(error)
 
 
-def assert_same(original, coder="rice"):
+def assert_same(original, coder="rice", table=None):
     """Fast and golden compress ``original`` alike, and the fast path restores it."""
-    data = golden.compress(original, coder=coder)
-    assert fast.compress(original, coder=coder) == data
+    data = golden.compress(original, coder=coder, table=table)
+    assert fast.compress(original, coder=coder, table=table) == data
     assert fast.decompress(data) == original
     return data
 
 
-CODERS = ["rice", "arith"]
+CODERS = list(core.CODERS)
+#: The golden "adc" back end compresses about 45 k samples/s (decompresses 17 k): where a
+#: test would take it seconds, it codes fewer or shorter recordings (``neurorice verify-fast
+#: --coder adc`` checks whole ones).
+ADC_SAMPLES = 60000
 
 # real recordings
 
@@ -41,20 +46,42 @@ CODERS = ["rice", "arith"]
 @pytest.mark.parametrize("coder", CODERS)
 def test_whole_training_recordings(coder):
     # the golden model takes about a second a recording: a few, spread over the set
-    for name, original in training_recordings(3):
+    if coder == "adc":
+        recordings = training_recordings(1, samples=ADC_SAMPLES)
+    else:
+        recordings = training_recordings(3)
+    for name, original in recordings:
         assert_same(original, coder), name
 
 
 @pytest.mark.parametrize("coder", CODERS)
 def test_every_training_recording_begins_alike(coder):
-    for name, original in training_recordings(10**6, samples=1000):
+    for name, original in training_recordings(60 if coder == "adc" else 10**6, samples=1000):
         assert_same(original, coder), name
 
 
 @pytest.mark.parametrize("coder", CODERS)
 def test_every_training_recording_round_trips(coder):
-    for name, original in training_recordings(10**6):
+    for name, original in training_recordings(100 if coder == "adc" else 10**6):
         assert fast.decompress(fast.compress(original, coder=coder)) == original, name
+
+
+#: Width tables of the adc back end: built-in (stored by id) and inline ones.
+TABLES = {
+    "built-in": None,
+    "uniform": adc.UNIFORM,
+    "inline": adc.AdcTable([30, 2, 0, 32], {5: 200, 6: 0, 1023: 0}),
+    "inline, zero-width codes": adc.AdcTable([255] + [0] * 15, {0: 0, 511: 0, 512: 40}),
+}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_adc_tables(name):
+    # a table is the 10-bit ADC's: ADC10 files carry it, 16-bit ones the uniform one
+    for original in (FILES["lattice walk"], FILES["lattice 7 channels"], FILES["off lattice"]):
+        assert_same(original, "adc", TABLES[name])
+    for recording, original in training_recordings(1, samples=5000):
+        assert_same(original, "adc", TABLES[name]), recording
 
 
 # files of every kind
@@ -116,7 +143,10 @@ def test_named_files(name, coder):
 @pytest.mark.parametrize("name", FILES)
 def test_named_files_cut(name, coder):
     original = FILES[name]
-    for cut in sorted({0, 1, 11, 12, 20, 35, 36, 43, 44, 45, 46, 99, len(original) - 1}):
+    cuts = {0, 1, 11, 12, 20, 35, 36, 43, 44, 45, 46, 99}
+    if coder != "adc":  # the whole file but a byte: for adc, test_named_files' whole ones
+        cuts.add(len(original) - 1)
+    for cut in sorted(cuts):
         if cut <= len(original):
             assert_same(original[:cut], coder)
 
@@ -202,7 +232,21 @@ def compressed_files():
     }.items()} | {f"{name} arith": golden.compress(original, coder="arith") for name, original in {
         "adc10": wav_file(lattice_walk(300)),
         "linear16 stereo": wav_file(off_lattice(300, step=300), 2),
-    }.items()}
+    }.items()} | {f"{name} adc": golden.compress(original, coder="adc", table=table)
+                  for name, original, table in [
+        # shorter: the golden adc decoder decodes each corruption at 17 k samples/s
+        ("adc10", wav_file(lattice_walk(40)), None),
+        ("adc10 inline table", wav_file(lattice_walk(40)), TABLES["inline"]),
+        ("linear16 stereo", wav_file(off_lattice(40, step=300), 2), None),
+    ]}
+
+
+def test_the_adc_files_are_coded_so(compressed_files):
+    for name, data in compressed_files.items():
+        if name.endswith(" adc"):
+            _, offset = varint(data, 6)
+            _, offset = varint(data, offset)
+            assert data[4] == golden.CORE and data[offset] & golden.ADC, name
 
 
 def assert_same_decompress(data):
@@ -230,6 +274,14 @@ def test_every_truncation(compressed_files):
     b"NRC\x01\x01\x01\x01\x01\x01\x09" + bytes(8),
     b"NRC\x01\x01\x00\xff\xff\x7f\x01\x01\x01" + bytes(8),
     b"NRC\x01\x01\x01\x01\x01\x01\x80\x80\x80\x80\x7f" + bytes(8),
+    # version 2: the adc flag, its width table
+    b"NRC\x01\x01\x01\x01\x01\x08" + bytes(8),  # the adc flag in version 1
+    b"NRC\x02\x01\x01\x01\x01\x0a" + bytes(8),  # arith and adc
+    b"NRC\x02\x01\x01\x01\x01\x08\x07" + bytes(8),  # no built-in table 7
+    b"NRC\x02\x01\x01\x01\x01\x08\xff\x01\x10",  # an inline table cut short
+    b"NRC\x02\x01\x01\x01\x01\x08\xff\x0b" + bytes(2048 + 8),  # a period beyond 10 bits
+    b"NRC\x02\x01\x01\x01\x01\x08\xff\x00\x00\x00" + bytes(8),  # every code 0 wide
+    b"NRC\x02\x01\x01\x01\x01\x0c\x01\x01\x01\x01\x80\x9a\x01" + bytes(8),  # near
 ])
 def test_named_corruptions(data):
     assert_same_decompress(data)
@@ -238,7 +290,8 @@ def test_named_corruptions(data):
 @quick
 @given(st.binary(max_size=60))
 def test_arbitrary_compressed_files(tail):
-    for head in (b"NRC\x01\x01\x01\x01\x10", b"NRC\x01\x01\x00\x01\x20\x01", b"NRC\x01\x00"):
+    for head in (b"NRC\x01\x01\x01\x01\x10", b"NRC\x01\x01\x00\x01\x20\x01", b"NRC\x01\x00",
+                 b"NRC\x02\x01\x01\x01\x10\x08", b"NRC\x02\x01\x01\x01\x10\x08\x01\x01"):
         assert_same_decompress(head + tail)
 
 
@@ -263,6 +316,37 @@ def test_near_random_lattice_files(near, case):
     data = golden.compress(original, near=near)
     assert fast.compress(original, near=near) == data
     assert fast.decompress(data) == golden.decompress(data)
+
+
+@pytest.mark.parametrize("near", [1, 4])
+def test_near_adc_training_recording(near):
+    for name, original in training_recordings(1, samples=5000):
+        data = golden.compress(original, coder="adc", near=near)
+        assert fast.compress(original, coder="adc", near=near) == data, name
+        assert fast.decompress(data) == golden.decompress(data), name
+
+
+@pytest.mark.parametrize("near", [1, 3])
+@settings(database=None, deadline=None, max_examples=8)
+@given(case=st.tuples(st.integers(0, 600), st.integers(0, 99), st.integers(1, 4)))
+def test_near_adc_random_lattice_files(near, case):
+    length, seed, channels = case
+    original = wav_file(lattice_walk(length, seed, channels), channels)
+    data = golden.compress(original, coder="adc", near=near, table=TABLES["inline"])
+    assert fast.compress(original, coder="adc", near=near, table=TABLES["inline"]) == data
+    assert fast.decompress(data) == golden.decompress(data)
+
+
+@pytest.mark.parametrize("near", [1, 5])
+def test_near_adc_corrupted_files(near):
+    original = wav_file(lattice_walk(500, 3))
+    data = golden.compress(original, coder="adc", near=near)
+    rng = random.Random(near)
+    for _ in range(20):
+        corrupted = bytearray(data)
+        corrupted[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        assert outcome(fast.decompress, bytes(corrupted)) == outcome(
+            golden.decompress, bytes(corrupted))
 
 
 @pytest.mark.parametrize("near", [1, 5])

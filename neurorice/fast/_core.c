@@ -114,13 +114,24 @@ static inline void features(const Channel *ch, int32_t f[4])
     f[3] = (ch->average[1] >> AVERAGE_FRAC) - h[0];
 }
 
+/* The weighted sum of Predictor.correction(), before its rounding */
+static inline int64_t weighted_sum(const Channel *ch, const int32_t f[4])
+{
+    return (int64_t)ch->weight[0] * f[0] + (int64_t)ch->weight[1] * f[1]
+         + (int64_t)ch->weight[2] * f[2] + (int64_t)ch->weight[3] * f[3];
+}
+
+/* Predictor.predict() of the weighted sum `acc` */
+static inline int32_t predict_sum(const Channel *ch, int64_t acc, int32_t top)
+{
+    int64_t p = ch->history[0] + ((acc + (1 << (WEIGHT_FRAC - 1))) >> WEIGHT_FRAC);
+    return p < 0 ? 0 : p > top ? top : (int32_t)p;
+}
+
 /* Predictor.predict() */
 static inline int32_t predict(const Channel *ch, const int32_t f[4], int32_t top)
 {
-    int64_t acc = (int64_t)ch->weight[0] * f[0] + (int64_t)ch->weight[1] * f[1]
-                + (int64_t)ch->weight[2] * f[2] + (int64_t)ch->weight[3] * f[3];
-    int64_t p = ch->history[0] + ((acc + (1 << (WEIGHT_FRAC - 1))) >> WEIGHT_FRAC);
-    return p < 0 ? 0 : p > top ? top : (int32_t)p;
+    return predict_sum(ch, weighted_sum(ch, f), top);
 }
 
 /* Predictor.update() and RiceAdapter.update() */
@@ -404,6 +415,25 @@ static uint8_t *encode_arith(const uint16_t *samples, Py_ssize_t count, int widt
     return encode_arith_with(samples, count, width, n, state, channels, out, bad, 0);
 }
 
+/* what a decoder ends with: decode() turns each but DECODED into the golden model's error */
+enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING, OUTSIDE, NO_MEMORY, CODABLE_ESCAPE };
+
+/* golden.bits.BitReader on a stream followed by 8 zero bytes: the next `bits` (<= 32) */
+typedef struct {
+    const uint8_t *padded;
+    uint64_t position, total;
+} BitSource;
+
+static inline int read_bits(BitSource *b, int bits, uint32_t *value)
+{
+    if (b->position + bits > b->total)
+        return -1;
+    uint64_t window = load_be64(b->padded + (b->position >> 3)) << (b->position & 7);
+    *value = bits ? (uint32_t)(window >> (64 - bits)) : 0;
+    b->position += bits;
+    return 0;
+}
+
 static int check_parameters(int width, Py_ssize_t channels, int near)
 {
     if (width < 1 || width > MAX_WIDTH) {
@@ -484,27 +514,54 @@ static uint8_t *encode_rice(const uint16_t *samples, Py_ssize_t count, int width
     return o;
 }
 
+/* the ADC-aware back end, coder "adc": its own file, one translation unit with this one */
+#include "interval.c"
+
+/* The back end of encode() and decode()'s keywords: 0 rice, 1 arith, 2 adc (`edges` given,
+   checked, and `m` opened on them: adc_model_free() to come), or -1 with an error set */
+static int coder_of(int arith, const Py_buffer *edges, int width, AdcModel *m)
+{
+    if (!edges->obj)
+        return arith ? 1 : 0;
+    if (arith) {
+        PyErr_SetString(PyExc_ValueError, "arith and edges (coder \"adc\") exclude each other");
+        return -1;
+    }
+    const int32_t *edge = adc_edges(edges, width);
+    if (!edge)
+        return -1;
+    if (adc_model_open(m, edge, width) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 2;
+}
+
 /* golden.core.encode(): the coded stream of native uint16 samples, as bytes; `arith` selects
-   coder="arith", `near` the error bound δ. */
+   coder="arith", `edges` (a table's, neurorice/fast/edges.py) coder="adc", `near` the error
+   bound δ. */
 static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    Py_buffer input;
+    Py_buffer input, edges = {0};
     int width, arith = 0;
     Py_ssize_t channels;
     int near = 0;
-    static char *keywords[] = {"", "", "", "arith", "near", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$pi:encode", keywords, &input, &width,
-                                     &channels, &arith, &near))
+    static char *keywords[] = {"", "", "", "arith", "near", "edges", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*in|$piy*:encode", keywords, &input, &width,
+                                     &channels, &arith, &near, &edges))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t count = uint16_count(&input, "samples");
-    if (count < 0 || check_parameters(width, channels, near) < 0)
+    AdcModel model;
+    int coder = -1;
+    if (count < 0 || check_parameters(width, channels, near) < 0
+        || (coder = coder_of(arith, &edges, width, &model)) < 0)
         goto done;
     const Near n = near_of(near, width);
     const uint16_t *samples = input.buf;
-    /* at most ESCAPE_ZEROS + width bits a sample (arith: one less, and RANGE_BITS to end),
-       and slack for the 8-byte stores (rice: 4 bytes past the end; arith: 6 past the end
-       with the RANGE_BITS, which the count / 8 bytes of slack may not cover) */
+    /* at most ESCAPE_ZEROS + width bits a sample (arith, adc: one less, and RANGE_BITS to
+       end), and slack for the 8-byte stores (rice: 4 bytes past the end; arith, adc: 6 past
+       the end with the RANGE_BITS, which the count / 8 bytes of slack may not cover) */
     Py_ssize_t bound = count / 8 * (ESCAPE_ZEROS + width) + (count % 8) * 4 + 16;
     uint8_t *out = PyMem_Malloc(bound);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
@@ -518,8 +575,11 @@ static PyObject *encode(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_ssize_t bad = -1;
     uint8_t *o;
     Py_BEGIN_ALLOW_THREADS
-    o = (arith ? encode_arith : encode_rice)(samples, count, width, &n, state, channels, out,
-                                             &bad);
+    if (coder == 2)
+        o = encode_adc(samples, count, width, &n, &model, state, channels, out, &bad);
+    else
+        o = (arith ? encode_arith : encode_rice)(samples, count, width, &n, state, channels,
+                                                 out, &bad);
     Py_END_ALLOW_THREADS
     if (!o)
         PyErr_Format(PyExc_ValueError, "sample %zd is %d, not a %d-bit unsigned value", bad,
@@ -530,26 +590,12 @@ free:
     PyMem_Free(out);
     PyMem_Free(state);
 done:
+    if (coder == 2)
+        adc_model_free(&model);
     PyBuffer_Release(&input);
+    if (edges.obj)
+        PyBuffer_Release(&edges);
     return result;
-}
-
-enum { DECODED, TRUNCATED, OUT_OF_RANGE, TRAILING, OUTSIDE, NO_MEMORY };
-
-/* golden.bits.BitReader on a stream followed by 8 zero bytes: the next `bits` (<= 32) */
-typedef struct {
-    const uint8_t *padded;
-    uint64_t position, total;
-} BitSource;
-
-static inline int read_bits(BitSource *b, int bits, uint32_t *value)
-{
-    if (b->position + bits > b->total)
-        return -1;
-    uint64_t window = load_be64(b->padded + (b->position >> 3)) << (b->position & 7);
-    *value = bits ? (uint32_t)(window >> (64 - bits)) : 0;
-    b->position += bits;
-    return 0;
 }
 
 #ifdef USE_SSE2
@@ -692,21 +738,24 @@ static int decode_arith(BitSource *bits, Py_ssize_t count, int width, const Near
 /* golden.core.decode(): count samples as native uint16 bytes. */
 static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    Py_buffer input;
+    Py_buffer input, edges = {0};
     Py_ssize_t count, channels;
     int width, arith = 0, near = 0;
-    static char *keywords[] = {"", "", "", "", "arith", "near", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nin|$pi:decode", keywords, &input, &count,
-                                     &width, &channels, &arith, &near))
+    static char *keywords[] = {"", "", "", "", "arith", "near", "edges", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nin|$piy*:decode", keywords, &input,
+                                     &count, &width, &channels, &arith, &near, &edges))
         return NULL;
     PyObject *result = NULL;
-    if (check_parameters(width, channels, near) < 0)
+    AdcModel model;
+    int coder = -1;
+    if (check_parameters(width, channels, near) < 0
+        || (coder = coder_of(arith, &edges, width, &model)) < 0)
         goto done;
     const Near n = near_of(near, width);
     const uint8_t *data = input.buf;
     const Py_ssize_t size = input.len;
-    /* a codeword has at least one bit: a longer count fails with the stream's end (arith:
-       the buffer grows as it decodes) */
+    /* a codeword has at least one bit: a longer count fails with the stream's end (arith,
+       adc: the buffer grows as it decodes) */
     if (count < 0)
         count = 0;
     Py_ssize_t capacity = count < 8 * size + 1 ? count : 8 * size + 1;
@@ -718,7 +767,7 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
                   : capacity < count ? malloc(capacity * 2 + 2) : NULL;
     uint8_t *padded = PyMem_Malloc(size + 8);
     Channel *state = PyMem_Malloc(channels * sizeof *state);
-    if (!out || !padded || !state) {
+    if (!out || !padded || !state || (coder == 2 && adc_inverse(&model) < 0)) {
         PyErr_NoMemory();
         goto free;
     }
@@ -739,8 +788,13 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
         BitSource bits = {padded, 0, total_bits};
         status = decode_arith(&bits, count, width, &n, state, channels, &out, &capacity, &i);
         position = bits.position;
+    } else if (coder == 2) {
+        BitSource bits = {padded, 0, total_bits};
+        status = decode_adc(&bits, count, width, &n, &model, state, channels, &out, &capacity,
+                            &i);
+        position = bits.position;
     }
-    for (; !arith && i < count; i++) {
+    for (; coder == 0 && i < count; i++) {
         if (i == capacity) {
             status = TRUNCATED;
             break;
@@ -805,6 +859,8 @@ static PyObject *decode(PyObject *module, PyObject *args, PyObject *kwargs)
                      "residual of sample %zd is out of range: corrupted stream", i);
     else if (status == TRAILING)
         PyErr_SetString(PyExc_ValueError, "compressed stream has data after its last sample");
+    else if (status == CODABLE_ESCAPE)
+        PyErr_SetString(PyExc_ValueError, "escape of a sample the model can code");
     else
         result = samples ? Py_NewRef(samples)
                          : PyBytes_FromStringAndSize((const char *)out, 2 * count);
@@ -816,7 +872,11 @@ free:
     PyMem_Free(padded);
     PyMem_Free(state);
 done:
+    if (coder == 2)
+        adc_model_free(&model);
     PyBuffer_Release(&input);
+    if (edges.obj)
+        PyBuffer_Release(&edges);
     return result;
 }
 
@@ -977,11 +1037,11 @@ static PyObject *link_unnamed(PyObject *module, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"encode", (PyCFunction)(void (*)(void))encode, METH_VARARGS | METH_KEYWORDS,
-     "encode(samples, width, channels, *, near=0) -> bytes: golden.core.encode of native "
-     "uint16 samples"},
+     "encode(samples, width, channels, *, arith=False, near=0, edges=None) -> bytes: "
+     "golden.core.encode of native uint16 samples (edges: coder \"adc\" with that table)"},
     {"decode", (PyCFunction)(void (*)(void))decode, METH_VARARGS | METH_KEYWORDS,
-     "decode(data, count, width, channels, *, near=0) -> bytes: golden.core.decode, as "
-     "native uint16"},
+     "decode(data, count, width, channels, *, arith=False, near=0, edges=None) -> bytes: "
+     "golden.core.decode, as native uint16"},
     {"values_to_codes", values_to_codes, METH_VARARGS,
      "values_to_codes(pcm, table) -> bytes | None: little-endian int16 to uint16 codes"},
     {"codes_to_values", codes_to_values, METH_VARARGS,
@@ -1026,7 +1086,7 @@ static int exec_module(PyObject *module)
         return -1;
     }
     Py_DECREF(prior);
-    return 0;
+    return adc_add_constants(module);
 }
 
 static PyModuleDef_Slot slots[] = {

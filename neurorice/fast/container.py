@@ -16,6 +16,7 @@ from golden import samples
 from golden.container import FormatError
 
 from . import require
+from .edges import back_end
 
 __all__ = ["FormatError", "compress", "decompress"]
 
@@ -47,12 +48,14 @@ class FastSteps(spec.SampleSteps):
     to_linear = staticmethod(_core.offset_values)
 
     @staticmethod
-    def encode(values, width, channels, *, coder="rice", near=0):
-        return _core.encode(values, width, channels, arith=coder == "arith", near=near)
+    def encode(values, width, channels, *, coder="rice", near=0, table=None):
+        return _core.encode(values, width, channels, near=near,
+                            **back_end(coder, width, table))
 
     @staticmethod
-    def decode(data, count, width, channels, *, coder="rice", near=0):
-        return _core.decode(data, count, width, channels, arith=coder == "arith", near=near)
+    def decode(data, count, width, channels, *, coder="rice", near=0, table=None):
+        return _core.decode(data, count, width, channels, near=near,
+                            **back_end(coder, width, table))
 
     @staticmethod
     def from_codes(codes):
@@ -61,9 +64,10 @@ class FastSteps(spec.SampleSteps):
     from_linear = staticmethod(_core.unoffset_values)
 
 
-def compress(original, *, coder="rice", near=0):
-    """The compressed form of the bytes ``original``, as :func:`golden.container.compress`."""
-    return spec.compress(original, FastSteps, coder=coder, near=near)
+def compress(original, *, coder="rice", near=0, table=None):
+    """The compressed form of the bytes ``original``, as :func:`golden.container.compress`;
+    ``table`` is the ``"adc"`` back end's (:data:`golden.adc.DEFAULT` if None)."""
+    return spec.compress(original, FastSteps, coder=coder, near=near, table=table)
 
 
 def decompress(data):

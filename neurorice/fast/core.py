@@ -6,19 +6,21 @@ calls the C module directly on packed 16-bit arrays instead, which saves the lis
 
 from array import array
 
-from golden.container import ARITH_SAMPLES_A_BIT
+from golden.container import samples_a_bit
 from golden.core import check_parameters
 from golden.near import check_near
 
 from . import require
+from .edges import back_end
 
 _core = require()
 
 
-def encode(samples, width, channels=1, *, coder="rice", near=0):
+def encode(samples, width, channels=1, *, coder="rice", near=0, table=None):
     """The coded stream of the sequence ``samples`` as bytes, as :func:`golden.core.encode`."""
     check_parameters(width, channels, coder)
     check_near(near, width)
+    options = back_end(coder, width, table)
     try:
         values = array("H", samples)
     except OverflowError:
@@ -29,18 +31,18 @@ def encode(samples, width, channels=1, *, coder="rice", near=0):
                 raise ValueError(
                     f"sample {i} is {sample!r}, not a {width}-bit unsigned value") from None
         raise
-    return _core.encode(values, width, channels, arith=coder == "arith", near=near)
+    return _core.encode(values, width, channels, near=near, **options)
 
 
-def decode(data, count, width, channels=1, *, coder="rice", near=0):
+def decode(data, count, width, channels=1, *, coder="rice", near=0, table=None):
     """Decode ``count`` samples from ``data`` into a list, as :func:`golden.core.decode`."""
     check_parameters(width, channels, coder)
     check_near(near, width)
-    # a codeword has at least one bit (arithmetic coded: 1/2048 of one), so decoding fails
-    # before the 8 * len(data) + 1st sample (2048 * 8 * len(data) + 1st)
-    per_bit = ARITH_SAMPLES_A_BIT if coder == "arith" else 1
-    count = max(0, min(count, per_bit * 8 * len(data) + 1))
+    options = back_end(coder, width, table)
+    # a codeword has at least one bit, an arithmetic-coded sample a fixed fraction of one
+    # (golden.container.samples_a_bit), so decoding fails before the 8 * len(data) + 1st
+    # sample (that many times as many)
+    count = max(0, min(count, samples_a_bit(coder) * 8 * len(data) + 1))
     samples = array("H")
-    samples.frombytes(_core.decode(data, count, width, channels, arith=coder == "arith",
-                                   near=near))
+    samples.frombytes(_core.decode(data, count, width, channels, near=near, **options))
     return samples.tolist()
