@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from golden import container, core
+from golden.core import DEFAULT_CODER
 from neurorice import fast, filecodec
 from neurorice.fast import container as fast_container
 from tests.recordings import training_recordings
@@ -39,7 +40,8 @@ def test_encode_writes_the_golden_models_bytes(tmp_path):
         done = subprocess.run([ROOT / program, tmp_path / source, tmp_path / target],
                               capture_output=True, text=True, env=ENV, check=False)
         assert (done.returncode, done.stderr) == (0, "")
-    assert (tmp_path / "out.nrc").read_bytes() == container.compress(original, coder="arith")
+    assert (tmp_path / "out.nrc").read_bytes() == container.compress(original,
+                                                                     coder=DEFAULT_CODER)
     assert (tmp_path / "back.wav").read_bytes() == original
 
 
