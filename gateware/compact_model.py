@@ -11,8 +11,14 @@ Two pieces of :class:`~gateware.compact_interval.CompactIntervalEncoder`:
   channel, in flip-flops (a row a context: ``BINS - 1`` entries of 26 bits, the count, the
   samples since the last update). A row loads only at the update of its context, every
   ``UPDATE_EVERY``-th sample coded in it, or at a stream's end, so its flip-flops sit on a
-  clock gate of their own. The update's logic is one for all contexts: its operands are
-  zero unless the sample updates, so it is still in three samples of four.
+  clock gate of their own. The sample's context's row and count are selected once (a
+  multiplexer tree on the context), for the reads and the update alike. The update's logic
+  is one for all contexts and takes the selected row ungated: both candidates of every
+  entry, ``c + ((top - c) >> s)`` and ``c - (c >> s)``, are computed from it, as
+  ``down = c - (c >> s)`` and ``up = down + (top >> s) - sticky`` (one shifter an entry;
+  ``sticky``: any of ``c``'s low ``s`` bits set), and they change only when the row does
+  (its update, or another context); the bin only selects between them. The shift ``s`` is
+  at least 7, the bit length of ``PRIOR_COUNT + 1``, since the count only grows.
   :meth:`Contexts.cumulative` evaluates ``cum`` at an offset from the prediction: the bin and
   the position in it from one shift by ``k + 2``, the two bounds from the row (a 33-entry
   read), and one (14-bit difference) x (6-bit position) multiply.
@@ -99,13 +105,13 @@ class Contexts:
         self.counts = [Signal(COUNT_BITS, init=gi.PRIOR_COUNT, name=f"context{c}_count")
                        for c in range(gi.CONTEXTS)]
         self.seen = [Signal(SEEN_BITS, name=f"context{c}_seen") for c in range(gi.CONTEXTS)]
-        # the bounds' upper bits of the sample's context, b(i) less i, for i = 0 .. BINS
-        tops = [Cat(*(row[i][gi.RATE:] for i in range(gi.BINS - 1))) for row in self.rows]
-        selected = Signal(BOUND_BITS * (gi.BINS - 1))
-        m.d.comb += selected.eq(Mux(context[1], Mux(context[0], tops[3], tops[2]),
-                                    Mux(context[0], tops[1], tops[0])))
-        bounds = [Const(0, BOUND_BITS)] + [selected[BOUND_BITS * i:BOUND_BITS * (i + 1)]
-                                           for i in range(gi.BINS - 1)] \
+        # the sample's context's row and count, one selection for the reads and the update
+        self.row = Signal(inner, name="context_row")
+        m.d.comb += self.row.eq(_select(context, self.rows))
+        self.count = Signal(COUNT_BITS, name="context_count")
+        m.d.comb += self.count.eq(_select(context, self.counts))
+        # the bounds' upper bits, b(i) less i, for i = 0 .. BINS
+        bounds = [Const(0, BOUND_BITS)] + [self.row[i][gi.RATE:] for i in range(gi.BINS - 1)] \
             + [Const(gi.ADAPTIVE_TOTAL, BOUND_BITS)]
         self.pairs = Cat(*(Cat(bounds[i], bounds[i + 1]) for i in range(gi.BINS)))
         self.updates = Signal()
@@ -151,36 +157,45 @@ class Contexts:
         its context and, every UPDATE_EVERY-th, move that context's row towards the bin of
         ``distance`` (:meth:`golden.interval.AdaptiveCdf.observe`)."""
         updates, context = self.updates, self.context
-        chosen = [Signal(name=f"context{c}_updates") for c in range(gi.CONTEXTS)]
-        m.d.comb += [chosen[c].eq(updates & (context == c)) for c in range(gi.CONTEXTS)]
-        # the operands, zero unless this sample updates: an AND-OR selection
-        row = Signal(len(self.rows[0].as_value()))
-        count = Signal(COUNT_BITS)
-        m.d.comb += [
-            row.eq(_or(self.rows[c].as_value() & chosen[c].replicate(len(row))
-                       for c in range(gi.CONTEXTS))),
-            count.eq(_or(self.counts[c] & chosen[c].replicate(COUNT_BITS)
-                         for c in range(gi.CONTEXTS)))]
+        # Both candidates of every entry from the context's row, ungated: they change only
+        # when the row does (its update, or another context), and the bin only selects.
+        # With s the shift, (top - c) >> s is (top >> s) - (c >> s) less a bit if any of c's
+        # low s bits is set (top's low RATE bits are zero), so one shifter an entry serves:
+        #   down = c - (c >> s),  up = down + (top >> s) - sticky
+        # The count starts at PRIOR_COUNT and only grows, so s is at least its bit length.
+        row, count = self.row, self.count
         index = Signal(5)
         scaled = distance >> self.shift
         m.d.comb += index.eq(Mux(updates, Mux(scaled > gi.BINS - 1, gi.BINS - 1, scaled), 0))
         grown = Signal(COUNT_BITS + 1)
         m.d.comb += grown.eq(count + 1)
-        length = Const(0, 4)
-        for j in range(len(grown)):
+        least = (gi.PRIOR_COUNT + 1).bit_length()  # the smallest shift, 7
+        length = Const(least, 4)
+        for j in range(least, len(grown)):
             length = Mux(grown[j], j + 1, length)
         step = Signal(range(gi.RATE + 1))
         m.d.comb += step.eq(Mux(length > gi.RATE, gi.RATE, length))
+        extra = Signal(range(gi.RATE - least + 1))  # s - least
+        m.d.comb += extra.eq(step - least)
         top = gi.ADAPTIVE_TOTAL << gi.RATE
+        quotient = Signal(ENTRY_BITS, name="update_quotient")  # (top >> s) - 1
+        m.d.comb += quotient.eq((Const(top >> least, ENTRY_BITS) >> extra) - 1)
         entries = data.ArrayLayout(ENTRY_BITS, gi.BINS - 1)
         moved = Signal(entries)
         for i in range(1, gi.BINS):
-            entry = row[ENTRY_BITS * (i - 1):ENTRY_BITS * i]
-            rises = index < i
-            operand = Signal(ENTRY_BITS, name=f"update{i}_operand")
-            m.d.comb += operand.eq(Mux(rises, top - entry, entry))
-            delta = operand >> step
-            m.d.comb += moved[i - 1].eq(Mux(rises, entry + delta, entry - delta))
+            entry = row[i - 1]
+            shifted = Signal(ENTRY_BITS - least, name=f"update{i}_shifted")
+            m.d.comb += shifted.eq(entry[least:] >> extra)
+            # any of the entry's low s bits set: a prefix OR of the low RATE bits
+            ors = [entry[:least] != 0]
+            for j in range(least, gi.RATE):
+                ors.append(ors[-1] | entry[j])
+            sticky = Cat(*ors).bit_select(extra, 1)
+            down = Signal(ENTRY_BITS, name=f"update{i}_down")
+            m.d.comb += down.eq(entry - shifted)
+            up = Signal(ENTRY_BITS, name=f"update{i}_up")
+            m.d.comb += up.eq(down + quotient + ~sticky)
+            m.d.comb += moved[i - 1].eq(Mux(index < i, up, down))
         saturating = Signal(COUNT_BITS)
         m.d.comb += saturating.eq(Mux(grown[COUNT_BITS], count, grown))
         with m.If(take):
@@ -192,6 +207,12 @@ class Contexts:
                     m.d.sync += self.seen[c].eq(self.seen[c] + 1)
                     with m.If(updates):
                         m.d.sync += [self.rows[c].eq(moved), self.counts[c].eq(saturating)]
+
+
+def _select(context, values):
+    """``values[context]`` of four, as a tree of two-way multiplexers."""
+    return Mux(context[1], Mux(context[0], values[3], values[2]),
+               Mux(context[0], values[1], values[0]))
 
 
 def _or(values):

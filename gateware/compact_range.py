@@ -24,9 +24,16 @@ A stream's last interval settles everything: the window's bits follow its bytes
 
 An item of at most four bytes, the usual one, is packed in one clock; a longer one (a
 pending run with many own bytes, or the stream's end with its window) takes 32 bits a clock
-and holds the next interval back meanwhile. The pending count is :data:`PENDING_BITS`
-wide: a run of ``2**16`` bytes of ``0xFF`` is the limit (each such byte is a byte of the
-coded value, near ``1/256`` likely).
+and holds the next interval back meanwhile.
+
+The pending count is :data:`PENDING_BITS` wide, and not guarded: a run of more than
+``2**16 - 1`` bytes ``0xFF`` that no carry or other byte has resolved wraps the count
+(modulo ``2**16``), so the run written out is short by a multiple of ``2**16`` bytes and
+the words differ from the golden model's from there to the stream's end (whose last
+interval resets the coder; the next stream is right again). Each pending byte is a byte
+``0xFF`` of the coded value, about ``1/256`` likely on coded data, so such a run is about
+``2**-524288`` likely; staying bit-exact beyond it takes a wider count (a bit doubles the
+bound), not a saturating one.
 
 Latency: a word leaves two clocks after the interval that completes it; throughput: an
 interval a clock but for long items.
