@@ -5,13 +5,16 @@ or a row a channel, the weighted sum, the registers as glitch barriers) with
 :mod:`golden.interval`'s back end in place of the Rice codeword. Three steps, a clock
 apart::
 
-    prediction p = predict(...);  k = rice_k(total, count)       # a carry-save tree
+    prediction p = predict(...)                                  # a carry-save tree
     P = clamp(centre(x[n-1]) + correction, 0, top)               # the analog prediction
     ---------- the falling edge: p, P and the sample held
     low  = cum(edge(x) - P),  high = cum(edge(x + 1) - P)        # two 14 x 6-bit multiplies
-    escape if high <= low;  the context's update (every 4th sample of it); the state's
-    ---------- the rising edge: the state, the contexts, the interval register
-    range coder: two 16 x 15-bit multiplies, the bytes that leave  (gateware.compact_range)
+    escape if high <= low;  the context's update (every 4th sample of it); the state's,
+    and k = rice_k(total, count) of the next sample (one channel; more: from the state)
+    ---------- the rising edge: the state, k, the contexts, the interval register
+    range coder: two 16 x 15-bit multiplies                       (gateware.compact_range)
+    ---------- the falling edge: their products held
+    range coder: the normalising shift, the bytes that leave
     ---------- the item register
     packer: a chunk of the settled bytes into the word
 
