@@ -265,9 +265,10 @@ class IntervalModel(wiring.Component):
             signs.append(stage(f"negative{j}", 1, below[-1]))
         signs = [carry(f"negative{j}_", 1, sign, 4) for j, sign in enumerate(signs[:2])]
 
-        # Stage 3: the bins and positions, at bin width 2**(k + BIN_SHIFT); the context's
+        # Stage 3: the bins and positions, at bin width 2**(k + BIN_SHIFT), near-lossless
+        # 2**near_shift(δ) times more (a constant of the elaboration); the context's
         # row is read as the sample enters.
-        shift = k + model.BIN_SHIFT
+        shift = k + (model.BIN_SHIFT + model.near_shift(near))
         located = [locate(magnitude, shift, width) for magnitude in magnitudes]
         indices = [stage(f"index{j}", 6, index) for j, (index, _) in enumerate(located[:2])]
         positions = [carry(f"position{j}", POSITION_BITS, position, 3)

@@ -24,7 +24,8 @@ coding (:mod:`golden.near`) the coded unit is the bin of codes that quantise to 
 lower edge to the highest code's upper edge: at δ = 0, one code.
 
 ``G`` is piecewise linear over :data:`BINS` bins of the magnitude: bins ``0 .. BINS - 2``
-are ``2**(k + BIN_SHIFT)`` units wide (a quarter of ``2**k`` codes), the last one
+are ``2**(k + BIN_SHIFT)`` units wide (a quarter of ``2**k`` codes; near-lossless, as ``k``
+then counts steps of ``2δ + 1`` codes, ``floor(log2(2δ + 1))`` times more), the last one
 ``2**(W + FRACTION_BITS)`` units, the whole range; inside a bin the cumulative frequency is
 interpolated with the :data:`INTERPOLATION_BITS` top bits of the position in the bin (one
 narrow multiply). A bin keeps at least one unit of frequency, so ``G`` only rises.
@@ -82,9 +83,16 @@ def context_of(k):
     return min(k, CONTEXTS - 1)
 
 
-def bin_shift(k):
-    """log2 of the width of the first bins, in analog units, at Rice parameter ``k``."""
-    return k + BIN_SHIFT
+def near_shift(near):
+    """The bins' extra scale near-lossless: ``floor(log2(2δ + 1))``, as ``k`` counts the
+    residual in steps of ``2δ + 1`` codes while the bins are on the analog axis."""
+    return nl.step(near).bit_length() - 1
+
+
+def bin_shift(k, near=0):
+    """log2 of the width of the first bins, in analog units, at Rice parameter ``k``:
+    ``2**(k - 2)`` codes, times about the step near-lossless."""
+    return k + BIN_SHIFT + near_shift(near)
 
 
 def adaptation_shift(count):
@@ -211,7 +219,7 @@ class IntervalEncoder:
         """Code ``sample`` (a :class:`Sample`) with Rice parameter ``k``."""
         model, near = self.model, self.near
         cdf = model.contexts[context_of(k)]
-        shift = bin_shift(k)
+        shift = bin_shift(k, near)
         analog = model.analog_prediction(sample.previous, sample.correction)
         low, high = model.interval(cdf, shift, analog, sample.prediction, sample.quantised, near)
         if high > low:
@@ -238,7 +246,7 @@ class IntervalDecoder:
         """The quantised residual ``q`` of the next sample (the residual, losslessly)."""
         model, near = self.model, self.near
         cdf = model.contexts[context_of(k)]
-        shift = bin_shift(k)
+        shift = bin_shift(k, near)
         analog = model.analog_prediction(previous, correction)
         target = self.coder.target()
         first, last = model.bins(prediction, near)

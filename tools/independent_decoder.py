@@ -251,7 +251,7 @@ class Adc:
         step = 2 * near + 1
         c4 = (acc + (1 << 9)) >> 10
         P = min(max(self.centre(h0) + c4, 0), self.edge[-1])
-        c, sh = min(k, 3), k + 2
+        c, sh = min(k, 3), k + 2 + (step.bit_length() - 1)
         D = self.D[c]
 
         def b(i):

@@ -264,15 +264,17 @@ static inline void context_update(Context *c, int symbol)
     c->count += c->count < (1u << RATE) - 1;
 }
 
-/* golden/near.py, for near = δ >= 1: the step 2δ + 1, RANGE, and the sample window. */
+/* golden/near.py, for near = δ >= 1: the step 2δ + 1, RANGE, and the sample window; and
+   golden.interval.near_shift(), the adc back end's extra bin scale, floor(log2(2δ + 1)). */
 typedef struct {
-    int32_t near, step, range, top;
+    int32_t near, step, range, top, bins;
 } Near;
 
 static Near near_of(int32_t near, int width)
 {
-    Near n = {near, 2 * near + 1, 0, (1 << width) - 1};
+    Near n = {near, 2 * near + 1, 0, (1 << width) - 1, 0};
     n.range = (n.top + 2 * near) / n.step + 1;
+    n.bins = 31 - __builtin_clz((uint32_t)n.step);
     return n;
 }
 

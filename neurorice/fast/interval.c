@@ -258,11 +258,11 @@ static inline void range_out(RangeOut *r, uint32_t start, uint32_t end, uint32_t
 /* IntervalEncoder.write() of `sample` (restored), bin lowest .. highest, with Rice parameter
    `k`: inlined with k a constant where it is one (see ADC_BY_K) */
 static inline __attribute__((always_inline)) void
-adc_encode_one(AdcModel *m, RangeOut *r, int k, int width, int32_t previous, int64_t acc,
-               int32_t sample, int32_t lowest, int32_t highest)
+adc_encode_one(AdcModel *m, RangeOut *r, int k, int g, int width, int32_t previous,
+               int64_t acc, int32_t sample, int32_t lowest, int32_t highest)
 {
     AdcContext *c = &m->contexts[k < CONTEXTS - 1 ? k : CONTEXTS - 1];
-    const AdcScale s = adc_scale(k);
+    const AdcScale s = adc_scale(k + g);
     int32_t analog = adc_analog(m, previous, acc);
     int32_t low = adc_start(m, c, s, lowest, analog);
     int32_t high = adc_start(m, c, s, highest + 1, analog);
@@ -326,8 +326,13 @@ encode_adc_with(const uint16_t *samples, Py_ssize_t count, int width, const Near
             lowest = highest = sample;
         }
         int k = rice_k(ch, width);
-        ADC_BY_K(k, adc_encode_one(m, &r, k_, width, ch->history[0], acc, sample, lowest,
-                                   highest));
+        /* g, the bins' near-lossless scale, is 0 lossless: a constant there, with k */
+        if (n->near)
+            adc_encode_one(m, &r, k, n->bins, width, ch->history[0], acc, sample, lowest,
+                           highest);
+        else
+            ADC_BY_K(k, adc_encode_one(m, &r, k_, 0, width, ch->history[0], acc, sample,
+                                       lowest, highest));
         update(ch, f, sample, prediction, error);
         if (!mono)
             ch = ch == last ? state : ch + 1;
@@ -496,12 +501,13 @@ typedef struct {
    DECODED and in *restored the code the decoder restores and in *q the quantised residual,
    or the error's status */
 static inline __attribute__((always_inline)) int
-adc_decode_one(AdcModel *m, RangeIn *r, int k, int width, const Near *n, int32_t previous,
-               int64_t acc, int32_t prediction, int32_t *restored_, int32_t *q_)
+adc_decode_one(AdcModel *m, RangeIn *r, int k, int g, int width, const Near *n,
+               int32_t previous, int64_t acc, int32_t prediction, int32_t *restored_,
+               int32_t *q_)
 {
     const int32_t top = (1 << width) - 1;
     AdcContext *c = &m->contexts[k < CONTEXTS - 1 ? k : CONTEXTS - 1];
-    const AdcScale s = adc_scale(k);
+    const AdcScale s = adc_scale(k + g);
     int32_t analog = adc_analog(m, previous, acc);
     uint32_t code = r->code, range = r->range, more;
     /* RangeDecoder.target(): code < range < 2^16 */
@@ -601,8 +607,12 @@ decode_adc_with(BitSource *bits, Py_ssize_t count, int width, const Near *n, Adc
         int64_t acc = weighted_sum(ch, f);
         int32_t prediction = predict_sum(ch, acc, top), restored, q;
         int k = rice_k(ch, width);
-        ADC_BY_K(k, status = adc_decode_one(m, &r, k_, width, n, ch->history[0], acc,
-                                            prediction, &restored, &q));
+        if (n->near)
+            status = adc_decode_one(m, &r, k, n->bins, width, n, ch->history[0], acc,
+                                    prediction, &restored, &q);
+        else
+            ADC_BY_K(k, status = adc_decode_one(m, &r, k_, 0, width, n, ch->history[0], acc,
+                                                prediction, &restored, &q));
         if (status != DECODED)
             break;
         /* golden.core.decode(): e = reduce(q), the sample restore(p, e) */
