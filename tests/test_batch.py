@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from golden import container
+from golden.core import DEFAULT_CODER
 from neurorice import batch, cli
 from tests.golden.test_container import lattice_walk, wav_file
 from tests.recordings import training_recordings
@@ -55,7 +56,7 @@ def test_compress_and_decompress_a_directory(tmp_path, originals, capsys):
     packed = read_tree(tmp_path / "packed")
     assert sorted(packed) == sorted(name + ".nrc" for name in originals)
     for name, data in originals.items():
-        assert packed[name + ".nrc"] == container.compress(data, coder="arith"), name
+        assert packed[name + ".nrc"] == container.compress(data, coder=DEFAULT_CODER), name
 
     assert run("decompress", tmp_path / "packed", tmp_path / "out") == 0
     assert summary(capsys).startswith("6 files: 6 written, 0 skipped")
@@ -249,4 +250,4 @@ def test_a_fifo_in_the_destination_is_replaced_not_read(tmp_path, originals, cap
     assert run("compress", source, tmp_path / "packed") == 0
     assert summary(capsys).startswith("6 files: 6 written")
     assert (tmp_path / "packed" / "walk.wav.nrc").read_bytes() == container.compress(
-        originals["walk.wav"], coder="arith")
+        originals["walk.wav"], coder=DEFAULT_CODER)
