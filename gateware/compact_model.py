@@ -21,7 +21,10 @@ Two pieces of :class:`~gateware.compact_interval.CompactIntervalEncoder`:
   at least 7, the bit length of ``PRIOR_COUNT + 1``, since the count only grows.
   :meth:`Contexts.cumulative` evaluates ``cum`` at an offset from the prediction: the bin and
   the position in it from one shift by ``k + 2``, the two bounds from the row (a 33-entry
-  read), and one (14-bit difference) x (6-bit position) multiply.
+  read), and one (14-bit difference) x (6-bit position) multiply. Given a clock domain
+  (``hold``), the bin, the position, the sign and the saturation are held at its edge, a
+  barrier between the offset's arithmetic and the read; :meth:`Contexts.update` likewise
+  holds the update's bin.
 """
 
 from amaranth.hdl import Cat, Const, Mux, Signal
@@ -118,10 +121,11 @@ class Contexts:
         m.d.comb += self.updates.eq(Cat(*self.seen).word_select(context, SEEN_BITS)
                                     == gi.UPDATE_EVERY - 1)
 
-    def cumulative(self, m, offset, name):
+    def cumulative(self, m, offset, name, hold=None):
         """``cum(offset)`` (:meth:`golden.interval.AdaptiveCdf.cumulative`), 0 .. 2 HALF."""
         w = self.width
-        negative = offset < 0
+        negative = Signal(name=f"{name}_negative")
+        m.d.comb += negative.eq(offset < 0)
         magnitude = Signal(len(offset) - 1, name=f"{name}_magnitude")
         m.d.comb += magnitude.eq(Mux(negative, -offset, offset))
         # the bin and the 6-bit position in it, from one shift
@@ -132,12 +136,21 @@ class Contexts:
         span = w + adc.FRACTION_BITS
         beyond = Signal(len(magnitude) + 1, name=f"{name}_beyond")  # r, in the last bin
         m.d.comb += beyond.eq(magnitude - (Const(gi.BINS - 1, 5) << self.shift))
-        saturated = tail & ((beyond >> span) != 0) if len(beyond) > span else Const(0)
+        saturated = Signal(name=f"{name}_saturated")
+        if len(beyond) > span:
+            m.d.comb += saturated.eq(tail & ((beyond >> span) != 0))
         position = Signal(POSITION_BITS, name=f"{name}_position")
         m.d.comb += position.eq(Mux(tail, (beyond << POSITION_BITS) >> span,
                                     scaled[:POSITION_BITS]))
         bin_ = Signal(5, name=f"{name}_bin")
         m.d.comb += bin_.eq(Mux(tail, gi.BINS - 1, index))
+        if hold is not None:  # the bin, the position and the sign held at hold's edge
+            held = [Signal.like(v, name=f"{name}_{n}_held") for n, v in
+                    (("negative", negative), ("saturated", saturated),
+                     ("position", position), ("bin", bin_))]
+            m.d[hold] += [h.eq(v) for h, v in zip(held, (negative, saturated, position,
+                                                          bin_))]
+            negative, saturated, position, bin_ = held
         pair = Signal(2 * BOUND_BITS, name=f"{name}_pair")
         m.d.comb += pair.eq(self.pairs.word_select(bin_, 2 * BOUND_BITS))
         below, above = pair[:BOUND_BITS], pair[BOUND_BITS:]
@@ -152,7 +165,7 @@ class Contexts:
         m.d.comb += cum.eq(Mux(negative, gi.HALF - magnitude_cdf, gi.HALF + magnitude_cdf))
         return cum
 
-    def update(self, m, take, restart, distance):
+    def update(self, m, take, restart, distance, hold=None):
         """At ``take``: a stream's ``restart`` resets every context, else count the sample in
         its context and, every UPDATE_EVERY-th, move that context's row towards the bin of
         ``distance`` (:meth:`golden.interval.AdaptiveCdf.observe`)."""
@@ -167,6 +180,10 @@ class Contexts:
         index = Signal(5)
         scaled = distance >> self.shift
         m.d.comb += index.eq(Mux(updates, Mux(scaled > gi.BINS - 1, gi.BINS - 1, scaled), 0))
+        if hold is not None:  # the bin held at hold's edge
+            held = Signal(5, name="update_index_held")
+            m.d[hold] += held.eq(index)
+            index = held
         grown = Signal(COUNT_BITS + 1)
         m.d.comb += grown.eq(count + 1)
         least = (gi.PRIOR_COUNT + 1).bit_length()  # the smallest shift, 7
