@@ -20,10 +20,9 @@ def _uw(w):
 
 
 def _name(c):
-    return " ".join([f"C={c['channels']}"] + (["low-power"] if c.get("low_power") else [])
-                    + (["compact"] if c.get("compact") else [])
-                    + (["arith"] if c.get("coder") == "arith" else [])
-                    + ([f"δ={c['near']}"] if c.get("near") else []))
+    from .command import name
+
+    return name(c)
 
 
 def plot(report, path):
