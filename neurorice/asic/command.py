@@ -14,14 +14,15 @@ import pathlib
 import sys
 import time
 
-from neurorice.report import recordings, timing
+from neurorice import recordings
+from neurorice.report import timing
 from neurorice.report.command import _stream
 from neurorice.report.design import Design
 from neurorice.report.progress import Progress
 from neurorice.report.tools import CACHE, ToolError
 
 from . import gatesim, liberty, memory, power, radio, sta
-from .library_path import LibraryNotFound, locate
+from .library_path import LibraryNotFound, locate, locate_lef
 from .synthesis import synthesise
 
 __all__ = ["build", "main"]
@@ -56,6 +57,17 @@ def configuration(channels, coder, library, models, recs, args, progress):
                            clock_gating=args.low_power, memory_flops=args.memory_flops)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
+    placement = None
+    if args.wires == "placed":
+        progress(f"C={channels}: placing with GrayWolf at {args.utilisation:.0%} utilisation "
+                 "(cached after a run)")
+        from .placement import place
+
+        placement = place(synthesis.module, locate_lef(library.path, args.lef),
+                          utilisation=args.utilisation)
+        progress(f"C={channels}: placed in {placement.die[2] - placement.die[0]:.0f} x "
+                 f"{placement.die[3] - placement.die[1]:.0f} µm, {placement.rows} rows "
+                 f"({placement.seconds:.0f} s)")
     cps = cycles_per_sample(channels, args.compact, args.near)
     window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
@@ -82,7 +94,9 @@ def configuration(channels, coder, library, models, recs, args, progress):
     unit_ok = timing.measure(short, unit, design.width, channels, design.word_width,
                              design.near, design.coder)["matches_golden"]
     rate = CHANNEL_RATE_HZ * channels
-    priced = power.price(synthesis, library, zero, unit, rate, glitch_zero)
+    priced = power.price(synthesis, library, zero, unit, rate, glitch_zero, placement)
+    wire_load = (power.price(synthesis, library, zero, unit, rate, glitch_zero)
+                 if placement is not None else None)
     activity = power.memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
                                     args.bank_rows, activity.get(m["name"]),
@@ -117,6 +131,12 @@ def configuration(channels, coder, library, models, recs, args, progress):
                         "unit_delay_matches_golden": unit_ok,
                         "samples": len(samples), "words": measured["words"]},
         "power": priced, "memories": memories,
+        "wires": args.wires,
+        "placement": placement.summary() if placement is not None else None,
+        "power_wire_load_model": None if wire_load is None else {
+            "total_w": wire_load["total_w"] + memory_w, "terms_w": wire_load["terms_w"],
+            "blocks_w": wire_load["blocks_w"], "clock_tree": wire_load["clock_tree"],
+            "wires": wire_load["wires"]},
         "opensta_cross_check": {"flow_logic_w": logic_w, "opensta_w": opensta_w,
                                 "ratio": (opensta_w / logic_w) if opensta_w else None},
         "per_channel_w": per_channel, "target_uw_per_channel": target,
@@ -206,12 +226,26 @@ def parser():
                    help="the ASIC encoder of a sample a clock with no pipeline: the golden "
                         "model's state only, in flip-flops for one channel, else in a latch "
                         "array (lossless, Rice or adc)")
+    p.add_argument("--wires", choices=("model", "placed"), default="model",
+                   help="the nets' wire capacitance and the clock tree: the library's "
+                        "wire-load model (default), or from a GrayWolf placement of the "
+                        "netlist (neurorice/asic/wires.py; the wire-load model's figure is "
+                        "reported beside it)")
+    p.add_argument("--utilisation", type=float, default=0.65, metavar="U",
+                   help="with --wires placed: the cells' share of the rows (default 0.65)")
+    p.add_argument("--lef", default=None, metavar="LEF",
+                   help="with --wires placed: the cells' LEF (default: beside the Liberty "
+                        "file, ../lef/<library>.lef)")
     p.add_argument("--quiet", action="store_true")
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if not 0.05 <= args.utilisation <= 1.0:
+        print("neurorice asic: error: --utilisation must be between 0.05 and 1",
+              file=sys.stderr)
+        return 2
     if args.compact and (set(args.coder) - {"rice", "adc"} or args.near):
         print("neurorice asic: error: --compact is lossless and Rice or adc", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@ laid out as open_pdks installs it (``$PDK_ROOT/sky130A/libs.ref/sky130_fd_sc_hd/
 import os
 import pathlib
 
-__all__ = ["LibraryNotFound", "locate"]
+__all__ = ["LibraryNotFound", "locate", "locate_lef"]
 
 #: The library and corner the flow reads under ``PDK_ROOT``.
 PDK = "sky130A"
@@ -41,3 +41,14 @@ def locate(liberty=None, cell_models=None, environ=None):
             raise LibraryNotFound(f"no standard-cell library: {path} does not exist; "
                                   f"{HOW_TO_GET}")
     return liberty, cell_models
+
+
+def locate_lef(liberty, lef=None):
+    """The cells' LEF: ``lef``, or where open_pdks puts it beside the Liberty file
+    (``<library>/lef/<library>.lef``); :class:`LibraryNotFound` if it is not there."""
+    path = pathlib.Path(lef) if lef else \
+        pathlib.Path(liberty).resolve().parent.parent / "lef" / f"{LIBRARY}.lef"
+    if not path.is_file():
+        raise LibraryNotFound(f"no cell LEF for placement: {path} does not exist; "
+                              f"{HOW_TO_GET}, or give --lef")
+    return path

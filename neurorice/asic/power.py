@@ -76,8 +76,9 @@ def _mean_energy(tables, load):
 class Netlist:
     """The nets of a mapped netlist: each bit's driver, loads, capacitances and block."""
 
-    def __init__(self, netlist_json, top, library):
+    def __init__(self, netlist_json, top, library, wires=None):
         modules = json.loads(netlist_json)["modules"]
+        self.wires = wires  # {bit: pF} from a placement, else the wire-load model
         module = modules.get(top) or modules["\\" + top]
         self.library = library
         self.cells = module["cells"]
@@ -134,6 +135,8 @@ class Netlist:
 
     def load(self, bit):
         """Pins and wire (pF) on ``bit``."""
+        if self.wires is not None:
+            return self.pin_cap.get(bit, 0.0), self.wires.get(bit, 0.0)
         return self.pin_cap.get(bit, 0.0), self.library.wire_capacitance(self.fanout.get(bit, 0))
 
     def _blocks(self):
@@ -325,12 +328,60 @@ def clock_tree(library, sinks, sink_capacitance_pf):
             "area_um2": count * buffer.area, "leakage_w": count * buffer.leakage * 1e-9}
 
 
-def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None):
+def placed_clock_tree(library, netlist, placement):
+    """The clock tree of :func:`clock_tree`'s buffers built on the placed sinks
+    (:func:`neurorice.asic.wires.clock_tree`), its wires from their places; the same
+    dict, with ``"wire_um"``. The sinks' own pins are the *clock pins* term."""
+    from . import wires
+
+    buffer = library.cells[CLOCK_BUFFER]
+    out = next(p for p in buffer.outputs())
+    v2 = library.voltage ** 2
+    sinks, root = [], None
+    sink_cap = sum(netlist.pin_cap.get(b, 0.0) for b in netlist.clock)
+    count = sum(netlist.fanout.get(b, 0) for b in netlist.clock)
+    per_sink = sink_cap / max(1, count)
+    for bit in netlist.clock:
+        for x, y, driver in placement.pins.get(bit, ()):
+            if driver:
+                root = (x, y)
+            else:
+                sinks.append((x, y, per_sink))
+    if root is None:
+        x0, y0, _, _ = placement.die
+        root = (x0, y0)
+    tree = wires.clock_tree(library, sinks, CLOCK_BUFFER, CLOCK_FANOUT, root)
+    energy = 0.0
+    for wire, pins, leaf, buffered in tree["nets"]:
+        load = wire + pins
+        if buffered:
+            energy += (_mean_energy([t[1] for t in out.internal], load)
+                       + _mean_energy([t[2] for t in out.internal], load)) * 1e-12
+        # a rise and a fall a cycle; a leaf net's pins are the clock pins term
+        energy += 2 * (wire + (0.0 if leaf else pins)) * 1e-12 * v2 / 2
+    return {"buffer": CLOCK_BUFFER, "fanout": CLOCK_FANOUT, "buffers": tree["buffers"],
+            "levels": tree["levels"], "energy_per_cycle_j": energy,
+            "area_um2": tree["buffers"] * buffer.area,
+            "leakage_w": tree["buffers"] * buffer.leakage * 1e-9,
+            "wire_um": tree["wire_um"], "placed": True}
+
+
+def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
+          placement=None):
     """Power of ``synthesis`` from its zero-delay run ``zero`` and unit-delay run ``unit``
     (or None: glitches not measured) at ``samples_per_second``; a dict of figures in SI.
     ``unit`` may cover a shorter window than ``zero``: then ``glitch_zero`` is a
-    zero-delay run of that same window, and the glitches are ``unit`` less ``glitch_zero``."""
-    netlist = Netlist(synthesis.netlist_json, synthesis.top, library)
+    zero-delay run of that same window, and the glitches are ``unit`` less ``glitch_zero``.
+    With ``placement`` (:class:`~neurorice.asic.placement.Placement`) every net's wire
+    and the clock tree come from the cells' places (:mod:`neurorice.asic.wires`), else
+    from the library's wire-load model."""
+    wire_pf = lengths = None
+    if placement is not None:
+        from . import wires
+
+        plain = Netlist(synthesis.netlist_json, synthesis.top, library)
+        wire_pf, lengths = wires.placed_wires(placement, skip=plain.clock)
+    netlist = Netlist(synthesis.netlist_json, synthesis.top, library, wire_pf)
     terms, blocks, toggles = _energies(netlist, zero)
     samples = max(1, zero.samples_in_window)
     per_sample = {k: v / samples for k, v in terms.items()}
@@ -353,7 +404,8 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None):
     cycles_per_sample = zero.window / samples
     clock_sinks = sum(netlist.fanout.get(b, 0) for b in netlist.clock)
     sink_cap = sum(netlist.pin_cap.get(b, 0.0) for b in netlist.clock)
-    tree = clock_tree(library, clock_sinks, sink_cap)
+    tree = (placed_clock_tree(library, netlist, placement) if placement is not None
+            else clock_tree(library, clock_sinks, sink_cap))
     per_sample["clock tree"] = tree["energy_per_cycle_j"] * cycles_per_sample
     block_sample["clock"] = block_sample.get("clock", 0.0) + per_sample["clock tree"]
     leakage = sum(library.cells[c["type"]].leakage for c in synthesis.module["cells"].values()
@@ -382,8 +434,31 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None):
             "clock_tree": tree, "input_transition_ns": INPUT_TRANSITION_NS,
             "max_capacitance_violations": len(netlist.capacitance_violations()),
             "wire_load": library.wire_load["name"] if library.wire_load else None,
+            "wires": _wire_summary(netlist, lengths),
             "glitch_window_cycles": None if unit is None else unit.window,
             "glitch_toggle_ratio": (None if unit is None else
                                     sum(sum(v) for v in unit.toggles.values())
                                     / max(1, sum(sum(v) for v in (glitch_zero or zero)
                                                  .toggles.values())))}
+
+
+def _wire_summary(netlist, lengths):
+    """The nets' wire: ``{"model", "total_pf", "by_fanout": {label: pF}}``, and from a
+    placement its length."""
+    bands = ((1, 1, "1"), (2, 4, "2-4"), (5, 10, "5-10"), (11, 10**9, ">10"))
+    by_fanout = {label: 0.0 for _, _, label in bands}
+    total = 0.0
+    for bit in netlist.fanout:
+        if bit in netlist.clock:
+            continue
+        wire = netlist.load(bit)[1]
+        total += wire
+        fanout = netlist.fanout.get(bit, 0)
+        for low, high, label in bands:
+            if low <= fanout <= high:
+                by_fanout[label] += wire
+    summary = {"model": "placed" if lengths is not None else "wire-load",
+               "total_pf": total, "by_fanout_pf": by_fanout}
+    if lengths is not None:
+        summary["length_um"] = sum(v for b, v in lengths.items() if b not in netlist.clock)
+    return summary
