@@ -115,7 +115,13 @@ def _waveform(rng, amplitude):
 
 def _spikes(rng, n, rate, noise_sigma):
     """The spikes of one to :data:`MAX_UNITS` units with a total rate of ``rate`` per second."""
+    return _spike_train(rng, n, rate, noise_sigma)[0]
+
+
+def _spike_train(rng, n, rate, noise_sigma):
+    """:func:`_spikes`'s signal and its spikes' trough samples (sorted, every unit's)."""
     signal = np.zeros(n)
+    troughs = []
     units = int(rng.integers(1, MAX_UNITS + 1))
     for share in rng.dirichlet(np.ones(units)):
         unit_rate = rate * share
@@ -129,7 +135,8 @@ def _spikes(rng, n, rate, noise_sigma):
         # Spike heights vary a little from spike to spike, as in real units.
         np.add.at(train, times, rng.normal(1.0, 0.1, len(times)))
         signal += np.convolve(train, kernel)[pre : pre + n]
-    return signal
+        troughs.append(times)  # the kernel's trough is its sample pre: at the impulse
+    return signal, np.sort(np.concatenate(troughs))
 
 
 #: The ADCs a synthetic set can be quantised by.
@@ -166,25 +173,42 @@ def recording(index, seed=DEFAULT_SEED, seconds=5.0, adc="implant"):
     numpy.ndarray
         Codes 0..1023 as ``int64``.
     """
+    return recording_and_spikes(index, seed, seconds, adc)[0]
+
+
+def recording_and_spikes(index, seed=DEFAULT_SEED, seconds=5.0, adc="implant"):
+    """:func:`recording`'s codes, and the samples where its spikes have their troughs.
+
+    The ground truth of spike detection: every spike the generator added (sorted; units may
+    overlap), whether or not it rises above the noise. The codes are :func:`recording`'s,
+    sample for sample.
+    """
     rng = np.random.Generator(np.random.PCG64([seed, index]))
     n = int(round(seconds * RATE))
     dc = DC_CODE + DC_SD * np.clip(rng.standard_normal(), -SPREAD_LIMIT, SPREAD_LIMIT)
     lfp_std = _draw(rng, LFP_STD, LFP_LOG_SD)
     noise_sigma = _draw(rng, NOISE_SIGMA, NOISE_LOG_SD)
     rate = _draw(rng, SPIKE_RATE, SPIKE_RATE_LOG_SD)
-    signal = dc + _background(rng, n, lfp_std, noise_sigma) + _spikes(rng, n, rate, noise_sigma)
-    return quantise(signal, ADCS[adc]).astype(np.int64)
+    background = _background(rng, n, lfp_std, noise_sigma)  # drawn first, as always
+    spikes, troughs = _spike_train(rng, n, rate, noise_sigma)
+    signal = dc + background + spikes
+    return quantise(signal, ADCS[adc]).astype(np.int64), troughs
 
 
 def write_wav(path, codes):
     """Write ADC codes as a canonical 44-byte-header mono 16-bit PCM WAV file."""
+    pathlib.Path(path).write_bytes(wav_bytes(codes))
+
+
+def wav_bytes(codes):
+    """ADC codes as the bytes of a canonical 44-byte-header mono 16-bit PCM WAV file."""
     data = np.array(CODE_TO_VALUE, dtype="<i2")[codes].tobytes()
     header = struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF", 36 + len(data), b"WAVE", b"fmt ", 16, 1, 1, RATE, 2 * RATE, 2, 16,
         b"data", len(data),
     )  # fmt: skip
-    pathlib.Path(path).write_bytes(header + data)
+    return header + data
 
 
 def generate(directory, count=DEFAULT_COUNT, seed=DEFAULT_SEED, seconds=5.0, adc="implant"):

@@ -5,11 +5,15 @@ A setting is ``(codec, value)``: ``("near", δ)`` through the fast path (``./enc
 libopus, as a user would run them: the WAV file in, a ``.mp3`` or ``.opus`` file out (its
 size is the compressed size, container and all), then back to a WAV file at the recording's
 rate. Neither encoder takes 19,531 Hz: MP3 is encoded at 22,050 Hz (the nearest MPEG rate
-above it, so the whole band up to 9.77 kHz survives) and Opus at 48 kHz (its only internal
-rate); ffmpeg's default resampler (libswresample) converts both ways (soxr, tried on a
-recording, cut more of the band's top). The study measures that round trip alone, uncoded,
-as a reference. All the settings of a
-recording take one ``ffmpeg`` run to encode and one to decode.
+above it, which could carry the whole band up to 9.77 kHz) and Opus at 48 kHz (its only
+internal rate); ffmpeg's default resampler (libswresample) converts both ways (soxr, tried
+on a recording, cut more of the band's top). The study measures that round trip alone,
+uncoded, as a reference. Neither keeps the band's top octave whole, which the study's bands
+(up to 3 kHz) do not measure: of the power between 8 and 9.7 kHz, on 8 recordings spread
+over the set, the round trip alone keeps 62 % (its anti-aliasing filter's roll-off) and
+LAME, which low-passes its input the more the lower its bitrate, 0 % at 16 kbit/s, 17 % at
+32, 57 % at 64. All the settings of a recording take one ``ffmpeg`` run to encode and one
+to decode.
 
 Decoders trim the encoder delay (LAME's gapless header, Opus's pre-skip); what is left of an
 offset is found by cross-correlation within ±:data:`MAX_LAG` samples and removed, in the
@@ -147,8 +151,8 @@ def ffmpeg_codecs(wav_bytes, original_values, rate, wanted):
 
 
 def near_codec(wav_bytes, near):
-    """``(compressed bytes, restored file bytes)`` of ./encode --near: the fast path, arithmetic
-    coded, with bound ``near``."""
+    """``(compressed bytes, restored file bytes)`` of ./encode --near: the fast path, with
+    ./encode's default back end (``golden.core.DEFAULT_CODER``) and bound ``near``."""
     from ..fast import container
 
     coded = container.compress(wav_bytes, coder=DEFAULT_CODER, near=near)  # as ./encode --near

@@ -3,21 +3,36 @@
 Signals are in ADC codes (floats: MP3 and Opus restore values between the codes). Filters
 are zero-phase Butterworth responses of order :data:`ORDER`, applied forward and backward as
 ``filtfilt`` does: the gain ``1 / (1 + (f / fc)^(2 order))`` of a low-pass (and its mirror
-for a high-pass), multiplied in the frequency domain over the whole recording, zero-padded
-to a power of two (so the recording's edges see silence; at 5 s a recording, they weigh
-nothing).
+for a high-pass), multiplied in the frequency domain over the whole recording, extended at
+both ends as ``filtfilt`` extends it (:func:`extended`; at least :data:`MIN_EXTENSION`
+samples, 0.42 s, a side) to a power of two.
 
-- **SNR** (dB): ``10 log10(signal power / error power)``, both means removed; in the
-  full band, the spike band (:data:`SPIKE_BAND`) and the LFP band (below :data:`LFP_EDGE`);
-  and in the full band once more after the restored signal's level is matched to the
-  original's by least squares (MP3 through LAME comes back quieter).
-  Powers are returned as sums, so that the study pools them over recordings.
+- **Bands** (:data:`BANDS`): the drift below 1 Hz, the local field potential (LFP) 1–300 Hz
+  and the spike band 300–3000 Hz, each measured apart because their powers differ by orders
+  of magnitude (in these recordings the drift holds most of the power, the spike band a
+  small fraction): a full-band SNR measures the drift. In each band, with ``o`` the original
+  and ``e`` the error (both means removed), the figures are sums, so that the study pools
+  them over recordings: the signal power ``Σ o²``, the error power ``Σ e²`` and ``Σ o e``.
+  From them, with ``r = o + e`` the restored band: the **gain** ``Σ o r / Σ o²`` (the
+  least-squares level of the restored band against the original's: MP3 through LAME comes
+  back quieter), the **level-matched SNR** ``Σ o² / (Σ o² - (Σ o r)² / Σ r²)`` (the error
+  left once the restored band is scaled to fit the original best: a codec that only scales
+  a band loses nothing, one that removes it loses everything, 0 dB) and the **power kept**
+  ``Σ r² / Σ o²`` (a codec that removes the drift keeps none of it).
 - **Spikes**: threshold crossings downward through ``-THRESHOLD × σ``, with ``σ`` the robust
-  noise level ``median(|b|) / 0.6745`` of the band-passed original ``b``; the same threshold
-  on the restored signal; a crossing less than :data:`REFRACTORY_S` after the last one is
-  the same spike. Original and restored spikes match within :data:`MATCH_S`.
-- **Waveforms**: the band-passed snippet ``-0.5 .. +1 ms`` around each original spike, its
-  squared difference from the restored one's.
+  noise level ``median(|b|) / 0.6745`` of the band-passed original ``b``, never below
+  :data:`NOISE_FLOOR` codes (a recording stuck at a rail has a median of zero, and a
+  threshold of zero would count every wiggle); the same threshold on the restored signal; a
+  crossing less than :data:`REFRACTORY_S` after the last one is the same spike. Original
+  and restored spikes (or the known spikes of a synthetic recording) match within
+  :data:`MATCH_S`. A recording with :data:`SATURATED_SHARE` of its samples or more at code
+  0 or 1023, or whose ``σ`` is below the floor, is **degenerate** (:attr:`Bands.degenerate`):
+  the study reports it apart.
+- **Waveforms**, in the spike band, around each original spike (``-0.5 .. +1 ms`` from the
+  crossing): the squared error; the snippets' correlation (Pearson, each snippet's mean
+  removed: what template matching and clustering see, blind to gain); and the error of
+  the trough's depth, the original's deepest sample of the snippet against the restored
+  value there (relative to the original's depth: what amplitude-based sorting sees).
 - **Maximum error**: the largest ``|restored - original|`` in codes, mean included.
 """
 
@@ -32,12 +47,22 @@ RATE = 19531
 #: 16-bit units per ADC code: the lattice's spacing
 CODE_STEP = 65535 / 1023
 ORDER = 3
-SPIKE_BAND = (300.0, 3000.0)
-LFP_EDGE = 300.0
+#: ``name: (high-pass edge, low-pass edge)`` in Hz, ``None`` for no edge.
+BANDS = {"drift": (None, 1.0), "lfp": (1.0, 300.0), "spike": (300.0, 3000.0)}
+SPIKE_BAND = BANDS["spike"]
 THRESHOLD = 4.5
+#: The smallest noise level (codes) a threshold is set from: one ADC code, a seventh of the
+#: quietest live recording's (3.3 codes; the median is 6.0).
+NOISE_FLOOR = 1.0
+#: The share of samples at code 0 or 1023 from which a recording is saturated (4 of the 493
+#: training recordings: 38 to 75 %; every other one is below 0.02 %).
+SATURATED_SHARE = 0.01
 REFRACTORY_S = 1e-3
 MATCH_S = 0.5e-3
 SNIPPET_S = (0.5e-3, 1e-3)
+#: The time at each end of a recording whose samples the bands' powers leave out: the
+#: slowest filter's (the 1 Hz edge's) response to the recording's edges has died out there.
+MARGIN_S = 1.0
 
 _VALUE_CODES = np.asarray(CODE_TO_VALUE, dtype=np.float64)
 
@@ -57,9 +82,29 @@ def _code_table():
     return np.interp(np.arange(-32768.0, 32768.0), _VALUE_CODES, np.arange(1024.0))
 
 
+#: The least extension of a recording at each end before it is filtered, in samples.
+MIN_EXTENSION = 8192
+
+
 def padded_length(count):
-    """A power of two beyond ``count`` by a margin: the filters' FFT size (fast, no wrap)."""
-    return 1 << (count + 4096 - 1).bit_length()
+    """The filters' FFT size: a power of two with room for :data:`MIN_EXTENSION` samples of
+    extension at each end of ``count``."""
+    return 1 << (count + 2 * MIN_EXTENSION - 1).bit_length()
+
+
+def extended(signal, size):
+    """``signal`` mirrored at both ends to fill ``size`` samples but for at most one (the
+    sample ``j`` before the first is the sample ``j`` after it), and its offset in it.
+
+    A mirror continues the signal's level without a step: zero padding would leave one
+    where a drift ends away from zero, as most recordings' do, and a codec that removes
+    the drift would show that step's ringing as error in the LFP band, which it did not
+    make. (A point reflection, as ``filtfilt``'s, also continues the slope, but shifts the
+    whole extension by twice the edge sample's distance from its level, noise included.)
+    """
+    count = len(signal)
+    reach = min((size - count) // 2, count - 1)
+    return np.concatenate([signal[reach:0:-1], signal, signal[-2 : -reach - 2 : -1]]), reach
 
 
 @functools.lru_cache(maxsize=16)
@@ -75,12 +120,36 @@ def gain(size, low=None, high=None, rate=RATE):
     return g
 
 
-def spike_and_lfp(signal):
-    """``signal`` through the spike band's and the LFP band's filters, one transform for both."""
+def split(signal, rate=RATE):
+    """``{band: signal through its filter}`` for every band of :data:`BANDS`, one transform."""
     size = padded_length(len(signal))
+    signal, start = extended(signal, size)
     spectrum = np.fft.rfft(signal, size)
-    return tuple(np.fft.irfft(spectrum * gain(size, *band), size)[: len(signal)]
-                 for band in (SPIKE_BAND, (None, LFP_EDGE)))
+    stop = len(signal) - start
+    return {name: np.fft.irfft(spectrum * gain(size, *edges, rate=rate), size)[start:stop]
+            for name, edges in BANDS.items()}
+
+
+def inner_slice(count, rate=RATE):
+    """The samples the bands' powers count: all but :data:`MARGIN_S` at each end (all of a
+    recording too short to spare them)."""
+    margin = round(MARGIN_S * rate)
+    return slice(margin, count - margin) if count >= 3 * margin else slice(0, count)
+
+
+def noise_level(band):
+    """The robust noise level ``median(|band|) / 0.6745`` of a band-passed signal."""
+    return float(np.median(np.abs(band))) / 0.6745
+
+
+def threshold(band):
+    """``-THRESHOLD × σ`` of the band-passed original, ``σ`` at least :data:`NOISE_FLOOR`."""
+    return -THRESHOLD * max(noise_level(band), NOISE_FLOOR)
+
+
+def saturated_share(codes):
+    """The share of ``codes`` at either rail of the ADC (0 or 1023)."""
+    return float(np.mean((codes <= 0) | (codes >= 1023))) if len(codes) else 0.0
 
 
 @dataclass
@@ -90,25 +159,43 @@ class Bands:
 
     codes: np.ndarray
     full: np.ndarray
-    spike: np.ndarray
-    lfp: np.ndarray
+    bands: dict
+    sigma: float
     level: float
+    saturated: float
     spikes: np.ndarray
     windows: np.ndarray
+    troughs: np.ndarray
     signal: dict
+    inner: slice
+
+    @property
+    def spike(self):
+        return self.bands["spike"]
+
+    @property
+    def degenerate(self):
+        """Saturated, or too quiet for a threshold of its own: reported apart."""
+        return self.saturated >= SATURATED_SHARE or self.sigma < NOISE_FLOOR
 
     @classmethod
     def of(cls, codes, rate=RATE):
+        codes = np.asarray(codes, dtype=np.float64)
         centred = codes - codes.mean()
-        spike, lfp = spike_and_lfp(centred)
-        level = threshold(spike)
-        spikes = detect(spike, level, rate)
-        windows = snippet_windows(spikes, len(spike), rate)
-        signal = {"signal_full": float(np.sum(centred**2)),
-                  "signal_spike": float(np.sum(spike**2)),
-                  "signal_lfp": float(np.sum(lfp**2)),
-                  "snippet_signal": float(np.sum(spike[windows] ** 2))}
-        return cls(codes, centred, spike, lfp, level, spikes, windows, signal)
+        bands = split(centred, rate)
+        inner = inner_slice(len(codes), rate)
+        sigma = noise_level(bands["spike"])
+        level = -THRESHOLD * max(sigma, NOISE_FLOOR)
+        spikes = detect(bands["spike"], level, rate)
+        windows = snippet_windows(spikes, len(codes), rate)
+        snippets = bands["spike"][windows]
+        troughs = np.argmin(snippets, axis=1) if len(snippets) else np.zeros(0, np.int64)
+        signal = {"signal_full": float(np.sum(centred[inner] ** 2)),
+                  **{f"signal_{name}": float(np.sum(b[inner] ** 2))
+                     for name, b in bands.items()},
+                  "snippet_signal": float(np.sum(snippets**2))}
+        return cls(codes, centred, bands, sigma, level, saturated_share(codes), spikes,
+                   windows, troughs, signal, inner)
 
 
 def detect(band, threshold, rate=RATE):
@@ -133,9 +220,10 @@ def match(reference, found, tolerance):
     return matched
 
 
-def threshold(original):
-    """``-THRESHOLD × σ`` of the band-passed original (``Bands.spike``)."""
-    return -THRESHOLD * np.median(np.abs(original)) / 0.6745
+def f1(matched, reference, found):
+    """F1 of ``matched`` pairs between ``reference`` and ``found`` spikes (``None`` if both
+    are empty: nothing to agree on)."""
+    return 2 * matched / (reference + found) if reference + found else None
 
 
 def snippet_windows(spikes, count, rate=RATE):
@@ -145,32 +233,87 @@ def snippet_windows(spikes, count, rate=RATE):
     return inside[:, None] + np.arange(-before, after + 1)[None, :]
 
 
-def measure(original, restored_codes, rate=RATE):
+def band_figures(name, original, error):
+    """The sums of one band: error power and the cross term (the signal's is the original's)."""
+    # (not np.dot: BLAS threads spinning after it cost more than the whole measure)
+    return {f"error_{name}": float(np.sum(error**2)),
+            f"cross_{name}": float(np.sum(original * error))}
+
+
+def waveform_figures(original, spike_error):
+    """Sums over the original's spike snippets: squared error, correlations, depth errors."""
+    windows = original.windows
+    before = original.spike[windows]
+    after = before + spike_error[windows]
+    a = before - before.mean(axis=1, keepdims=True)
+    b = after - after.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        correlation = np.sum(a * b, axis=1) / np.sqrt(np.sum(a * a, axis=1) * np.sum(b * b, axis=1))
+    rows = np.arange(len(windows))
+    depth = before[rows, original.troughs]
+    depth_error = np.abs(after[rows, original.troughs] - depth) / np.abs(depth)
+    return {"snippet_error": float(np.sum(spike_error[windows] ** 2)),
+            "snippet_samples": int(windows.size),
+            "snippets": len(windows),
+            # a restored snippet flat to the last bit has no correlation: counted as none
+            "snippet_correlation": float(np.sum(np.nan_to_num(correlation))),
+            "depth_error": float(np.sum(depth_error))}
+
+
+def measure(original, restored_codes, rate=RATE, truth=None, window=None):
     """The figures of one restored recording (ADC codes) against ``original`` (:class:`Bands`).
 
-    A dict of sums and counts, so that recordings pool: ``signal_*`` and ``error_*`` powers,
-    ``max_error``, spike counts ``original_spikes``, ``restored_spikes``, ``matched``, and
-    the snippets' ``snippet_error`` and ``snippet_signal`` sums of squares over
-    ``snippet_samples`` samples.
+    A dict of sums and counts, so that recordings pool: the ``signal_*`` powers of each band
+    and the full band, ``error_*`` and ``cross_*`` (see the module), ``max_error``, spike
+    counts ``original_spikes``, ``restored_spikes``, ``matched``, and the waveform sums of
+    :func:`waveform_figures`. With ``truth`` (the known spikes of a synthetic recording),
+    also ``truth_spikes`` and ``truth_matched``: the restored signal's detections that are
+    real spikes. With ``window`` (a slice), ``window``: the restored spike band there.
     """
-    difference = restored_codes - original.codes
+    difference = np.asarray(restored_codes, dtype=np.float64) - original.codes
     # the error's mean (a DC offset, which no recording's analysis uses) is not counted
     error_full = difference - difference.mean()
-    figures = {"max_error": float(np.abs(difference).max(initial=0.0)), **original.signal}
-    figures["error_full"] = float(np.sum(error_full**2))
-    # what is left of the error once the restored signal's level is matched (least squares):
-    # a codec that only scales the signal loses nothing here
-    # (not np.dot: BLAS threads spinning after it cost more than the whole measure)
-    cross = float(np.sum(original.full * error_full))
-    figures["error_full_gain"] = figures["error_full"] - (
-        cross**2 / figures["signal_full"] if figures["signal_full"] else 0.0)
-    spike_error, lfp_error = spike_and_lfp(error_full)
-    figures["error_spike"] = float(np.sum(spike_error**2))
-    figures["error_lfp"] = float(np.sum(lfp_error**2))
-    found = detect(original.spike + spike_error, original.level, rate)
+    figures = {"max_error": float(np.abs(difference).max(initial=0.0)), **original.signal,
+               **band_figures("full", original.full[original.inner], error_full[original.inner])}
+    errors = split(error_full, rate)
+    for name, error in errors.items():
+        figures.update(band_figures(name, original.bands[name][original.inner],
+                                    error[original.inner]))
+    found = detect(original.spike + errors["spike"], original.level, rate)
     figures["original_spikes"] = len(original.spikes)
     figures["restored_spikes"] = len(found)
     figures["matched"] = match(original.spikes, found, MATCH_S * rate)
-    figures["snippet_error"] = float(np.sum(spike_error[original.windows] ** 2))
-    figures["snippet_samples"] = int(original.windows.size)
+    if truth is not None:
+        figures["truth_spikes"] = len(truth)
+        figures["truth_matched"] = match(truth, found, MATCH_S * rate)
+    figures.update(waveform_figures(original, errors["spike"]))
+    if window is not None:
+        figures["window"] = (original.spike[window] + errors["spike"][window]).tolist()
     return figures
+
+
+def pooled_band(total, name):
+    """``(gain, level-matched SNR dB or None if exact, power kept)`` of band ``name`` from
+    sums pooled over recordings, ``matched_error_<name>`` among them
+    (:func:`level_matched_error` of each recording, summed)."""
+    signal = total[f"signal_{name}"]
+    if not signal:
+        return None, None, None
+    error, cross = total[f"error_{name}"], total[f"cross_{name}"]
+    matched = total[f"matched_error_{name}"]
+    snr = None if matched <= 0 else float(10 * np.log10(signal / matched))
+    return 1 + cross / signal, snr, (signal + 2 * cross + error) / signal
+
+
+def level_matched_error(figures, name):
+    """The error of band ``name`` left once this recording's restored band ``r`` is scaled by
+    the factor that brings it nearest the original ``o``: ``Σ o² - (Σ o r)² / Σ r²``.
+
+    A codec that only scales the band loses nothing; one that removes it loses all of it
+    (``r = 0``: the whole signal is the error)."""
+    signal, cross, error = (figures[f"{key}_{name}"] for key in ("signal", "cross", "error"))
+    restored = signal + 2 * cross + error
+    if restored <= 0:
+        return signal
+    # clipped at zero: rounding can leave an exact band a hair below it
+    return max(0.0, signal - (signal + cross) ** 2 / restored)

@@ -1,10 +1,15 @@
 """``neurorice lossy-study DATA [-o DIR] [--files N]``: the study, on all cores.
 
 Each recording is one job (:func:`measure_recording`): every setting of every codec
-(:mod:`.codecs`), measured against the original (:mod:`.metrics`). The figures pool over
-recordings (:func:`pool`): the ratio is total raw bytes over total compressed bytes, as the
-challenge scores; SNRs are total signal power over total error power; spike precision and
-recall count every recording's spikes together.
+(:mod:`.codecs`), measured against the original (:mod:`.metrics`); and so is each of
+:data:`SYNTHETIC` synthetic recordings (:mod:`neurorice.synth`), whose spikes are known. The
+figures pool over recordings (:func:`pool`): the ratio is total raw bytes over total
+compressed bytes, as the challenge scores; a band's SNR is total signal power over total
+error power (each recording's level matched); spike precision and recall count every
+recording's spikes together, and the per-recording F1's quartiles stand beside them, so
+that the few recordings that hold most spikes do not speak for all. Degenerate recordings
+(saturated, :attr:`.metrics.Bands.degenerate`) count in the ratio only; their spike
+detection is reported apart.
 """
 
 import argparse
@@ -18,14 +23,21 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import bench
+from .. import bench, synth
 from ..batch import Progress
 from . import codecs, metrics
 
-#: Spikes of the overlay recording drawn in the waveform figure.
-OVERLAY_SPIKES = 3
+#: Spikes drawn in the waveform figure, each the best candidate of its recording.
+OVERLAY_SPIKES = 2
 #: The overlay window around a spike, in samples (-1 ms .. +2 ms).
 OVERLAY_WINDOW = (20, 40)
+#: A drawn spike's trough depth, in noise levels σ: a clear spike, not the largest.
+OVERLAY_DEPTH = (5.0, 15.0)
+#: Per-recording F1 only for recordings with at least this many spikes in the reference.
+MIN_SPIKES = 10
+#: Synthetic recordings with known spikes (``neurorice.synth``'s default set, indices 0…)
+#: scored against their ground truth; fewer when fewer real recordings are studied.
+SYNTHETIC = 48
 
 
 def _samples(wav_bytes):
@@ -39,8 +51,19 @@ def _samples(wav_bytes):
 
 
 def measure_recording(item):
-    """``(name, {setting: figures}, overlay or None)`` of ``(name, wav bytes, overlay?)``."""
-    name, wav_bytes, overlay = item
+    """The figures of one recording at every setting.
+
+    ``item`` is ``(name, wav bytes, None)`` for a real recording, ``(name, None, index)`` for
+    synthetic recording ``index`` (generated here, with its spikes' times). A dict: ``name``,
+    ``synthetic``, ``degenerate``, ``sigma`` and ``saturated`` of the original, ``figures``
+    (``{setting: figures}``), ``truth`` (the original's own detections against the known
+    spikes, or ``None``) and ``overlay`` (a drawn spike's candidate, or ``None``).
+    """
+    name, wav_bytes, index = item
+    truth = None
+    if index is not None:
+        codes, truth = synth.recording_and_spikes(index)
+        wav_bytes = synth.wav_bytes(codes)
     values, body, count, rate = _samples(wav_bytes)
     original = metrics.Bands.of(metrics.to_codes(values), rate)
     restored = {}
@@ -54,60 +77,171 @@ def measure_recording(item):
                                                            lossy).items():
         restored[setting] = back
         figures[setting] = {"compressed": size, "lag": lag}
-    codes = {setting: metrics.to_codes(back) for setting, back in restored.items()}
-    for setting, restored_codes in codes.items():
-        figures[setting].update(metrics.measure(original, restored_codes, rate))
+    candidate = None if truth is not None or original.degenerate else _candidate(original)
+    window, overlay = None, None
+    if candidate is not None:
+        spike, correlation = candidate
+        window = slice(spike - OVERLAY_WINDOW[0], spike + OVERLAY_WINDOW[1])
+        overlay = {"recording": name, "spike": spike, "correlation": round(correlation, 4),
+                   "sigma": round(original.sigma, 3), "window": [-OVERLAY_WINDOW[0],
+                                                                 OVERLAY_WINDOW[1]],
+                   "codes": {"original": original.codes[window].tolist()},
+                   "band": {"original": original.spike[window].tolist()}}
+    for setting, back in restored.items():
+        codes = metrics.to_codes(back)
+        figures[setting].update(metrics.measure(original, codes, rate, truth, window))
         figures[setting]["raw"] = len(wav_bytes)
-    return name, figures, _overlay(original, codes) if overlay else None
+        if overlay is not None:
+            label = codecs.label(setting)
+            overlay["codes"][label] = codes[window].tolist()
+            overlay["band"][label] = figures[setting].pop("window")
+    if truth is not None:
+        truth = {"spikes": len(truth), "detected": len(original.spikes),
+                 "matched": metrics.match(truth, original.spikes, metrics.MATCH_S * rate)}
+    return {"name": name, "synthetic": index is not None, "degenerate": original.degenerate,
+            "sigma": original.sigma, "saturated": original.saturated, "figures": figures,
+            "truth": truth, "overlay": overlay}
 
 
-def _overlay(original, codes):
-    """The codes around the largest spikes of the original and of every setting's ``codes``."""
+def _candidate(original):
+    """The spike of ``original`` best drawn, or ``None``: the snippet most like the
+    recording's mean spike (correlation, in the spike band), among those of a depth in
+    :data:`OVERLAY_DEPTH` whose raw signal comes back to its level after the spike (a step,
+    which the band-pass also turns into a trough, does not)."""
     before, after = OVERLAY_WINDOW
     spikes = original.spikes
-    spikes = spikes[(spikes >= before) & (spikes + after < len(original.codes))]
-    chosen = sorted(spikes, key=lambda t: original.spike[t - 5 : t + 10].min())[:OVERLAY_SPIKES]
-    windows = {"original": [original.codes[t - before : t + after].tolist() for t in chosen]}
-    for setting, restored in codes.items():
-        windows[codecs.label(setting)] = [restored[t - before : t + after].tolist()
-                                          for t in chosen]
-    return {"spikes": [int(t) for t in chosen], "window": [-before, after], "signals": windows}
+    inside = (spikes >= before) & (spikes + after < len(original.codes))
+    if inside.sum() < 3:  # a mean spike needs a few
+        return None
+    spikes = spikes[inside]
+    offsets = np.arange(-before, after)[None, :]
+    snippets = original.spike[spikes[:, None] + offsets]
+    centred = snippets - snippets.mean(axis=1, keepdims=True)
+    template = centred.mean(axis=0)
+    correlation = centred @ template / np.sqrt(np.sum(centred**2, axis=1)
+                                               * np.sum(template**2) + 1e-30)
+    depth = -snippets.min(axis=1)
+    raw = original.codes[spikes[:, None] + offsets]
+    # the raw level 1 to 2 ms after the crossing against the level 1 to 0.4 ms before it
+    steps = np.abs(np.median(raw[:, before + 20 :], axis=1)
+                   - np.median(raw[:, : before - 8], axis=1))
+    low, high = (edge * original.sigma for edge in OVERLAY_DEPTH)
+    good = (depth >= low) & (depth <= high) & (steps < 0.25 * depth)
+    if not good.any():
+        return None
+    best = np.flatnonzero(good)[np.argmax(correlation[good])]
+    return int(spikes[best]), float(correlation[best])
 
 
 def _db(signal, error):
-    return None if error == 0 else round(10 * np.log10(signal / error), 2)
+    return None if error <= 0 else round(10 * np.log10(signal / error), 2)
+
+
+def _round(value, digits=4):
+    return None if value is None else round(float(value), digits)
+
+
+def _quartiles(values):
+    """``[first quartile, median, third quartile]`` of ``values``, or ``None`` if empty."""
+    if not values:
+        return None
+    return [round(float(q), 4) for q in np.percentile(values, [25, 50, 75])]
+
+
+def _totals(entries):
+    total = {key: sum(e[key] for e in entries) for key in entries[0] if key != "lag"}
+    for name in ("full", *metrics.BANDS):
+        total[f"matched_error_{name}"] = sum(metrics.level_matched_error(e, name)
+                                             for e in entries)
+    return total
+
+
+def _spikes(entries, total, prefix=""):
+    """Pooled precision, recall and F1 and the per-recording F1's quartiles, of detections
+    against the original's (``prefix`` "") or against the known spikes (``"truth_"``)."""
+    reference_key = "truth_spikes" if prefix else "original_spikes"
+    matched_key = "truth_matched" if prefix else "matched"
+    tp, found, reference = total[matched_key], total["restored_spikes"], total[reference_key]
+    per_recording = [metrics.f1(e[matched_key], e[reference_key], e["restored_spikes"])
+                     for e in entries if e[reference_key] >= MIN_SPIKES]
+    return {f"{prefix}precision": _round(tp / found if found else 1.0),
+            f"{prefix}recall": _round(tp / reference if reference else 1.0),
+            f"{prefix}f1": _round(metrics.f1(tp, reference, found) if reference + found else 1.0),
+            f"{prefix}f1_quartiles": _quartiles(per_recording),
+            f"{prefix}f1_recordings": len(per_recording)}
 
 
 def pool(per_recording):
-    """The study's figures of each setting, pooled over the recordings' figures."""
+    """The study's figures of each setting, pooled over the recordings' results
+    (:func:`measure_recording`): the ratio over every real recording; the quality figures
+    over the real ones that are not degenerate, the spike detection of the degenerate ones
+    apart; detection against ground truth over the synthetic ones."""
+    real = [r for r in per_recording if not r["synthetic"]]
+    live = [r for r in real if not r["degenerate"]] or real
+    apart = [r for r in real if r["degenerate"]]
+    synthetic = [r for r in per_recording if r["synthetic"]]
     rows = []
     for setting in codecs.settings():
-        entries = [figures[setting] for figures in per_recording]
-        total = {key: sum(e[key] for e in entries) for key in entries[0] if key != "lag"}
-        tp, found, truth = total["matched"], total["restored_spikes"], total["original_spikes"]
-        precision = tp / found if found else 1.0
-        recall = tp / truth if truth else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append({
-            "codec": setting[0], "value": setting[1], "label": codecs.label(setting),
-            "ratio": round(total["raw"] / total["compressed"], 3),
-            "kbit_s": round(8 * total["compressed"] / (total["raw"] / 2 / metrics.RATE) / 1000,
-                            1),
-            "snr_full_db": _db(total["signal_full"], total["error_full"]),
-            "snr_full_gain_matched_db": _db(total["signal_full"], total["error_full_gain"]),
-            "snr_spike_db": _db(total["signal_spike"], total["error_spike"]),
-            "snr_lfp_db": _db(total["signal_lfp"], total["error_lfp"]),
-            "max_error_codes": round(max(e["max_error"] for e in entries), 2),
-            "spikes_original": truth, "spikes_restored": found, "spikes_matched": tp,
-            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+        every = [r["figures"][setting] for r in real]
+        entries = [r["figures"][setting] for r in live]
+        total = _totals(entries)
+        compressed, raw = sum(e["compressed"] for e in every), sum(e["raw"] for e in every)
+        row = {"codec": setting[0], "value": setting[1], "label": codecs.label(setting),
+               "ratio": round(raw / compressed, 3),
+               "kbit_s": round(8 * compressed / (raw / 2 / metrics.RATE) / 1000, 1)}
+        for name in ("full", *metrics.BANDS):
+            band_gain, snr, kept = metrics.pooled_band(total, name)
+            row[f"{name}_gain"] = _round(band_gain)
+            row[f"{name}_snr_db"] = _round(snr, 2)
+            row[f"{name}_kept"] = _round(kept)
+            row[f"{name}_snr_unmatched_db"] = _db(total[f"signal_{name}"],
+                                                  total[f"error_{name}"])
+        row["max_error_codes"] = round(max(e["max_error"] for e in every), 2)
+        row.update({"spikes_original": total["original_spikes"],
+                    "spikes_restored": total["restored_spikes"],
+                    "spikes_matched": total["matched"]})
+        row.update(_spikes(entries, total))
+        if apart:
+            rest = _totals([r["figures"][setting] for r in apart])
+            row["degenerate_spikes"] = {key: rest[key] for key in
+                                        ("original_spikes", "restored_spikes", "matched")}
+        snippets = total["snippets"]
+        row.update({
             "waveform_rms_codes": round(float(np.sqrt(total["snippet_error"]
                                                       / max(1, total["snippet_samples"]))), 3),
-            "waveform_rms_relative": round(float(np.sqrt(
-                total["snippet_error"] / total["snippet_signal"])), 4)
+            "waveform_rms_relative": _round(np.sqrt(total["snippet_error"]
+                                                    / total["snippet_signal"]))
             if total["snippet_signal"] else None,
-            "lag_median": statistics.median(e["lag"] for e in entries),
-        })
+            "waveform_correlation": _round(total["snippet_correlation"] / snippets)
+            if snippets else None,
+            "trough_depth_error": _round(total["depth_error"] / snippets) if snippets else None,
+            "lag_median": statistics.median(e["lag"] for e in every)})
+        if synthetic:
+            made = [r["figures"][setting] for r in synthetic]
+            made_total = _totals(made)
+            row["synthetic_ratio"] = round(made_total["raw"] / made_total["compressed"], 3)
+            row.update(_spikes(made, made_total, "truth_"))
+        rows.append(row)
     return rows
+
+
+def summary(per_recording):
+    """What the rows do not say: the recordings reported apart, and how well the uncoded
+    synthetic recordings' own detections find their known spikes."""
+    result = {"recordings": sum(not r["synthetic"] for r in per_recording),
+              "degenerate": [{"name": r["name"], "sigma": round(r["sigma"], 8),
+                              "saturated": round(r["saturated"], 4)}
+                             for r in per_recording if r["degenerate"] and not r["synthetic"]],
+              "synthetic": sum(r["synthetic"] for r in per_recording)}
+    truths = [r["truth"] for r in per_recording if r["synthetic"]]
+    if truths:
+        entries = [{"truth_spikes": t["spikes"], "restored_spikes": t["detected"],
+                    "truth_matched": t["matched"]} for t in truths]
+        total = {key: sum(e[key] for e in entries) for key in entries[0]}
+        result["synthetic_original"] = {"spikes": total["truth_spikes"],
+                                        "detected": total["restored_spikes"],
+                                        **_spikes(entries, total, "truth_")}
+    return result
 
 
 def _reuse_freed_memory():
@@ -127,19 +261,24 @@ def _reuse_freed_memory():
     mallopt(-2, 1 << 26)  # M_TOP_PAD: grow the heap 64 MiB at a time
 
 
-def run(recordings, jobs, progress=None):
-    """Measure ``recordings`` (``(name, bytes)``) on ``jobs`` processes: rows and overlay."""
-    items = [(name, data, index == 0) for index, (name, data) in enumerate(recordings)]
-    per_recording, overlay = [], None
+def run(recordings, jobs, progress=None, synthetic=0):
+    """Measure ``recordings`` (``(name, bytes)``) and ``synthetic`` synthetic recordings on
+    ``jobs`` processes: the rows, the summary and the overlay (the drawn spikes)."""
+    items = [(name, data, None) for name, data in recordings]
+    items += [(f"synth_{index:03d}", None, index) for index in range(synthetic)]
+    per_recording, candidates = [], []
     with concurrent.futures.ProcessPoolExecutor(jobs, initializer=_reuse_freed_memory) as pool_:
-        for done, (name, figures, drawn) in enumerate(
-                pool_.map(measure_recording, items, chunksize=1), 1):
-            per_recording.append(figures)
-            if drawn is not None:
-                overlay = {"recording": name, **drawn}
+        for done, result in enumerate(pool_.map(measure_recording, items, chunksize=1), 1):
+            candidate = result.pop("overlay")
+            per_recording.append(result)
+            if candidate is not None:
+                # the best few so far: each recording's best spike, by its likeness to its
+                # recording's mean spike
+                candidates = sorted([*candidates, candidate],
+                                    key=lambda c: -c["correlation"])[:OVERLAY_SPIKES]
             if progress:
                 progress.update(done)
-    return pool(per_recording), overlay
+    return pool(per_recording), summary(per_recording), candidates
 
 
 def main(argv=None):
@@ -155,6 +294,9 @@ def main(argv=None):
                         help="study this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings measured at once (default: all cores)")
+    parser.add_argument("--synthetic", type=int, default=None,
+                        help="synthetic recordings with known spikes scored against them"
+                             f" (default: {SYNTHETIC}, or as many as the recordings if fewer)")
     parser.add_argument("--redraw", action="store_true",
                         help="only write the Markdown and figures again from DIR's JSON")
     args = parser.parse_args(argv)
@@ -165,6 +307,8 @@ def main(argv=None):
         return 0
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")
+    if args.synthetic is not None and args.synthetic < 0:
+        parser.error("--synthetic must be at least 0")
     try:
         from ..fast import require
 
@@ -181,19 +325,21 @@ def main(argv=None):
         return 1
     from . import document
 
+    synthetic = (min(SYNTHETIC, len(recordings)) if args.synthetic is None
+                 else args.synthetic)
     started = time.perf_counter()
-    progress = Progress(len(recordings), "lossy-study")
+    progress = Progress(len(recordings) + synthetic, "lossy-study")
     try:
-        rows, overlay = run(recordings, args.jobs, progress)
+        rows, result, overlay = run(recordings, args.jobs, progress, synthetic)
     except codecs.CodecError as error:
         progress.close()
         print(f"neurorice lossy-study: error: {error}", file=sys.stderr)
         return 1
     progress.close()
     seconds = time.perf_counter() - started
-    paths = document.write(Path(args.output), rows, overlay, len(recordings), seconds,
-                           args.jobs)
-    print(f"{len(recordings)} recordings, {len(rows)} settings, {seconds:.0f} s:"
+    paths = document.write(Path(args.output), rows, result, overlay, seconds, args.jobs)
+    print(f"{len(recordings)} recordings and {synthetic} synthetic ones, {len(rows)} settings,"
+          f" {seconds:.0f} s:"
           f" {', '.join(str(p) for p in paths)}")
     return 0
 
