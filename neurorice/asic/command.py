@@ -108,7 +108,8 @@ def configuration(channels, coder, library, models, recs, args, progress):
     priced["total_w"] += memory_w
     progress(f"C={channels}: OpenSTA timing and report_power")
     timed = sta.analyse(synthesis, library, CLOCK_MHZ, priced["activity"],
-                        power_clock_mhz=priced["clock_hz"] / 1e6)
+                        power_clock_mhz=priced["clock_hz"] / 1e6,
+                        net_loads=priced.pop("driver_wires", None))
     logic_w = priced["total_w"] - memory_w - priced["terms_w"]["clock tree"] \
         - priced["clock_tree"]["leakage_w"]
     opensta_w = timed["opensta_power"].get("total", {}).get("total")

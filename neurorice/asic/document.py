@@ -99,6 +99,39 @@ def radio_markdown(report, figure):
     return lines
 
 
+def placement_markdown(configs):
+    """The placed configurations: die, wire, and the power beside the wire-load model's."""
+    lines = ["## Placed wires", "",
+             "Each netlist placed with GrayWolf (`neurorice/asic/placement.py`); every net's "
+             "wire is its pins' rectilinear spanning tree at 1.72e-4 pF/µm (met1), the clock "
+             "tree built on the placed sinks at 2.15e-4 pF/µm (met3), the layer capacitances "
+             "of OpenROAD-flow-scripts' sky130hd `setRC.tcl` (`neurorice/asic/wires.py`). "
+             "Beside it, the same netlist and runs priced with the library's wire-load model:",
+             "", "| | " + " | ".join(_name(c) for c in configs) + " |",
+             "| --- |" + " --- |" * len(configs)]
+    rows = [
+        ("die (µm), utilisation", lambda c: (
+            f"{c['placement']['die_um'][0]:.0f} x {c['placement']['die_um'][1]:.0f}, "
+            f"{100 * c['placement']['utilisation']:.1f} %")),
+        ("signal wire: placed / wire-load model", lambda c: (
+            f"{c['power']['wires']['length_um'] / 1e3:.1f} mm, "
+            f"{c['power']['wires']['total_pf']:.2f} pF / "
+            f"{c['power_wire_load_model']['wires']['total_pf']:.2f} pF")),
+        ("wire by fanout 1, 2-4, 5-10, >10: placed over model", lambda c: ", ".join(
+            f"x{c['power']['wires']['by_fanout_pf'][k] / v:.1f}" if v else "-"
+            for k, v in c["power_wire_load_model"]["wires"]["by_fanout_pf"].items())),
+    ]
+    for term in TERMS:
+        rows.append((f"{term}: placed / model", lambda c, term=term: (
+            f"{_uw(c['power']['terms_w'].get(term, 0))} / "
+            f"{_uw(c['power_wire_load_model']['terms_w'].get(term, 0) if term != 'memory' else c['power']['terms_w'].get(term, 0))}")))
+    rows.append(("**total: placed / model**", lambda c: (
+        f"**{_uw(c['power']['total_w'])}** / {_uw(c['power_wire_load_model']['total_w'])}")))
+    for label, value in rows:
+        lines.append(f"| {label} | " + " | ".join(value(c) for c in configs) + " |")
+    return lines
+
+
 def markdown(report, figure, radio_figure=None):
     lines = ["# neurorice on SKY130 (`neurorice asic`)", "",
              f"Library `{report['library_name']}` ({report['library']}), {report['voltage']} V; "
@@ -133,6 +166,9 @@ def markdown(report, figure, radio_figure=None):
                          f"{c['target_uw_per_channel']:g} µW); the largest term is {worst}, "
                          f"{_uw(terms[worst])} ({100 * terms[worst] / c['power']['total_w']:.0f} %"
                          " of the total).")
+    placed = [c for c in report["configurations"] if c.get("placement")]
+    if placed:
+        lines += [""] + placement_markdown(placed)
     if radio_figure:
         lines += [""] + radio_markdown(report, radio_figure)
     lines += ["", f"![power by term and block]({figure})", "", "## Power by term", "",
@@ -170,10 +206,14 @@ def markdown(report, figure, radio_figure=None):
             f"mean activity {p['activity']:.4f} toggles a net a cycle (zero delay); glitches "
             f"from a unit-delay run of {p['glitch_window_cycles']} cycles, "
             f"{p['glitch_toggle_ratio']:.2f} times the zero-delay toggles",
-            f"- clock tree (estimated, not built): {tree['buffers']} `{tree['buffer']}` in "
-            f"{tree['levels']} levels, {tree['fanout']} loads a buffer; wire model "
-            f"`{p['wire_load']}`; internal energy read at {p['input_transition_ns']} ns input "
-            "transition",
+            (f"- clock tree built on the placed sinks: {tree['buffers']} `{tree['buffer']}` "
+             f"in {tree['levels']} levels, at most {tree['fanout']} loads a buffer, "
+             f"{tree['wire_um']:.0f} µm of wire; wires from the placement; "
+             if tree.get("placed") else
+             f"- clock tree (estimated, not built): {tree['buffers']} `{tree['buffer']}` in "
+             f"{tree['levels']} levels, {tree['fanout']} loads a buffer; wire model "
+             f"`{p['wire_load']}`; ")
+            + f"internal energy read at {p['input_transition_ns']} ns input transition",
             f"- OpenSTA `report_power` on the same netlist at activity {p['activity']:.4f} and "
             f"the same clock: {_uw(x['opensta_w']) if x['opensta_w'] else 'n/a'} against the "
             f"flow's {_uw(x['flow_logic_w'])} for the same cells (no memory, no clock tree): "

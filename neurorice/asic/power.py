@@ -435,6 +435,9 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
             "max_capacitance_violations": len(netlist.capacitance_violations()),
             "wire_load": library.wire_load["name"] if library.wire_load else None,
             "wires": _wire_summary(netlist, lengths),
+            "driver_wires": None if wire_pf is None else {
+                (netlist.driver[b][0].lstrip("\\"), netlist.driver[b][1]): pf
+                for b, pf in wire_pf.items() if b in netlist.driver},
             "glitch_window_cycles": None if unit is None else unit.window,
             "glitch_toggle_ratio": (None if unit is None else
                                     sum(sum(v) for v in unit.toggles.values())

@@ -29,7 +29,7 @@ set_input_delay 0 -clock clk $inputs
 set_output_delay 0 -clock clk [all_outputs]
 set_driving_cell -lib_cell sky130_fd_sc_hd__inv_2 -pin Y $inputs
 set_load 0.005 [all_outputs]
-puts "== checks"
+{net_loads}puts "== checks"
 report_checks -path_delay max -digits 3 -fields {{fanout cap slew}}
 puts "== slack"
 report_worst_slack -digits 4
@@ -49,10 +49,12 @@ def _section(text, name):
     return match[1] if match else ""
 
 
-def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None):
+def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None, net_loads=None):
     """Timing of ``synthesis`` at ``clock_mhz``, and OpenSTA's power at ``power_clock_mhz``
     (the clock it runs at; default ``clock_mhz``), every net toggling ``activity`` times a
-    cycle on average; a dict."""
+    cycle on average; a dict. ``net_loads`` ``{(driving cell, its pin): pF}``: each such
+    net's wire (from a placement) as OpenSTA's ``set_load`` on the net, else the library's
+    wire-load model."""
     power_period = 1e3 / (power_clock_mhz or clock_mhz)
     sta = shutil.which("sta")
     if sta is None:
@@ -65,7 +67,8 @@ def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None):
         (work / "netlist.v").write_text(synthesis.sta_verilog)
         (work / "run.tcl").write_text(SCRIPT.format(top=synthesis.top, period=f"{period:.4f}",
                                                     power_period=f"{power_period:.4f}",
-                                                    activity=f"{activity:.6f}"))
+                                                    activity=f"{activity:.6f}",
+                                                    net_loads=_net_loads(net_loads)))
         done = subprocess.run([sta, "-no_splash", "-exit", "run.tcl"], cwd=work,
                               capture_output=True, text=True, timeout=3600, check=False)
     log = done.stdout + done.stderr
@@ -83,6 +86,14 @@ def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None):
             "violations": counts, "violation_report": violations.strip(),
             "opensta_activity": activity, "opensta_power": power,
             "opensta_power_clock_mhz": power_clock_mhz or clock_mhz}
+
+
+def _net_loads(loads):
+    """``set_load`` lines for ``{(cell, pin): pF}``, each net named by its driver's pin."""
+    if not loads:
+        return ""
+    return "".join(f"set_load {pf:.6f} [get_nets -of_objects [get_pins {{{cell}/{pin}}}]]\n"
+                   for (cell, pin), pf in sorted(loads.items()) if pf > 0)
 
 
 def _violation_blocks(text):
