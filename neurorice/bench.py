@@ -23,13 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from golden.core import CODERS, DEFAULT_CODER
 
+from . import recordings
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "train.zip"
+DEFAULT_DATA = recordings.DEFAULT_DATA
 
 #: The targets of issue 6.
 MIN_THROUGHPUT = 20.5  # M samples/s, encode and decode
@@ -46,27 +47,11 @@ class BenchError(Exception):
 
 
 def load(source, limit=None):
-    """``(name, bytes)`` of the ``.wav`` files of a zip or directory, ``limit`` spread over them."""
-    source = Path(source)
-    if source.is_dir():
-        names = sorted(p.relative_to(source).as_posix() for p in source.rglob("*")
-                       if p.name.lower().endswith(".wav") and p.is_file())
-
-        def fetch(name):
-            return (source / name).read_bytes()
-    elif source.is_file() and zipfile.is_zipfile(source):
-        archive = zipfile.ZipFile(source)
-        names = sorted(n for n in archive.namelist() if n.lower().endswith(".wav"))
-        fetch = archive.read
-    elif source.exists():
-        raise BenchError(f"{source} is neither a directory nor a zip archive")
-    else:
-        raise BenchError(f"no recordings at {source}: give a data.zip or a directory")
-    if not names:
-        raise BenchError(f"no .wav recordings in {source}")
-    if limit is not None:
-        names = names[:: max(1, len(names) // limit)][:limit]
-    return [(name, fetch(name)) for name in names]
+    """``(name, bytes)`` of the recordings ``--files limit`` chooses (:mod:`neurorice.recordings`)."""
+    try:
+        return [(r.name, r.data) for r in recordings.load(source, limit)]
+    except recordings.RecordingsError as error:
+        raise BenchError(str(error)) from None
 
 
 def sample_count(original):

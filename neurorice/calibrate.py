@@ -125,7 +125,7 @@ def compressed_size(streams, table):
 
 
 def main(argv=None):
-    from neurorice.report import recordings
+    from neurorice import recordings
     parser = argparse.ArgumentParser(prog="neurorice calibrate", description=__doc__.split("\n\n")[0])
     parser.add_argument("data", nargs="?", default=str(recordings.DEFAULT_DATA),
                         help="a zip or directory of recordings (default: %(default)s)")
@@ -144,7 +144,7 @@ def main(argv=None):
     try:
         streams = [r.codes for r in recordings.load(options.data, options.files)
                    if r.codes is not None]
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, recordings.RecordingsError) as error:
         print(f"neurorice calibrate: {error}", file=sys.stderr)
         return 1
     if len(streams) < 2:

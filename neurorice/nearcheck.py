@@ -16,7 +16,8 @@ import time
 
 from golden.core import DEFAULT_CODER
 
-from . import bench
+from .recordings import DEFAULT_DATA, RecordingsError
+from .recordings import load as load_recordings
 from .batch import Progress
 
 DEFAULT_NEARS = "0,1,2,4,8"
@@ -79,7 +80,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice near-check",
         description="Check the near-lossless bound through the fast path on every recording.")
-    parser.add_argument("data", nargs="?", default=str(bench.DEFAULT_DATA),
+    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
                         help="data.zip or a directory of .wav recordings"
                              " (default: ../shared/data/train.zip beside the repository)")
     parser.add_argument("--near", default=DEFAULT_NEARS,
@@ -99,8 +100,8 @@ def main(argv=None):
         from .fast import require
 
         require()
-        recordings = bench.load(args.data, args.files)
-    except (ImportError, bench.BenchError) as error:
+        recordings = [(r.name, r.data) for r in load_recordings(args.data, args.files)]
+    except (ImportError, RecordingsError, OSError) as error:
         print(f"neurorice near-check: error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()

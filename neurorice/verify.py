@@ -43,8 +43,9 @@ from pathlib import Path
 import numpy as np
 
 from . import harness
+from .recordings import RecordingsError, Source
 
-__all__ = ["Source", "arrange", "check", "compare", "golden_words", "main", "recording_samples"]
+__all__ = ["arrange", "check", "compare", "golden_words", "main", "recording_samples"]
 
 WIDTHS = (10, 16)
 
@@ -152,36 +153,6 @@ def compare(expected, words):
                     got[index] if index < len(got) else None)
 
 
-class Source:
-    """The recordings of a ``data.zip``, a directory or one ``.wav`` file, by name."""
-
-    def __init__(self, path):
-        self.path = Path(path)
-        if self.path.is_dir():
-            self.names = sorted(str(p.relative_to(self.path))
-                                for p in self.path.rglob("*") if p.suffix.lower() == ".wav")
-        elif zipfile.is_zipfile(self.path):
-            with zipfile.ZipFile(self.path) as archive:
-                self.names = sorted(n for n in archive.namelist() if n.lower().endswith(".wav"))
-        elif self.path.is_file():
-            self.names = [self.path.name]
-        elif self.path.exists():
-            raise VerifyError(f"{self.path} is not a zip archive, a directory or a file")
-        else:
-            raise VerifyError(f"{self.path} does not exist")
-        if not self.names:
-            raise VerifyError(f"no .wav recordings in {self.path}")
-
-    def read(self, name):
-        """The bytes of recording ``name``."""
-        if self.path.is_dir():
-            return (self.path / name).read_bytes()
-        if zipfile.is_zipfile(self.path):
-            with zipfile.ZipFile(self.path) as archive:
-                return archive.read(name)
-        return self.path.read_bytes()
-
-
 @dataclass
 class FileResult:
     name: str
@@ -265,13 +236,6 @@ def check(source, name, settings, vcd=None):
 
 def _check(job):
     return check(*job)
-
-
-def spread(names, count):
-    """``count`` of ``names`` spread evenly over them (all with ``None``)."""
-    if count is None or count >= len(names):
-        return names
-    return [names[len(names) * j // count] for j in range(count)]
 
 
 def add_arguments(parser, idle=0.0, backpressure=0.0):
@@ -370,7 +334,10 @@ def main(argv=None):
     started = time.perf_counter()
     terminal = sys.stderr.isatty()
     try:
-        source = Source(args.data)
+        try:
+            source = Source(args.data)
+        except RecordingsError as error:
+            raise VerifyError(str(error)) from None
         settings, verilog, version = prepare(args)
         settings.reference = args.reference
         if args.reference == "fast":
@@ -384,7 +351,7 @@ def main(argv=None):
         print(f"neurorice verify: error: {error}", file=sys.stderr)
         return 2
     built = time.perf_counter() - started
-    names = spread(source.names, args.files)
+    names = source.chosen(args.files)
     for line in describe(settings, verilog, version):
         print(line, flush=True)
 

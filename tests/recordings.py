@@ -6,11 +6,11 @@ skips, when they are absent, saying where they were expected.
 
 import struct
 import zipfile
-from pathlib import Path
 
 from golden import wav
+from neurorice.recordings import DEFAULT_DATA, spread
 
-TRAIN_ZIP = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "train.zip").resolve()
+TRAIN_ZIP = DEFAULT_DATA
 
 
 def training_names():
@@ -24,12 +24,13 @@ def training_names():
 
 
 def training_recordings(count, samples=None):
-    """``count`` recordings spread over the archive, as ``(name, wav bytes)``.
+    """``count`` recordings spread over the archive (:func:`neurorice.recordings.spread`), as
+    ``(name, wav bytes)``.
 
     With ``samples``, each is cut to its first ``samples`` samples, with a canonical header.
     """
     names = training_names()
-    chosen = names[:: max(1, len(names) // count)][:count]
+    chosen = spread(names, count)
     with zipfile.ZipFile(TRAIN_ZIP) as archive:
         for name in chosen:
             data = archive.read(name)

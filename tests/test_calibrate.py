@@ -74,4 +74,4 @@ def test_calibrate_refuses_bad_options(tmp_path, args, message, capsys):
 
 def test_calibrate_says_when_data_is_missing(tmp_path, capsys):
     assert cli(["calibrate", str(tmp_path / "absent.zip"), "-o", str(tmp_path / "t.json")]) == 1
-    assert "recordings not found" in capsys.readouterr().err
+    assert "no recordings at" in capsys.readouterr().err

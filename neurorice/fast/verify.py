@@ -18,7 +18,8 @@ import time
 
 from golden.core import CODERS
 
-from .. import bench
+from ..recordings import DEFAULT_DATA, RecordingsError
+from ..recordings import load as load_recordings
 from ..batch import Progress
 
 #: The back ends of the choices that name several.
@@ -46,7 +47,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice verify-fast",
         description="Check the fast codec against the golden model, byte for byte.")
-    parser.add_argument("data", nargs="?", default=str(bench.DEFAULT_DATA),
+    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
                         help="data.zip or a directory of .wav recordings"
                              " (default: ../shared/data/train.zip beside the repository)")
     parser.add_argument("--files", type=int, default=None,
@@ -62,8 +63,8 @@ def main(argv=None):
         from . import require
 
         require()
-        recordings = bench.load(args.data, args.files)
-    except (ImportError, bench.BenchError) as error:
+        recordings = [(r.name, r.data) for r in load_recordings(args.data, args.files)]
+    except (ImportError, RecordingsError, OSError) as error:
         print(f"neurorice verify-fast: error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()

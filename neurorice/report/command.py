@@ -11,7 +11,8 @@ import pathlib
 import sys
 import time
 
-from . import compression, ecp5, gatesim, plots, recordings, timing
+from .. import recordings
+from . import compression, ecp5, gatesim, plots, timing
 from .design import Design
 from .document import markdown
 from .ice40 import SEEDS, place_and_route

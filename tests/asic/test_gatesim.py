@@ -4,7 +4,8 @@ import pytest
 
 from neurorice.asic import command, gatesim
 from neurorice.asic.synthesis import synthesise
-from neurorice.report import recordings, timing
+from neurorice import recordings
+from neurorice.report import timing
 from neurorice.report.command import _stream
 from neurorice.report.design import Design
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from golden import adc  # noqa: E402
 from neurorice import synth  # noqa: E402
 from neurorice.fast import core  # noqa: E402
-from neurorice.report import recordings  # noqa: E402
+from neurorice import recordings  # noqa: E402
 
 TABLES = {"uniform (an ideal ADC's)": adc.UNIFORM, "built-in (the implant's ADC)": adc.DEFAULT}
 
