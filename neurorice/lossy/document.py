@@ -162,11 +162,16 @@ def markdown(rows, result, overlay_rows, seconds, jobs):
             f" {_n(r['waveform_correlation'], 4, '1')} | {_pct(r['trough_depth_error'], 2)} |"
             + synthetic)
     first = rows[0]
+    crossings = result.get("crossings")
     lines += [
         "",
         f"Pooled over {result['recordings'] - len(degenerate)} recordings:"
         f" {first['spikes_original']} threshold crossings on the originals; per-recording F1"
         f" over the {first['f1_recordings']} with ≥ {study.MIN_SPIKES}."
+        + ("" if not crossings else
+           f" The {crossings['top_tenth']} recordings with the most crossings (a tenth) hold"
+           f" {100 * crossings['top_tenth_share']:.0f} % of them; {crossings['none']} have"
+           " none.")
         + (f" Synthetic: {first['truth_f1_recordings']} of {result['synthetic']} recordings"
            f" have ≥ {study.MIN_SPIKES} known spikes." if "truth_f1_recordings" in first
            else ""),
@@ -231,6 +236,7 @@ NAMES_WRITTEN = ("lossy-study.json", "lossy-study.md", "ratio-bands.png", "ratio
 
 def write(directory, rows, result, overlay, seconds, jobs):
     """Write the report into ``directory``; the paths written."""
+    seconds = round(seconds, 1)  # as the JSON keeps it, so that a redraw writes the same
     directory.mkdir(parents=True, exist_ok=True)
     reference = next(r for r in rows if r["codec"] == "near" and r["value"] == OVERLAY_NEAR)
     chosen = similar(rows, reference["ratio"])
@@ -256,6 +262,6 @@ def redraw(directory):
     """Write the Markdown and the figures of ``directory`` again from its JSON."""
     saved = json.loads((directory / "lossy-study.json").read_text())
     result = {key: saved[key] for key in ("recordings", "degenerate", "synthetic",
-                                           "synthetic_original") if key in saved}
+                                           "synthetic_original", "crossings") if key in saved}
     return write(directory, saved["settings"], result, saved["overlay"], saved["seconds"],
                  saved["jobs"])

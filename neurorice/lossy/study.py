@@ -233,6 +233,15 @@ def summary(per_recording):
                               "saturated": round(r["saturated"], 4)}
                              for r in per_recording if r["degenerate"] and not r["synthetic"]],
               "synthetic": sum(r["synthetic"] for r in per_recording)}
+    counts = sorted((r["figures"][("near", 0)]["original_spikes"] for r in per_recording
+                     if not r["synthetic"] and not r["degenerate"]), reverse=True)
+    if counts:
+        tenth = max(1, len(counts) // 10)
+        result["crossings"] = {"recordings": len(counts), "total": sum(counts),
+                               "none": sum(c == 0 for c in counts),
+                               f"at least {MIN_SPIKES}": sum(c >= MIN_SPIKES for c in counts),
+                               "top_tenth": tenth, "top_tenth_share":
+                               round(sum(counts[:tenth]) / max(1, sum(counts)), 4)}
     truths = [r["truth"] for r in per_recording if r["synthetic"]]
     if truths:
         entries = [{"truth_spikes": t["spikes"], "restored_spikes": t["detected"],
