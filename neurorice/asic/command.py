@@ -114,7 +114,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
         - priced["clock_tree"]["leakage_w"]
     opensta_w = timed["opensta_power"].get("total", {}).get("total")
     area = synthesis.area_um2 + priced["clock_tree"]["area_um2"] \
-        + sum(m["area_um2"] for m in memories)
+        + sum(m["floorplan_area_um2"] for m in memories)
     target = TARGET_UW[1 if channels == 1 else "many"]
     per_channel = priced["total_w"] / channels
     streams = [r.codes for r in recs if r.codes is not None]

@@ -24,13 +24,24 @@ the write data charges the line to every bank's driver and the active bank's bus
 latches' inputs, glitches included; each toggle of the read data (a bit that differs from
 the row read before) goes through its AND gate and up both OR trees. The written row's
 latches change where the channel's state changed: :data:`DATA_ACTIVITY` of them, assumed.
+
+The lines' wires come from a stated floorplan (:func:`floorplan`), at the layer
+capacitances of :mod:`neurorice.asic.wires` (a row's lines on met1, a column's on met2):
+a memory row is one standard-cell row, its bits side by side and bit-sliced (bit ``k`` of
+every row at the same place along the row), its clock gate and decoders at the row's
+end; a bank is :data:`ROWS_PER_BANK` such rows over a row of its write drivers and its
+OR trees' roots; the banks are stacked, the array's ports on its lower edge. A column's
+lines (the write-data line through every bank, a bank's write bus, the read trees) run
+up the array; a row's (its gated clock, its read enable) along it. ``lines="wire-load"``
+prices the same lines with the library's wire-load model instead.
 """
 
 import math
 
 from .power import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
+from .wires import LAYER_PF_PER_UM
 
-__all__ = ["price_memory"]
+__all__ = ["floorplan", "price_memory"]
 
 LATCH = "sky130_fd_sc_hd__dlxtp_1"
 READ_GATE = "sky130_fd_sc_hd__and2_1"
@@ -41,6 +52,12 @@ DRIVER = "sky130_fd_sc_hd__and2_4"
 #: A read port's output register, where the design reads through one (a synchronous read).
 READ_FLOP = "sky130_fd_sc_hd__dfxtp_1"
 ROWS_PER_BANK = 32
+#: The floorplan: a standard-cell row's height (µm), the cells' share of a row's length
+#: (the rest: tap cells and room for the router), a net between neighbouring cells (µm).
+ROW_HEIGHT_UM = 2.72
+ROW_UTILISATION = 0.8
+LOCAL_UM = 5.0
+ROW_LAYER, COLUMN_LAYER = "met1", "met2"
 #: Toggles of a data bit an access where none were measured, and the fraction of a written
 #: row's bits that change: random data.
 DATA_ACTIVITY = 0.5
@@ -66,8 +83,44 @@ def _pin_energy(library, name, pin):
             + (fall.lookup(INPUT_TRANSITION_NS) if fall else 0)) / 2 * 1e-12
 
 
+def floorplan(library, width, depth, rows_per_bank=ROWS_PER_BANK):
+    """The latch array's floorplan (see the module's docstring): its size and each line's
+    length, µm. A bit's share of a row: its latch, read gate and its share of the bank's
+    OR tree; a row's end: its clock gate and two decoders."""
+    cells = library.cells
+    rows = min(depth, rows_per_bank)
+    banks = math.ceil(depth / rows)
+    or_row = math.ceil((rows - 1) / 3)
+    bit_um = (cells[LATCH].area + cells[READ_GATE].area
+              + cells[OR_GATE].area * or_row / rows) / ROW_HEIGHT_UM / ROW_UTILISATION
+    end_um = (cells[CLOCK_GATE].area + 2 * cells[DECODER].area) / ROW_HEIGHT_UM \
+        / ROW_UTILISATION
+    row_um = width * bit_um + end_um
+    # a bank: its rows and one row of write drivers and OR roots (width and2_4 and
+    # ceil((banks-1)/3) or4 a column at the array's foot, one row more)
+    bank_um = (rows + 1) * ROW_HEIGHT_UM
+    height = banks * bank_um + ROW_HEIGHT_UM
+    return {"rows_per_bank": rows, "banks": banks, "bit_pitch_um": bit_um,
+            "width_um": row_um, "height_um": height, "bank_height_um": bank_um,
+            "lines_um": {
+                # a column: the write-data line from the foot to every bank's driver
+                "write line": height,
+                # a bank's write bus: its driver up the bank's rows
+                "bank bus": rows * ROW_HEIGHT_UM,
+                # a row's gated clock and read enable: along the row
+                "row clock": row_um, "read enable": row_um,
+                # at the rows' ends: a bank's gated clock up its rows, the clock up the
+                # array to every bank's gate
+                "bank clock": rows * ROW_HEIGHT_UM, "clock": height,
+                # a changed bit's path up its column's OR trees: half a bank, then from
+                # the bank to the foot, half the array on average
+                "read path": bank_um / 2 + (height / 2 if banks > 1 else 0.0),
+                "local": LOCAL_UM}}
+
+
 def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
-                 rows_per_bank=ROWS_PER_BANK, activity=None, registered_read=False):
+                 rows_per_bank=ROWS_PER_BANK, activity=None, registered_read=False,
+                 lines="floorplan"):
     """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
     ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
     ``cycles_per_second``; ``activity``, where measured, is ``{"write", "read"}``: toggles
@@ -92,14 +145,32 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     def switch(load_pf, toggles=1):
         return toggles * load_pf * 1e-12 * v2 / 2
 
-    wire = library.wire_capacitance
-    # every cycle: the bank clock gates' clock pins, and their clock net
-    bank_clock = banks * 2 * _pin_energy(library, CLOCK_GATE, "CLK") * 2 \
-        + switch(banks * cap[CLOCK_GATE]["CLK"] + wire(banks), 2)
+    plan = floorplan(library, width, depth, rows_per_bank)
+    if lines == "floorplan":
+        row_pf, column_pf = LAYER_PF_PER_UM[ROW_LAYER], LAYER_PF_PER_UM[COLUMN_LAYER]
+        lengths = plan["lines_um"]
+        line_pf = {"write line": lengths["write line"] * column_pf,
+                   "bank bus": lengths["bank bus"] * column_pf,
+                   "row clock": lengths["row clock"] * row_pf,
+                   "read enable": lengths["read enable"] * row_pf,
+                   "bank clock": lengths["bank clock"] * column_pf,
+                   "clock": lengths["clock"] * column_pf,
+                   "read path": lengths["read path"] * column_pf,
+                   "local": lengths["local"] * row_pf}
+    elif lines == "wire-load":
+        wl = library.wire_capacitance
+        line_pf = {"write line": wl(banks), "bank bus": wl(rows), "row clock": wl(width),
+                   "read enable": wl(width), "bank clock": wl(rows), "clock": wl(banks),
+                   "read path": 0.0, "local": wl(1)}
+    else:
+        raise ValueError(f"lines must be floorplan or wire-load, not {lines!r}")
+    # every cycle: the bank clock gates' clock pins (a rise and a fall), and their net
+    bank_clock = banks * 2 * _pin_energy(library, CLOCK_GATE, "CLK") \
+        + switch(banks * cap[CLOCK_GATE]["CLK"] + line_pf["clock"], 2)
     # a write: the bank's gate opens (its output drives the bank's row gates), the row's
     # gate opens its latches, the write data toggle on the bank's local bus
-    bank_gclk = rows * cap[CLOCK_GATE]["CLK"] + wire(rows)
-    row_gclk = width * cap[LATCH]["GATE"] + wire(width)
+    bank_gclk = rows * cap[CLOCK_GATE]["CLK"] + line_pf["bank clock"]
+    row_gclk = width * cap[LATCH]["GATE"] + line_pf["row clock"]
     write = (2 * _toggle_energy(library, CLOCK_GATE, None, bank_gclk) + switch(bank_gclk, 2)
              + rows * 2 * _pin_energy(library, CLOCK_GATE, "CLK")
              + 2 * _toggle_energy(library, CLOCK_GATE, None, row_gclk) + switch(row_gclk, 2)
@@ -110,26 +181,30 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     measured = activity is not None
     if activity is None:
         activity = {"write": DATA_ACTIVITY / per_access, "read": DATA_ACTIVITY / per_access}
-    line = banks * cap[DRIVER]["A"] + wire(banks)
-    bus = rows * cap[LATCH]["D"] + wire(rows)
+    line = banks * cap[DRIVER]["A"] + line_pf["write line"]
+    bus = rows * cap[LATCH]["D"] + line_pf["bank bus"]
     data_toggle = (switch(line) + banks * _pin_energy(library, DRIVER, "A")
                    + _toggle_energy(library, DRIVER, "A", bus) + switch(bus)
                    + rows * _pin_energy(library, LATCH, "D"))
     write += activity["write"] * per_access * width * data_toggle
+    local = line_pf["local"]
     write += DATA_ACTIVITY * width * (
-        _toggle_energy(library, LATCH, "D", cap[READ_GATE]["B"] + wire(1))
-        + switch(cap[READ_GATE]["B"] + wire(1)))
-    write += 2 * (_toggle_energy(library, DECODER, None, cap[CLOCK_GATE]["GATE"] + wire(1))
-                  + switch(cap[CLOCK_GATE]["GATE"] + wire(1)))
+        _toggle_energy(library, LATCH, "D", cap[READ_GATE]["B"] + local)
+        + switch(cap[READ_GATE]["B"] + local))
+    write += 2 * (_toggle_energy(library, DECODER, None, cap[CLOCK_GATE]["GATE"] + local)
+                  + switch(cap[CLOCK_GATE]["GATE"] + local))
     # a read: two rows' enables switch (decoder outputs driving the row's AND gates)
-    enable = width * cap[READ_GATE]["A"] + wire(width)
+    enable = width * cap[READ_GATE]["A"] + line_pf["read enable"]
     read = 2 * (_toggle_energy(library, DECODER, None, enable) + switch(enable)
                 + width * _pin_energy(library, READ_GATE, "A"))
     levels = math.ceil(math.log(max(rows, 2), 4)) + (math.ceil(math.log(banks, 4))
                                                      if banks > 1 else 0)
-    or_load = cap[OR_GATE]["A"] + wire(1)
     # a changed bit: its AND gate, then each OR level of the path (two toggles: the old
-    # row's bit goes off, the new row's comes on, where they differ)
+    # row's bit goes off, the new row's comes on, where they differ); the path's wire
+    # shared among its levels
+    hop = line_pf["read path"] / (levels + 1) if lines == "floorplan" else library.\
+        wire_capacitance(1)
+    or_load = cap[OR_GATE]["A"] + hop
     path = (_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load)
             + levels * (_toggle_energy(library, OR_GATE, None, or_load) + switch(or_load)
                         + _pin_energy(library, OR_GATE, "A")))
@@ -137,8 +212,11 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     if registered_read:
         # the register's clock pins and their net every cycle; a changed bit at its input
         # and output (its output's load, the logic's, is priced with the logic)
+        # the register sits along the array's foot, a bit under its column
+        register_clock = (plan["width_um"] * LAYER_PF_PER_UM[ROW_LAYER]
+                          if lines == "floorplan" else library.wire_capacitance(width))
         bank_clock += width * 2 * _pin_energy(library, READ_FLOP, "CLK") \
-            + switch(width * cap[READ_FLOP]["CLK"] + wire(width), 2)
+            + switch(width * cap[READ_FLOP]["CLK"] + register_clock, 2)
         read += activity["read"] * per_access * width * (
             _pin_energy(library, READ_FLOP, "D")
             + _toggle_energy(library, READ_FLOP, "CLK", OUTPUT_LOAD_PF))
@@ -149,5 +227,7 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
             "data_toggles_per_cycle": activity, "activity_measured": measured,
-            "registered_read": registered_read,
+            "registered_read": registered_read, "lines": lines,
+            "floorplan": plan, "lines_pf": line_pf,
+            "floorplan_area_um2": plan["width_um"] * plan["height_um"],
             "total_w": dynamic + leakage}

@@ -16,6 +16,12 @@ from .conftest import PDK_ROOT
 from .test_power import _Hand
 
 
+def approx(expected):
+    """Equal to a millionth: the energies here are 1e-13 J, under pytest.approx's
+    default absolute tolerance of 1e-12."""
+    return pytest.approx(expected, rel=1e-6, abs=0)
+
+
 def test_spanning_length_is_the_manhattan_tree():
     assert wires.spanning_length([(0, 0)]) == 0
     assert wires.spanning_length([(0, 0), (3, 4)]) == 7
@@ -43,25 +49,25 @@ def test_placed_wires_price_the_hand_netlist(pdk):
                          placement=placement)
     per_um, v2 = wires.LAYER_PF_PER_UM[wires.SIGNAL_LAYER], 1.8 ** 2
     wire_q, wire_n = 60 * per_um, 30 * per_um
-    assert placed["terms_w"]["wires"] == pytest.approx((wire_q + wire_n) * 1e-12 * v2 / 2)
-    assert placed["wires"]["total_pf"] == pytest.approx(wire_q + wire_n + 56 * per_um)
-    assert placed["wires"]["length_um"] == pytest.approx(60 + 30 + 56)
+    assert placed["terms_w"]["wires"] == approx((wire_q + wire_n) * 1e-12 * v2 / 2)
+    assert placed["wires"]["total_pf"] == approx(wire_q + wire_n + 56 * per_um)
+    assert placed["wires"]["length_um"] == approx(60 + 30 + 56)
     # the clock pin's own energy is the wire-load model's run's, less that model's wire
     model = power.price(_Hand(), library, run, None, samples_per_second=1.0)
     flop = library.cells["sky130_fd_sc_hd__dfrtp_1"]
-    assert placed["terms_w"]["clock pins"] == pytest.approx(
+    assert placed["terms_w"]["clock pins"] == approx(
         model["terms_w"]["clock pins"] - 2 * library.wire_capacitance(1) * 1e-12 * v2 / 2)
     # the tree: one buffer at the sink, 1 µm from it, the root 51 + 1 µm from the buffer
     tree = placed["clock_tree"]
     assert tree["buffers"] == 1 and tree["placed"]
-    assert tree["wire_um"] == pytest.approx(0 + 52)
+    assert tree["wire_um"] == approx(0 + 52)
     buffer = library.cells[power.CLOCK_BUFFER]
     clock_per_um = wires.LAYER_PF_PER_UM[wires.CLOCK_LAYER]
     out = buffer.outputs()[0]
     leaf = flop.pins["CLK"].capacitance  # the buffer's load: the sink's pin, no wire
     internal = sum(power._mean_energy([a[k] for a in out.internal], leaf) for k in (1, 2))
     root = 52 * clock_per_um + buffer.pins["A"].capacitance
-    assert tree["energy_per_cycle_j"] == pytest.approx(internal * 1e-12
+    assert tree["energy_per_cycle_j"] == approx(internal * 1e-12
                                                        + root * 1e-12 * v2)
 
 
@@ -75,17 +81,17 @@ def test_clock_tree_groups_sinks_by_place(pdk):
     assert tree["buffers"] == 2 and tree["levels"] == 1
     leaves = [n for n in tree["nets"] if n[2]]
     assert len(leaves) == 2
-    assert all(n[1] == pytest.approx(0.02) for n in leaves)
+    assert all(n[1] == approx(0.02) for n in leaves)
     per_um = wires.LAYER_PF_PER_UM[wires.CLOCK_LAYER]
-    assert all(n[0] == pytest.approx(9 * per_um) for n in leaves)
+    assert all(n[0] == approx(9 * per_um) for n in leaves)
     (root,) = [n for n in tree["nets"] if not n[3]]
-    assert root[0] == pytest.approx(1004.5 * per_um)
-    assert tree["wire_um"] == pytest.approx(2 * 9 + 1004.5)
+    assert root[0] == approx(1004.5 * per_um)
+    assert tree["wire_um"] == approx(2 * 9 + 1004.5)
 
 
 def test_orientation_mirrors_pins():
     assert _orient(1.0, 0.5, 4.0, 2.72, 0) == (1.0, 0.5)
-    assert _orient(1.0, 0.5, 4.0, 2.72, 1) == (1.0, pytest.approx(2.22))
+    assert _orient(1.0, 0.5, 4.0, 2.72, 1) == (1.0, approx(2.22))
     assert _orient(1.0, 0.5, 4.0, 2.72, 2) == (3.0, 0.5)
 
 

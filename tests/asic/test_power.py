@@ -8,6 +8,12 @@ from neurorice.asic import power
 from neurorice.report.gatesim import GateRun
 
 
+def approx(expected):
+    """Equal to a millionth: the energies here are 1e-13 J, under pytest.approx's
+    default absolute tolerance of 1e-12."""
+    return pytest.approx(expected, rel=1e-6, abs=0)
+
+
 class _Hand:
     """A toggle flip-flop: ``q`` (a port) drives an inverter whose output ``n`` is the
     flip-flop's ``D``, so ``q`` and ``n`` toggle every cycle."""
@@ -58,11 +64,11 @@ def test_pricer_on_a_hand_sized_netlist(pdk):
         inputs += (a_pin[0][1].lookup(t) + a_pin[0][2].lookup(t)) / 2
     internal = (q_energy + inv_energy + inputs) * pj
     terms = priced["terms_w"]
-    assert terms["clock pins"] == pytest.approx(clock)
-    assert terms["switching on pins"] == pytest.approx(pins)
-    assert terms["wires"] == pytest.approx(wires)
-    assert terms["other internal"] == pytest.approx(internal)
-    assert terms["leakage"] == pytest.approx(
+    assert terms["clock pins"] == approx(clock)
+    assert terms["switching on pins"] == approx(pins)
+    assert terms["wires"] == approx(wires)
+    assert terms["other internal"] == approx(internal)
+    assert terms["leakage"] == approx(
         (flop.leakage + inv.leakage) * 1e-9 + priced["clock_tree"]["leakage_w"])
     # one flip-flop: a single clock buffer drives it
     assert priced["clock_tree"]["buffers"] == 1
@@ -119,7 +125,7 @@ def test_memory_data_activity_is_measured(pdk):
     short = GateRun(toggles={"d": [3, 1], "q": [2, 0]}, window=10, samples_in_window=10)
     activity = power.memory_activity(_Memory(), library, zero, unit, short)
     write = (30 + 10) / 200 + (40 / 20 - 4 / 20)
-    assert activity == {"encoder.rows": {"write": pytest.approx(write), "read": 0.1}}
+    assert activity == {"encoder.rows": {"write": approx(write), "read": 0.1}}
     # without a unit-delay run, the zero-delay toggles alone
     assert power.memory_activity(_Memory(), library, zero)["encoder.rows"]["write"] == 0.2
     # a memory whose data the runs did not dump keeps the model's assumption
@@ -127,17 +133,34 @@ def test_memory_data_activity_is_measured(pdk):
     assert power.memory_activity(_Memory(), library, undumped) == {}
 
 
-def test_memory_data_toggles_priced_by_hand(pdk):
+@pytest.mark.parametrize("lines", ["wire-load", "floorplan"])
+def test_memory_data_toggles_priced_by_hand(pdk, lines):
     """A toggle of write data charges the line to every bank's driver, the bank's bus and
-    its latches' inputs; a toggle of read data, its AND gate and the OR trees above it."""
-    from neurorice.asic import memory
+    its latches' inputs; a toggle of read data, its AND gate and the OR trees above it.
+    The lines' wires: the wire-load model's, or the floorplan's lengths (a column's on
+    met2, the read path shared among its gates)."""
+    from neurorice.asic import memory, wires
 
     library, _ = pdk
     pj, v2, t = 1e-12, 1.8 ** 2, power.INPUT_TRANSITION_NS
-    cells, wire = library.cells, library.wire_capacitance
+    cells = library.cells
     width, depth, rows = 3, 8, 4  # two banks of four rows
-    quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0})
-    busy = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 1, "read": 1})
+    quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0},
+                                lines=lines)
+    busy = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 1, "read": 1},
+                               lines=lines)
+    if lines == "wire-load":
+        line_wire, bus_wire, hop = (library.wire_capacitance(2), library.wire_capacitance(4),
+                                    library.wire_capacitance(1))
+    else:
+        # two banks of four rows and a driver row each, a row at the foot: 11 rows of
+        # 2.72 µm; the write line up all of it, a bank's bus up its four rows, a changed
+        # bit's path half a bank and half the array, over its three gates
+        met2 = wires.LAYER_PF_PER_UM["met2"]
+        height = 11 * 2.72
+        line_wire, bus_wire = height * met2, 4 * 2.72 * met2
+        hop = (5 * 2.72 / 2 + height / 2) * met2 / 3
+        assert busy["floorplan"]["height_um"] == approx(height)
     driver, latch = cells[memory.DRIVER], cells[memory.LATCH]
     gate, tree = cells[memory.READ_GATE], cells[memory.OR_GATE]
 
@@ -153,16 +176,16 @@ def test_memory_data_toggles_priced_by_hand(pdk):
     def switch(load):
         return load * pj * v2 / 2
 
-    line = 2 * driver.pins["A"].capacitance + wire(2)
-    bus = rows * latch.pins["D"].capacitance + wire(rows)
+    line = 2 * driver.pins["A"].capacitance + line_wire
+    bus = rows * latch.pins["D"].capacitance + bus_wire
     write = switch(line) + 2 * pin(driver, "A") + out(driver, bus, "A") + switch(bus) \
         + rows * pin(latch, "D")
-    or_load = tree.pins["A"].capacitance + wire(1)
+    or_load = tree.pins["A"].capacitance + hop
     levels = 1 + 1  # four rows: one level of four-input ORs; two banks: one more
     read = out(gate, or_load) + switch(or_load) \
         + levels * (out(tree, or_load) + switch(or_load) + pin(tree, "A"))
-    assert busy["write_energy_j"] - quiet["write_energy_j"] == pytest.approx(width * write)
-    assert busy["read_energy_j"] - quiet["read_energy_j"] == pytest.approx(width * read)
+    assert busy["write_energy_j"] - quiet["write_energy_j"] == approx(width * write)
+    assert busy["read_energy_j"] - quiet["read_energy_j"] == approx(width * read)
 
 
 def test_a_registered_read_prices_its_flip_flops(pdk):
@@ -180,6 +203,11 @@ def test_a_registered_read_prices_its_flip_flops(pdk):
     t = power.INPUT_TRANSITION_NS
     clock = 8 * (rise.lookup(t) + fall.lookup(t)) * 1e-12  # about 41 fJ a flip-flop
     extra = registered["clock_energy_per_cycle_j"] - plain["clock_energy_per_cycle_j"]
-    assert clock < extra < 1.2 * clock
-    assert registered["area_um2"] - plain["area_um2"] == pytest.approx(8 * flop.area)
+    # and their clock net, along the array's foot (a row's length), a rise and a fall
+    from neurorice.asic import wires
+
+    net = 8 * flop.pins["CLK"].capacitance \
+        + registered["floorplan"]["width_um"] * wires.LAYER_PF_PER_UM["met1"]
+    assert extra == approx(clock + net * 1e-12 * 1.8 ** 2)
+    assert registered["area_um2"] - plain["area_um2"] == approx(8 * flop.area)
     assert registered["cells"]["dfxtp_1"] == 8 and "dfxtp_1" not in plain["cells"]
