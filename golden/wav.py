@@ -87,21 +87,25 @@ def header(rate, channels, count):
     )
 
 
-def locate_pcm16(data):
+def locate_pcm16(data, size=None):
     """Where the samples of a 16-bit PCM WAV are, or ``None`` if ``data`` is not one.
 
     Returns ``(body, count, channels, rate)``: ``count`` samples start at offset ``body``.
+    ``data`` may be the first bytes of a file of ``size`` bytes (all of it if None): its
+    chunks before the samples must then lie within ``data``, or the file is not taken for
+    a WAV.
     """
+    size = len(data) if size is None else size
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
     fmt = None
     offset = 12
     while offset + 8 <= len(data):
         kind = data[offset : offset + 4]
-        (size,) = struct.unpack_from("<I", data, offset + 4)
+        (length,) = struct.unpack_from("<I", data, offset + 4)
         body = offset + 8
         if kind == b"fmt ":
-            if size < 16 or body + 16 > len(data):
+            if length < 16 or body + 16 > len(data):
                 return None
             fmt = struct.unpack_from("<HHIIHH", data, body)
         elif kind == b"data":
@@ -110,9 +114,9 @@ def locate_pcm16(data):
             tag, channels, rate, _, _, bits = fmt
             if tag != PCM or bits != 16 or channels == 0:
                 return None
-            return body, (min(body + size, len(data)) - body) // 2, channels, rate
+            return body, (min(body + length, size) - body) // 2, channels, rate
         # chunks are padded to an even size
-        offset = body + size + (size & 1)
+        offset = body + length + (length & 1)
     return None
 
 

@@ -1,115 +1,98 @@
-"""The stored mode's LZMA payload: when to make one, and decoding it within its declared size.
+"""The stored mode's LZMA payload: when to make one, and coding it in bounded memory.
 
-An .xz stream ends with an index that declares the uncompressed size of each of its blocks.
-Decoding stops as soon as the output outgrows that declaration, and refuses a declaration
-beyond :data:`MAX_SIZE`, so a small compressed file cannot make the decoder produce (or
-hold in memory) more than it declares, nor more than :data:`MAX_SIZE` in any case
-(``docs/FORMAT.md`` section 2.1). The encoder stores larger inputs as they are.
+Both directions stream: the encoder feeds the original to LZMA a block at a time, and the
+decoder writes its output as it comes, a block at a time, so memory does not grow with the
+file. A version 1 or 2 file may not decode to more than :data:`MAX_SIZE` (their encoders
+stored larger inputs as they are): decoding stops as soon as the output outgrows it
+(``docs/FORMAT.md`` section 2.1). Version 3 has no such limit.
 
-LZMA at its strongest setting codes incompressible data at well under 1 MB/s; zlib's
-fastest level reads it at tens of MB/s. So LZMA is tried only where zlib's fastest level,
-on at most 64 blocks of 64 KiB spread over the data, shows that it compresses
-(:func:`pays`): a bounded probe, about 0.1 s whatever the size.
+LZMA codes incompressible data at a few MB/s; zlib's fastest level reads it at tens of
+MB/s. So LZMA is tried only where zlib's fastest level, on at most 64 blocks of 64 KiB
+spread over the data, shows that it compresses (:func:`pays`): a bounded probe, about 0.1 s
+whatever the size.
 """
 
 import zlib
 
-#: The largest original an LZMA payload may declare (and the encoder makes one of): 256 MiB.
+#: The most a version 1 or 2 file's LZMA payload may decode to: 256 MiB.
 MAX_SIZE = 1 << 28
 #: LZMA is tried when zlib's fastest level saves at least this fraction of the probe.
 MIN_SAVING = 0.01
 #: The probe: at most this many blocks of this many bytes, evenly spread.
 PROBE_BLOCKS, PROBE_BLOCK = 64, 1 << 16
-_CHUNK = 1 << 20
+#: The block both directions work in.
+CHUNK = 1 << 20
+#: The encoder's dictionary: LZMA's memory is about 12 times it (preset 6's is 8 MiB, 94
+#: MiB of memory); 4 MiB keeps a process under 70 MB.
+DICTIONARY = 4 << 20
 
 
-def pays(original):
-    """Whether LZMA is worth trying on ``original``: small enough, and compressible."""
-    if len(original) > MAX_SIZE:
-        return False
-    view = memoryview(original)
-    if len(view) <= PROBE_BLOCKS * PROBE_BLOCK:
-        blocks = [view]
+def pays(source, size):
+    """Whether LZMA is worth trying on the ``size`` bytes of the seekable file ``source``."""
+    if size <= PROBE_BLOCKS * PROBE_BLOCK:
+        starts, length = [0], size
     else:
-        step = (len(view) - PROBE_BLOCK) // (PROBE_BLOCKS - 1)
-        blocks = [view[i * step : i * step + PROBE_BLOCK] for i in range(PROBE_BLOCKS)]
+        step = (size - PROBE_BLOCK) // (PROBE_BLOCKS - 1)
+        starts, length = [i * step for i in range(PROBE_BLOCKS)], PROBE_BLOCK
     probe = zlib.compressobj(1)
-    size = sum(len(probe.compress(block)) for block in blocks) + len(probe.flush())
-    return size <= sum(len(block) for block in blocks) * (1 - MIN_SAVING)
+    packed = read = 0
+    for start in starts:
+        source.seek(start)
+        block = source.read(length)
+        read += len(block)
+        packed += len(probe.compress(block))
+    packed += len(probe.flush())
+    return packed <= read * (1 - MIN_SAVING)
+
+
+def compressor():
+    """An LZMA compressor making one .xz stream (``compress(chunk)``, ``flush()``)."""
+    import lzma  # here: only the stored mode needs it, and importing it costs a process 2 ms
+
+    filters = [{"id": lzma.FILTER_LZMA2, "preset": 6, "dict_size": DICTIONARY}]
+    return lzma.LZMACompressor(lzma.FORMAT_XZ, filters=filters)
 
 
 def compress(original):
-    """``original`` as one .xz stream, at the strongest preset."""
-    import lzma  # here: only the stored mode needs it, and importing it costs a process 2 ms
-
-    return lzma.compress(original, preset=9 | lzma.PRESET_EXTREME)
-
-
-def _multibyte(data, offset, end):
-    """The .xz format's variable-length integer at ``offset``: ``(value, next offset)``."""
-    value = 0
-    for shift in range(0, 63, 7):
-        if offset >= end:
-            break
-        byte = data[offset]
-        offset += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, offset
-    raise ValueError("corrupted stored payload (bad .xz index)")
+    """``original`` as one .xz stream, as :func:`compressor` makes it."""
+    packer = compressor()
+    return packer.compress(original) + packer.flush()
 
 
-def declared_size(stream):
-    """The uncompressed size the index of the .xz ``stream`` declares; ``ValueError`` if none.
-
-    The stream footer (its last 12 bytes) gives the index's size; the index lists a block's
-    unpadded and uncompressed sizes, and ends with its CRC-32.
-    """
-    if len(stream) < 24 or stream[-2:] != b"YZ":
-        raise ValueError("corrupted stored payload (not one complete .xz stream)")
-    footer = len(stream) - 12
-    index = footer - 4 * (int.from_bytes(stream[footer + 4 : footer + 8], "little") + 1)
-    if index < 12 or stream[index] != 0:
-        raise ValueError("corrupted stored payload (bad .xz index)")
-    crc = int.from_bytes(stream[footer - 4 : footer], "little")
-    if zlib.crc32(stream[index : footer - 4]) != crc:
-        raise ValueError("corrupted stored payload (bad .xz index)")
-    records, offset = _multibyte(stream, index + 1, footer - 4)
-    total = 0
-    for _ in range(records):
-        _, offset = _multibyte(stream, offset, footer - 4)  # unpadded size
-        size, offset = _multibyte(stream, offset, footer - 4)
-        total += size
-    return total
-
-
-def decompress(stream, limit=MAX_SIZE):
-    """The original of the .xz ``stream``, never more than it declares; ``ValueError`` if bad.
-
-    Refuses a stream that declares more than ``limit`` bytes before decoding anything, and
-    one that decodes to more than it declares as soon as it does.
-    """
-    declared = declared_size(stream)
-    if declared > limit:
-        raise ValueError(f"stored payload declares {declared} bytes, more than the {limit}"
-                         " a stored payload may have")
-    import lzma  # as in compress()
+def decompress_into(read, write, limit=None):
+    """Decode the one .xz stream that ``read(n)`` gives to its end, passing the output to
+    ``write`` a block at a time; ``ValueError`` if it is not exactly one valid .xz stream or
+    decodes to more than ``limit`` bytes. Returns the output's size."""
+    import lzma  # as in compressor()
 
     unpacker = lzma.LZMADecompressor(lzma.FORMAT_XZ)
-    chunks, size = [], 0
+    size = 0
+    pending = b""
     try:
         while not unpacker.eof:
-            chunk = unpacker.decompress(stream, max_length=min(_CHUNK, declared - size + 1))
-            stream = b""
+            if unpacker.needs_input:
+                pending = read(CHUNK)
+                if not pending:
+                    break
+            else:
+                pending = b""
+            chunk = unpacker.decompress(pending, max_length=CHUNK)
             size += len(chunk)
-            if size > declared:
-                raise ValueError(f"stored payload decodes to more than the {declared} bytes"
-                                 " its .xz index declares")
-            if not chunk and unpacker.needs_input:
-                break
-            chunks.append(chunk)
+            if limit is not None and size > limit:
+                raise ValueError(f"stored payload decodes to more than the {limit} bytes a"
+                                 " stored payload of this version may have")
+            write(chunk)
     except lzma.LZMAError as error:
         raise ValueError(f"corrupted stored payload ({error})") from None
-    if not unpacker.eof or unpacker.unused_data:
+    if not unpacker.eof or unpacker.unused_data or read(1):
         raise ValueError("corrupted stored payload (not one complete .xz stream)")
+    return size
+
+
+def decompress(stream, limit=None):
+    """The original of the .xz ``stream`` (bytes), as :func:`decompress_into`."""
+    import io
+
+    source, chunks = io.BytesIO(stream), []
+    decompress_into(source.read, chunks.append, limit)
     return b"".join(chunks)

@@ -18,7 +18,7 @@ from golden.container import FormatError
 from . import require
 from .edges import back_end
 
-__all__ = ["FormatError", "compress", "decompress"]
+__all__ = ["FormatError", "compress", "compress_file", "decompress", "decompress_file"]
 
 _core = require()
 
@@ -73,3 +73,15 @@ def compress(original, *, coder="rice", near=0, table=None):
 def decompress(data):
     """The original bytes of ``data``, as :func:`golden.container.decompress`."""
     return spec.decompress(data, FastSteps)
+
+
+def compress_file(source, sink, *, coder="rice", near=0, table=None):
+    """Write the compressed form of the seekable file ``source`` to the seekable file
+    ``sink``, as :func:`golden.container.compress_file`."""
+    spec.compress_file(source, sink, FastSteps, coder=coder, near=near, table=table)
+
+
+def decompress_file(source, sink):
+    """Write the original of the compressed file ``source`` to ``sink``, as
+    :func:`golden.container.decompress_file`."""
+    spec.decompress_file(source, sink, FastSteps)

@@ -114,7 +114,7 @@ def near_header(near_field, flags=container.CANONICAL_HEADER | container.NEAR,
     ("near beyond 10 bits", near_header(container._varint(512)), "bound 512 is invalid"),
     ("near with 16-bit samples", near_header(b"\x01", mapping=container.MAP_LINEAR16),
      "bound 1 is invalid"),
-    ("bit 4 beside near", near_header(b"\x01", flags=0x15), "flags 21"),
+    ("bit 5 beside near", near_header(b"\x01", flags=0x25), "flags 37"),
     ("an unknown bit", near_header(b"\x01", flags=0x85), "flags 133"),
     ("near cut", near_header(b"")[:11], "truncated"),
 ])

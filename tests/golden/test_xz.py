@@ -1,8 +1,10 @@
-"""Tests of the stored mode's LZMA payload: bounded decoding and when LZMA is tried."""
+"""Tests of the stored mode's LZMA payload: streamed both ways, bounded in old versions, and
+when LZMA is tried."""
 
+import io
 import lzma
 import os
-import time
+import resource
 import zlib
 
 import pytest
@@ -10,63 +12,55 @@ import pytest
 from golden import container, xz
 
 
-def _multibyte(value):
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    return bytes(out + bytes([value]))
-
-
-def xz_stream(block_data, blocks, declared):
-    """An .xz stream of ``blocks`` copies of the one-block stream of ``block_data``, whose
-    index declares ``declared`` bytes a block (the truth is ``len(block_data)``)."""
-    single = lzma.compress(block_data, preset=0)
-    footer = len(single) - 12
-    index = footer - 4 * (int.from_bytes(single[footer + 4 : footer + 8], "little") + 1)
-    block = single[12:index]
-    unpadded, _ = xz._multibyte(single, index + 2, footer - 4)
-    records = b"".join(_multibyte(unpadded) + _multibyte(declared) for _ in range(blocks))
-    table = b"\x00" + _multibyte(blocks) + records
-    table += b"\x00" * (-len(table) % 4)
-    table += zlib.crc32(table).to_bytes(4, "little")
-    fields = (len(table) // 4 - 1).to_bytes(4, "little") + single[-4:-2]
-    tail = zlib.crc32(fields).to_bytes(4, "little") + fields + b"YZ"
-    return single[:12] + block * blocks + table + tail
-
-
-def stored(payload, crc=b"\0\0\0\0"):
-    head = bytes([container.VERSION, container.STORED, container.LZMA])
+def stored(payload, crc=b"\0\0\0\0", version=container.VERSION):
+    head = bytes([version, container.STORED, container.LZMA])
     return container.MAGIC + head + crc + payload
 
 
-def test_the_stream_builder_is_a_valid_xz_stream():
-    data = os.urandom(1000)
-    assert lzma.decompress(xz_stream(data, 3, len(data))) == data * 3
-    assert xz.declared_size(xz_stream(data, 3, len(data))) == 3000
+def pays(data):
+    return xz.pays(io.BytesIO(data), len(data))
 
 
 def test_honest_stream_decodes():
     data = bytes(range(256)) * 40
-    assert xz.decompress(xz_stream(data, 5, len(data))) == data * 5
+    assert xz.decompress(lzma.compress(data * 5)) == data * 5
     assert xz.decompress(lzma.compress(b"")) == b""
+    assert xz.decompress(xz.compress(data)) == data
 
 
-def test_bomb_declared_small_is_refused_at_once():
-    # 64 blocks of 16 MiB of zeros, 1 GiB in all, in 170 kB, whose index declares 64 kB
-    bomb = xz_stream(bytes(16 << 20), 64, 1024)
-    started = time.perf_counter()
-    with pytest.raises(container.FormatError, match="more than the 65536 bytes its .xz index"):
-        container.decompress(stored(bomb))
-    assert time.perf_counter() - started < 1
+def test_the_decoder_writes_a_block_at_a_time():
+    blocks = []
+    size = xz.decompress_into(io.BytesIO(xz.compress(bytes(5 << 20))).read, blocks.append)
+    assert size == 5 << 20 and max(map(len, blocks)) <= xz.CHUNK
 
 
-def test_declared_size_beyond_the_limit_is_refused_before_decoding():
-    bomb = xz_stream(bytes(16 << 20), 17, 16 << 20)  # 272 MiB, declared honestly
-    started = time.perf_counter()
-    with pytest.raises(container.FormatError, match="declares 285212672 bytes, more than"):
-        container.decompress(stored(bomb))
-    assert time.perf_counter() - started < 0.1
+def test_an_old_version_may_not_decode_beyond_256_mib():
+    # 272 MiB of zeros in 40 kB: versions 1 and 2 never held more than 256 MiB
+    bomb = lzma.compress(bytes(272 << 20), preset=0)
+    for version in (1, 2):
+        with pytest.raises(container.FormatError, match="more than the 268435456 bytes"):
+            container.decompress_file(io.BytesIO(stored(bomb, version=version)),
+                                      _Discard())
+
+
+def test_version_3_has_no_limit_and_bounded_memory():
+    # the same, in version 3: decoded to its end (then the CRC, zero here, refuses it),
+    # never held: the process's peak grows by far less than the output
+    bomb = lzma.compress(bytes(272 << 20), preset=0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sink = _Discard()
+    with pytest.raises(container.FormatError, match="CRC mismatch"):
+        container.decompress_file(io.BytesIO(stored(bomb)), sink)
+    assert sink.size == 272 << 20
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 64 << 10  # kB
+
+
+class _Discard:
+    size = 0
+
+    def write(self, data):
+        self.size += len(data)
 
 
 @pytest.mark.parametrize("cut", [1, 2, 12, 20])
@@ -80,30 +74,43 @@ def test_broken_footer_or_index_is_refused(cut):
         xz.decompress(bytes(damaged))
 
 
+def test_bytes_after_the_stream_are_refused():
+    with pytest.raises(ValueError, match="not one complete .xz stream"):
+        xz.decompress(lzma.compress(b"hello") + b"x")
+    with pytest.raises(ValueError, match="not one complete .xz stream"):
+        xz.decompress(lzma.compress(b"hello") * 2)
+
+
 def test_incompressible_data_is_stored_as_is():
     data = os.urandom(100_000)
-    assert not xz.pays(data)
+    assert not pays(data)
     assert container.compress(data)[5] == 0  # the raw flag
     assert container.decompress(container.compress(data)) == data
 
 
 def test_compressible_data_takes_lzma():
     data = b"hello, implant\n" * 1000
-    assert xz.pays(data)
+    assert pays(data)
     assert container.compress(data)[5] == container.LZMA
 
 
-def test_beyond_the_limit_the_encoder_stores_as_is(monkeypatch):
-    monkeypatch.setattr(xz, "MAX_SIZE", 1000)
+def test_any_size_takes_lzma():
+    # (256 MiB and more were stored as they are in version 2)
     data = bytes(1001)
-    assert not xz.pays(data)
-    assert container.decompress(container.compress(data)) == data
+    coded = container.compress(data)
+    assert coded[5] == container.LZMA and container.decompress(coded) == data
 
 
 def test_the_probe_samples_large_inputs():
     noise = os.urandom(8 << 20)
-    assert not xz.pays(noise)
-    assert xz.pays(bytes(8 << 20))
+    assert not pays(noise)
+    assert pays(bytes(8 << 20))
     # a compressible tenth anywhere is seen
-    assert xz.pays(noise[: 7 << 20] + bytes(1 << 20))
-    assert xz.pays(bytes(1 << 20) + noise[: 7 << 20])
+    assert pays(noise[: 7 << 20] + bytes(1 << 20))
+    assert pays(bytes(1 << 20) + noise[: 7 << 20])
+
+
+def test_the_crc_is_of_the_original():
+    data = b"hello, implant\n" * 1000
+    coded = container.compress(data)
+    assert coded[6:10] == zlib.crc32(data).to_bytes(4, "little")
