@@ -157,6 +157,8 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
                    "clock": lengths["clock"] * column_pf,
                    "read path": lengths["read path"] * column_pf,
                    "local": lengths["local"] * row_pf}
+    elif isinstance(lines, dict):  # each line's wire given (pF), e.g. from a placement
+        line_pf = dict(lines)
     elif lines == "wire-load":
         wl = library.wire_capacitance
         line_pf = {"write line": wl(banks), "bank bus": wl(rows), "row clock": wl(width),
@@ -202,7 +204,7 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     # a changed bit: its AND gate, then each OR level of the path (two toggles: the old
     # row's bit goes off, the new row's comes on, where they differ); the path's wire
     # shared among its levels
-    hop = line_pf["read path"] / (levels + 1) if lines == "floorplan" else library.\
+    hop = line_pf["read path"] / (levels + 1) if lines != "wire-load" else library.\
         wire_capacitance(1)
     or_load = cap[OR_GATE]["A"] + hop
     path = (_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load)
@@ -213,8 +215,8 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
         # the register's clock pins and their net every cycle; a changed bit at its input
         # and output (its output's load, the logic's, is priced with the logic)
         # the register sits along the array's foot, a bit under its column
-        register_clock = (plan["width_um"] * LAYER_PF_PER_UM[ROW_LAYER]
-                          if lines == "floorplan" else library.wire_capacitance(width))
+        register_clock = (library.wire_capacitance(width) if lines == "wire-load"
+                          else plan["width_um"] * LAYER_PF_PER_UM[ROW_LAYER])
         bank_clock += width * 2 * _pin_energy(library, READ_FLOP, "CLK") \
             + switch(width * cap[READ_FLOP]["CLK"] + register_clock, 2)
         read += activity["read"] * per_access * width * (
@@ -227,7 +229,8 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
             "data_toggles_per_cycle": activity, "activity_measured": measured,
-            "registered_read": registered_read, "lines": lines,
+            "registered_read": registered_read,
+            "lines": lines if isinstance(lines, str) else "given",
             "floorplan": plan, "lines_pf": line_pf,
             "floorplan_area_um2": plan["width_um"] * plan["height_um"],
             "total_w": dynamic + leakage}
