@@ -40,11 +40,22 @@ num_layers {layers}
 BATCH = "/usr/lib/qrouter/qrouternullg"
 
 
-def def_file(module, placement, skip=()):
+def def_file(module, placement, skip=(), window=None):
     """DEF text of ``module``'s cells at ``placement``'s places, its nets (but those in
-    ``skip``), and its ports as pins; ``(text, {net name: bit})``."""
+    ``skip``), and its ports as pins; ``(text, {net name: bit})``. With ``window``
+    ``(x0, y0, x1, y1)`` µm, only the cells inside it and the nets all of whose pins are
+    theirs: a part of the design, routed as it lies among its neighbours."""
+    if window is not None:
+        wx0, wy0, wx1, wy1 = window
+        inside = {name for name, (cx0, cy0, cx1, cy1, _) in placement.cells.items()
+                  if wx0 <= cx0 and cx1 <= wx1 and wy0 <= cy0 and cy1 <= wy1}
+        kept = {bit for bit, pins in placement.pins.items()
+                if all(wx0 <= x <= wx1 and wy0 <= y <= wy1 for x, y, _ in pins)}
+        skip = set(skip) | (set(placement.pins) - kept)
+        placement = _Part(placement, inside)
     x0, y0, x1, y1 = placement.die
-    pads = [(x, y) for pins in placement.pins.values() for x, y, _ in pins]
+    pads = [(x, y) for bit, pins in placement.pins.items() if bit not in skip
+            for x, y, _ in pins]
     # the die's origin on the sites' grid, a few rows and sites out from the cells
     lx = x0 - SITE[0] * (8 + int((x0 - min([x0] + [x for x, _ in pads])) / SITE[0]))
     ly = y0 - SITE[1] * (2 + int((y0 - min([y0] + [y for _, y in pads])) / SITE[1]))
@@ -111,6 +122,16 @@ def _tracks(width, height):
     return lines
 
 
+class _Part:
+    """A placement's cells restricted to ``names``, its die theirs."""
+
+    def __init__(self, placement, names):
+        self.cells = {n: placement.cells[n] for n in names}
+        self.pins = placement.pins
+        self.die = (min(c[0] for c in self.cells.values()), min(c[1] for c in self.cells.values()),
+                    max(c[2] for c in self.cells.values()), max(c[3] for c in self.cells.values()))
+
+
 _POINT = re.compile(r"\(\s*(\S+)\s+(\S+)(?:\s+\S+)?\s*\)")
 
 
@@ -141,14 +162,14 @@ def routed_lengths(text):
 
 
 def route(module, placement, tech_lef, cells_lef, *, skip=(), layers=5, effort=10,
-          timeout=1800):
+          timeout=1800, window=None):
     """Route ``placement`` with qrouter; ``{"nets", "routed", "failed", "routed_um",
     "tree_um", "factor", "seconds"}``: the routed nets' length over their spanning trees'
     (the factor :mod:`neurorice.asic.wires` applies)."""
     qrouter = shutil.which("qrouter")
     if qrouter is None:
         raise ToolError("qrouter is not installed: apt-get install qrouter")
-    text, nets = def_file(module, placement, skip)
+    text, nets = def_file(module, placement, skip, window)
     with tempfile.TemporaryDirectory(prefix="neurorice-route-") as work:
         work = pathlib.Path(work)
         (work / "design.def").write_text(text)

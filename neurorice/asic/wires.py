@@ -23,8 +23,11 @@ LAYER_PF_PER_UM = {"li1": 1.499e-4, "met1": 1.72375e-4, "met2": 1.36233e-4,
                    "met3": 2.14962e-4, "met4": 1.48128e-4, "met5": 1.54087e-4}
 SIGNAL_LAYER = "met1"
 CLOCK_LAYER = "met3"
-#: A routed net's length over its spanning tree (detours around blockages and other nets);
-#: see docs/ASIC.md for how it was set.
+#: A routed net's length over its spanning tree (detours around blockages and other nets).
+#: Measured with qrouter (:mod:`neurorice.asic.routing`) on the one-channel compact
+#: encoder's placement: the 419 nets it routed of the 455 lying inside an 80 µm window at
+#: the die's centre came to 0.97 times their spanning trees (62 of 72 in a 40 µm window:
+#: 0.94); the tree is kept, unscaled. docs/ASIC.md says what this leaves out.
 ROUTING_FACTOR = 1.0
 #: Nets of more pins than this take the spanning tree of a sample of their pins, scaled
 #: (Prim's tree is quadratic in the pins).
