@@ -7,12 +7,17 @@ interpreter start-up and imports are part of every file's time. Without the fast
 module the programs say so on stderr and run the golden model, which writes the same bytes
 about 100 times slower.
 
-``-`` is standard input as IN and standard output as OUT. OUT is written by
-:mod:`neurorice.output` (a regular file atomically, a device or FIFO as a stream), and
-only once the whole output is known good. A signal ends the program at once
-(:mod:`neurorice.interrupt`).
+``-`` is standard input as IN and standard output as OUT; after ``--`` a path may begin with
+``-``. Both directions stream, a piece of the recording at a time
+(:func:`golden.container.compress_file`), so memory does not grow with the file. OUT is
+written by :mod:`neurorice.output` (a regular file atomically, a device or FIFO as a
+stream), and only once the whole output is known good; OUT that is IN is refused. A signal
+ends the program at once (:mod:`neurorice.interrupt`).
 """
 
+import errno
+import os
+import stat
 import sys
 
 from golden import container
@@ -27,16 +32,58 @@ class CodecError(Exception):
     """An error to report on one line, with a non-zero exit."""
 
 
-def read_input(path):
-    """The bytes of ``path`` (standard input for ``-``), or :class:`CodecError` saying why not."""
+def say(text):
+    """Print ``text`` on stderr, a file name's bytes as they are (not ``a\\udcff.wav``)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    stream.flush()
+    os.write(stream.fileno(), text.encode(errors="surrogateescape") + b"\n")
+
+
+def _where(path):
+    return "standard input" if path == "-" else path
+
+
+def open_input(path, seekable=False):
+    """IN ``path`` (standard input for ``-``) opened to read as a binary file, and its
+    ``os.stat_result``; :class:`CodecError` saying why not. ``seekable``: standard input
+    that is not a regular file is first copied to an unnamed temporary file
+    (:func:`neurorice.output.spool`), for the encoder, which needs the input's size."""
     try:
         if path == "-":
-            return sys.stdin.buffer.read()
-        with open(path, "rb") as f:
-            return f.read()
+            # the launcher cannot let Python start on a directory as standard input
+            if os.environ.get("NEURORICE_STDIN") == "directory":
+                raise IsADirectoryError(errno.EISDIR, "Is a directory")
+            if sys.stdin is None:
+                raise OSError(errno.EBADF, "Bad file descriptor")
+            file = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+        else:
+            file = open(path, "rb")
+        info = os.fstat(file.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            file.close()
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if seekable and not stat.S_ISREG(info.st_mode):
+            with file:
+                copy = output.spool()
+                while block := file.read(1 << 20):
+                    copy.write(block)
+            copy.seek(0)
+            file = copy
+        return file, info
     except OSError as error:
-        where = "standard input" if path == "-" else path
-        raise CodecError(f"cannot read {where}: {error.strerror or error}") from None
+        raise CodecError(f"cannot read {_where(path)}: {error.strerror or error}") from None
+
+
+def read_input(path):
+    """The bytes of ``path`` (standard input for ``-``), or :class:`CodecError` saying why not."""
+    file, _ = open_input(path)
+    with file:
+        try:
+            return file.read()
+        except OSError as error:
+            raise CodecError(f"cannot read {_where(path)}: {error.strerror or error}") from None
 
 
 def write_atomically(path, data):
@@ -45,16 +92,13 @@ def write_atomically(path, data):
     A reader (or a crash) never sees a partial ``path``: it is either absent, as before, or
     complete.
     """
-    try:
-        output.replace_atomically(path, data)
-    except OSError as error:
-        raise CodecError(f"cannot write {path}: {error.strerror or error}") from None
+    write_output(path, data)
 
 
-def write_output(path, data):
+def write_output(path, data, same=None):
     """Write ``data`` to OUT ``path`` (:func:`neurorice.output.write`)."""
     try:
-        output.write(path, data)
+        output.write(path, data, same)
     except output.OutputError as error:
         raise CodecError(str(error)) from None
 
@@ -64,19 +108,53 @@ def codec():
     try:
         from .fast import container as fast_container
     except fast.NotBuilt:
-        print(f"neurorice: {fast.NOT_BUILT}; using the golden model, about 100x slower",
-              file=sys.stderr)
+        say(f"neurorice: {fast.NOT_BUILT}; using the golden model, about 100x slower")
         return container
     return fast_container
 
 
-def encode_file(source, destination, compress=None, *, coder=DEFAULT_CODER, near=0, table=None):
-    compress = compress or codec().compress
-    coded = compress(read_input(source), coder=coder, near=near, table=table)
-    if near and not container.near_of(coded):
-        print(f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly",
-              file=sys.stderr)
-    write_output(destination, coded)
+def _coded(source, destination, code, seekable):
+    """Open IN and OUT, ``code(in, out)``, then give OUT the output; OUT is untouched on
+    any error."""
+    file, info = open_input(source, seekable)
+    with file:
+        try:
+            target = output.open_output(destination, info)
+        except output.OutputError as error:
+            raise CodecError(str(error)) from None
+        try:
+            code(file, target.file)
+        except container.FormatError as error:
+            target.discard()
+            raise CodecError(f"{_where(source)}: {error}") from None
+        except OSError as error:
+            target.discard()
+            # a read error is IN's, any other OUT's (a full disk)
+            raise CodecError(f"cannot write {output._describe(destination)}:"
+                             f" {error.strerror or error}") from None
+        except BaseException:
+            target.discard()
+            raise
+    try:
+        target.commit()
+    except output.OutputError as error:
+        raise CodecError(str(error)) from None
+
+
+def encode_file(source, destination, compress_file=None, *, coder=DEFAULT_CODER, near=0,
+                table=None):
+    compress_file = compress_file or codec().compress_file
+    lossless = []
+
+    def code(file, out):
+        compress_file(file, out, coder=coder, near=near, table=table)
+        if near:
+            out.seek(0)
+            lossless.append(not container.near_of(out.read(64)))
+
+    _coded(source, destination, code, seekable=True)
+    if lossless and lossless[0]:
+        say(f"encode: {source} is not a WAV file of 10-bit ADC codes: coded losslessly")
 
 
 #: ``--table NAME``: the built-in tables by name (a file of such a name: ``./NAME``).
@@ -126,15 +204,9 @@ def encode_options(argv):
     return argv, keywords
 
 
-def decode_file(source, destination, decompress=None):
-    decompress = decompress or codec().decompress
-    data = read_input(source)
-    try:
-        original = decompress(data)
-    except container.FormatError as error:
-        where = "standard input" if source == "-" else source
-        raise CodecError(f"{where}: {error}") from None
-    write_output(destination, original)
+def decode_file(source, destination, decompress_file=None):
+    decompress_file = decompress_file or codec().decompress_file
+    _coded(source, destination, decompress_file, seekable=False)
 
 
 def main(action, argv=None):
@@ -145,21 +217,23 @@ def main(action, argv=None):
     try:
         argv, keywords = encode_options(argv) if options else (argv, {})
     except CodecError as error:
-        print(f"{name}: error: {error}", file=sys.stderr)
+        say(f"{name}: error: {error}")
         return 2
-    if len(argv) != 2 or any(a.startswith("-") and a != "-" for a in argv):
-        print(f"usage: {name} {options}IN OUT", file=sys.stderr)
+    # after "--" every argument is a path, also one that begins with "-"
+    paths = argv[1:] if argv[:1] == ["--"] else argv
+    if len(paths) != 2 or paths is argv and any(a.startswith("-") and a != "-" for a in argv):
+        say(f"usage: {name} {options}[--] IN OUT")
         return 2
     interrupt.install(name, output.remove_temporaries)
     try:
-        action(*argv, **keywords)
+        action(*paths, **keywords)
     except CodecError as error:
         interrupt.finish()
-        print(f"{name}: error: {error}", file=sys.stderr)
+        say(f"{name}: error: {error}")
         return 1
     except MemoryError:
         interrupt.finish()
-        print(f"{name}: error: out of memory", file=sys.stderr)
+        say(f"{name}: error: out of memory")
         return 1
     interrupt.finish()
     return 0

@@ -1,19 +1,35 @@
-"""Writing OUT as xz and zstd do: regular files replaced atomically, anything else as a stream.
+"""Writing OUT as ``cp``, shell redirection and zstd do: whole or not at all.
+
+:func:`open_output` checks OUT and gives a :class:`Target`, whose ``file`` (seekable) the
+codec writes; :meth:`Target.commit` then gives the output OUT's place, and
+:meth:`Target.discard` drops it, leaving OUT as it was.
 
 - ``-`` is standard output.
 - A character device, FIFO or socket (``/dev/null``, a named pipe, ``/dev/stdout``) is
-  opened and written as it is: no temporary file, no rename, which would replace it.
-- A symbolic link is followed: its target is replaced atomically, the link stays.
-- A regular file (or a new name) is replaced atomically: the data goes to an unnamed file in
-  OUT's directory (Linux ``O_TMPFILE``), synced to disk, then linked into place, so that a
-  reader or a crash (even ``kill -9``) sees the old OUT or the complete new one, never a part
-  and never a temporary file. Where the system has no unnamed files or cannot link one,
-  a hidden named one, ``.neurorice-<hex>``, is used and :func:`remove_temporaries` removes
+  written as it is, in place: no rename, which would replace it. The output is first
+  written to an unnamed temporary file (``$TMPDIR``, else ``/tmp``), and copied to OUT only
+  once complete, so that a reader of OUT never sees part of a failed output.
+- A symbolic link is followed: its target is replaced atomically, the link stays. A link
+  whose target does not exist is refused, as GNU ``cp`` refuses to write through one (a
+  link planted in a shared directory would otherwise create a file anywhere).
+- A regular file (or a new name) is replaced atomically: the data goes to an unnamed file
+  in OUT's directory (Linux ``O_TMPFILE``), synced to disk, then linked into place, so that
+  a reader or a crash (even ``kill -9``) sees the old OUT or the complete new one, never a
+  part and never a temporary file. An existing OUT keeps its permission bits (and, for
+  root, its owner and group), and one the user may not write is refused, as ``cp`` and
+  shell redirection refuse it. Where the system has no unnamed files or cannot link one, a
+  hidden named one, ``.neurorice-<hex>``, is used and :func:`remove_temporaries` removes
   it on a signal.
+- A name ending in ``/`` must be a directory, and a directory is refused: OUT is a file.
+- OUT that is the input file itself (``same``: the input's ``os.stat_result``) is refused,
+  as ``cp`` refuses to copy a file onto itself.
 
 Only modules that ``./encode`` and ``./decode`` load anyway (the standard library's
-built-in ones, and the fast path's C module where it is built): they import this in every
-process.
+built-in ones): they import this in every process. Linking an unnamed file takes
+``linkat(AT_EMPTY_PATH)``, which Python's ``os`` has no way to ask for; where the
+``/proc/self/fd`` link Python can make is refused (``EXDEV`` across some mounts, as in this
+machine's sandbox), :func:`_link` calls the C library's ``linkat`` through :mod:`ctypes`,
+imported then (10 ms).
 """
 
 import errno
@@ -21,14 +37,19 @@ import os
 import stat
 import sys
 
-from . import fast
-
 #: The named temporary files being written, which an interrupted process removes.
 TEMPORARIES = set()
+#: ``linkat``'s flag and "the current directory", from <fcntl.h> (Linux).
+AT_EMPTY_PATH, AT_FDCWD = 0x1000, -100
+_BLOCK = 1 << 20
 
 
 class OutputError(Exception):
     """OUT cannot be written: the message names it and says why."""
+
+
+def _describe(path):
+    return "standard output" if path == "-" else path
 
 
 def _named_beside(directory):
@@ -41,7 +62,7 @@ def _named_beside(directory):
         path = os.path.join(directory, f".neurorice-{os.urandom(6).hex()}")
         try:
             TEMPORARIES.add(path)
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666), path
         except FileExistsError:
             TEMPORARIES.discard(path)
         except BaseException:
@@ -49,38 +70,47 @@ def _named_beside(directory):
             raise
 
 
-def _link(fd, path):
-    """Give the unnamed file ``fd`` the name ``path`` (which must not exist).
+_linkat = None
 
-    Through ``linkat(AT_EMPTY_PATH)`` in the C core where the kernel allows it (Linux 6.10
-    on, or a privileged process), else through ``/proc/self/fd``, which some systems refuse
-    across their mounts (EXDEV in this machine's sandbox).
-    """
-    if fast._core is not None:
+
+def _link(fd, path):
+    """Give the unnamed file ``fd`` the name ``path`` (which must not exist)."""
+    global _linkat
+    if _linkat is None:
         try:
-            fast._core.link_unnamed(fd, path)
+            os.link(f"/proc/self/fd/{fd}", path)
             return
         except FileExistsError:
             raise
-        except OSError:
-            pass
-    os.link(f"/proc/self/fd/{fd}", path)
+        except OSError as error:
+            if error.errno != errno.EXDEV:
+                raise
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        _linkat = libc.linkat
+        _linkat.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                            ctypes.c_int)
+        _linkat.get_errno = ctypes.get_errno
+    if _linkat(fd, b"", AT_FDCWD, os.fsencode(path), AT_EMPTY_PATH) != 0:
+        number = _linkat.get_errno()
+        raise OSError(number, os.strerror(number), path)
 
 
-def _unnamed_in(directory):
+def _unnamed_in(directory, mode=os.O_RDWR):
     """An unnamed file in ``directory`` (``O_TMPFILE``) that can be linked into place, or
     None where there is none."""
     flag = getattr(os, "O_TMPFILE", None)
     if flag is None:
         return None
     try:
-        fd = os.open(directory, flag | os.O_WRONLY, 0o666)
+        fd = os.open(directory, flag | mode, 0o666)
     except OSError as error:
         # the file system or the kernel has none
         if error.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
             return None
         raise
-    if not _can_link(directory):
+    if mode == os.O_RDWR and not _can_link(directory):
         os.close(fd)
         return None
     return fd
@@ -140,65 +170,144 @@ def _link_into_place(fd, path):
         TEMPORARIES.discard(temporary)
 
 
-def replace_atomically(path, data):
-    """Write ``data`` to the regular file ``path``: absent or old until complete, then new."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd = _unnamed_in(directory)
-    if fd is not None:
+def spool():
+    """A new unnamed read-write temporary file (``$TMPDIR``, else ``/tmp``) as a binary
+    file object; a hidden named one, at once unlinked, where there are no unnamed files."""
+    directory = os.environ.get("TMPDIR") or "/tmp"
+    fd = _unnamed_in(directory, os.O_RDWR | os.O_EXCL)
+    if fd is None:
+        fd, path = _named_beside(directory)
+        os.unlink(path)
+        TEMPORARIES.discard(path)
+    return os.fdopen(fd, "w+b")
+
+
+class Target:
+    """OUT being written: write ``file``, then :meth:`commit` or :meth:`discard`."""
+
+    def __init__(self, path, file, place=None, stream=None, keep=None, temporary=None):
+        self.path, self.file = path, file
+        self._place = place  # the regular file to link the output to
+        self._stream = stream  # or the descriptor to copy it to
+        self._keep = keep  # an existing OUT's os.stat_result, whose mode and owner stay
+        self._temporary = temporary  # a named temporary file, where there is no unnamed one
+
+    def commit(self):
+        """Give the output OUT's place; :class:`OutputError` if it cannot."""
         try:
-            _write_all(fd, data)
-            os.fsync(fd)
-            _link_into_place(fd, os.path.abspath(path))
-            return
+            self.file.flush()
+            if self._stream is not None:
+                self.file.seek(0)
+                while block := self.file.read(_BLOCK):
+                    _write_all(self._stream, block)
+            else:
+                fd = self.file.fileno()
+                if self._keep is not None:
+                    os.fchmod(fd, stat.S_IMODE(self._keep.st_mode))
+                    if os.geteuid() == 0:
+                        os.fchown(fd, self._keep.st_uid, self._keep.st_gid)
+                os.fsync(fd)
+                if self._temporary is None:
+                    _link_into_place(fd, self._place)
+                else:
+                    os.replace(self._temporary, self._place)
+                    TEMPORARIES.discard(self._temporary)
+                    self._temporary = None
         except OSError as error:
-            # should the link fail after all (the probe said it would not), a named file;
-            # any other error is OUT's own
-            if error.errno not in (errno.EXDEV, errno.ENOENT, errno.EPERM, errno.EOPNOTSUPP):
-                raise
+            raise OutputError(f"cannot write {_describe(self.path)}:"
+                              f" {error.strerror or error}") from None
         finally:
-            os.close(fd)
-    fd, temporary = _named_beside(directory)
-    try:
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-    finally:
-        TEMPORARIES.discard(temporary)
+            self.discard()
+
+    def discard(self):
+        """Drop the output: OUT stays as it was."""
+        if self._temporary is not None:
+            try:
+                os.unlink(self._temporary)
+            except OSError:
+                pass
+            TEMPORARIES.discard(self._temporary)
+            self._temporary = None
+        self.file.close()
 
 
-def _describe(path):
-    return "standard output" if path == "-" else path
+def _standard_output(same):
+    if sys.stdout is None:
+        raise OutputError("cannot write standard output: Bad file descriptor")
+    sys.stdout.flush()
+    fd = sys.stdout.fileno()
+    info = os.fstat(fd)
+    if same is not None and stat.S_ISREG(info.st_mode) and _is(info, same):
+        raise OutputError("standard output is the input file")
+    return Target("-", spool(), stream=fd)
 
 
-def write(path, data):
-    """Write ``data`` to OUT ``path`` by the rules above; :class:`OutputError` if it cannot."""
+def _is(a, b):
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def open_output(path, same=None):
+    """OUT ``path`` made ready to write by the rules above: a :class:`Target`;
+    :class:`OutputError` if it cannot be written. ``same`` is the input's
+    ``os.stat_result``, which OUT must not be."""
     try:
         if path == "-":
-            sys.stdout.flush()
-            _write_all(sys.stdout.fileno(), data)
-            return
+            return _standard_output(same)
         try:
-            mode = os.stat(path).st_mode
+            info = os.stat(path)
         except FileNotFoundError:
-            mode = None
-        if mode is not None and stat.S_ISDIR(mode):
+            info = None
+            if os.path.islink(path):
+                raise OutputError(f"cannot write {path}: it is a symbolic link to a file"
+                                  " that does not exist (as cp, not written through)") from None
+            if path.endswith("/"):
+                raise OutputError(f"cannot write {path}: Not a directory") from None
+        if info is not None and stat.S_ISDIR(info.st_mode):
             raise OutputError(f"cannot write {path}: it is a directory")
-        if mode is not None and not stat.S_ISREG(mode):
+        if info is not None and same is not None and _is(info, same):
+            raise OutputError(f"cannot write {path}: it is the input file itself")
+        if info is not None and not stat.S_ISREG(info.st_mode):
             fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
             try:
-                _write_all(fd, data)
-            finally:
+                return Target(path, spool(), stream=fd)
+            except BaseException:
                 os.close(fd)
-            return
-        replace_atomically(os.path.realpath(path), data)
+                raise
+        if path.endswith("/"):
+            raise OutputError(f"cannot write {path}: Not a directory")
+        if info is not None and not os.access(path, os.W_OK):
+            raise OutputError(f"cannot write {path}: Permission denied")
+        place = os.path.realpath(path)
+        directory = os.path.dirname(place)
+        fd = _unnamed_in(directory)
+        temporary = None
+        if fd is None:
+            fd, temporary = _named_beside(directory)
+        return Target(path, os.fdopen(fd, "w+b"), place=place, keep=info,
+                      temporary=temporary)
     except OSError as error:
         raise OutputError(f"cannot write {_describe(path)}: {error.strerror or error}") from None
+
+
+def write(path, data, same=None):
+    """Write the bytes ``data`` to OUT ``path`` by the rules above; :class:`OutputError` if
+    it cannot."""
+    target = open_output(path, same)
+    try:
+        target.file.write(data)
+    except OSError as error:
+        target.discard()
+        raise OutputError(f"cannot write {_describe(path)}: {error.strerror or error}") from None
+    target.commit()
+
+
+def replace_atomically(path, data):
+    """Write ``data`` to the regular file ``path``: absent or old until complete, then new;
+    ``OSError`` if it cannot."""
+    try:
+        write(path, data)
+    except OutputError as error:
+        raise OSError(str(error)) from None
 
 
 def remove_temporaries():

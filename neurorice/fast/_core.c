@@ -15,12 +15,9 @@
 #define Py_LIMITED_API 0x030B0000
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 /* SSE2 (every x86-64) where the compiler targets it; NEURORICE_PORTABLE builds the plain C
    that other processors run instead, which tests/test_fast_build.py holds to the same bits */
 #if defined(__SSE2__) && !defined(NEURORICE_PORTABLE)
@@ -1016,27 +1013,6 @@ static PyObject *unoffset_values(PyObject *module, PyObject *args)
     return result;
 }
 
-/* Not the codec: the one system call ./encode and ./decode need that Python's os module
-   lacks. link_unnamed(fd, path) gives the unnamed file fd (O_TMPFILE) the new name path:
-   linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH). neurorice/output.py uses it, where the
-   kernel allows it, before linking through /proc/self/fd. */
-static PyObject *link_unnamed(PyObject *module, PyObject *args)
-{
-    int fd;
-    PyObject *path;
-    if (!PyArg_ParseTuple(args, "iO&:link_unnamed", &fd, PyUnicode_FSConverter, &path))
-        return NULL;
-#ifdef AT_EMPTY_PATH
-    int failed = linkat(fd, "", AT_FDCWD, PyBytes_AsString(path), AT_EMPTY_PATH);
-#else
-    int failed = (errno = ENOSYS, -1);
-#endif
-    PyObject *result = failed ? PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, path)
-                              : Py_NewRef(Py_None);
-    Py_DECREF(path);
-    return result;
-}
-
 static PyMethodDef methods[] = {
     {"encode", (PyCFunction)(void (*)(void))encode, METH_VARARGS | METH_KEYWORDS,
      "encode(samples, width, channels, *, arith=False, near=0, edges=None) -> bytes: "
@@ -1052,8 +1028,6 @@ static PyMethodDef methods[] = {
      "offset_values(pcm) -> bytes: little-endian int16 v to uint16 v + 0x8000"},
     {"unoffset_values", unoffset_values, METH_VARARGS,
      "unoffset_values(values) -> bytes: uint16 u to little-endian int16 u - 0x8000"},
-    {"link_unnamed", link_unnamed, METH_VARARGS,
-     "link_unnamed(fd, path): give the unnamed file fd the name path (linkat, AT_EMPTY_PATH)"},
     {NULL, NULL, 0, NULL},
 };
 
