@@ -4,7 +4,6 @@ One testbench plays both the source (with idle cycles) and the sink (with backpr
 run is a single pass over the clock; :func:`run` returns what came out and when.
 """
 
-import random
 from dataclasses import dataclass, field
 
 from amaranth.sim import Simulator
@@ -14,10 +13,18 @@ def never(cycle):
     return False
 
 
+def _unit(seed, cycle):
+    """A number in [0, 1) that depends only on ``seed`` and ``cycle`` (SplitMix64's mix)."""
+    z = (seed * 0x9E3779B97F4A7C15 + cycle + 1) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return ((z ^ (z >> 31)) >> 11) / (1 << 53)
+
+
 def sometimes(probability, seed=0):
-    """A pattern true on a random ``probability`` of the cycles, reproducibly."""
-    rng = random.Random(seed)
-    return lambda cycle: rng.random() < probability
+    """A pattern true on a random ``probability`` of the cycles, reproducibly: a function
+    of the cycle alone, so a run sees the same pattern whichever tests ran before it."""
+    return lambda cycle: _unit(seed, cycle) < probability
 
 
 def bursts(on, off):
