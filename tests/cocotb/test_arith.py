@@ -11,13 +11,12 @@ more.
 """
 
 import pytest
-from cocotb_tools.check_results import get_results
 from cocotb_tools.runner import get_runner
 
 from neurorice import verilog
 
 from ..recordings import training_names
-from .test_encoder import GROUPS, WAVES, simulator_environment
+from .test_encoder import GROUPS, WAVES, check_results, simulator_environment
 
 #: ``(simulator, channels, coder)`` -> the groups of tests it runs, and whole recordings
 BUILDS = {
@@ -56,5 +55,4 @@ def test_arith(built):
         extra_env={"NEURORICE_TB": f"10,{channels},32,{coder}",
                    "NEURORICE_TB_WHOLE": str(whole)},
     )
-    tests_run, failed = get_results(results)
-    assert tests_run > 0 and failed == 0, f"{failed} of {tests_run} cocotb tests failed"
+    check_results(results)

@@ -13,6 +13,7 @@ import os
 import shutil
 
 import pytest
+from cocotb_tools.check_results import get_results
 from cocotb_tools.runner import get_runner
 
 from neurorice import harness, verilog
@@ -93,13 +94,21 @@ def built(request, tmp_path_factory):
 
 def simulate(built, test, extra_env=()):
     """Run the cocotb test ``test`` (all its parameter sets) on a build; pytest fails if
-    any of them fails."""
+    any of them fails, or if none ran (a renamed or misspelt test)."""
     _, configuration, runner, top, build_dir = built
-    runner.test(
+    results = runner.test(
         test_module="tests.cocotb.tb_encoder", hdl_toplevel=top, build_dir=build_dir,
         test_dir=build_dir, test_filter=rf"\.{test}(/|$)", waves=WAVES,
         extra_env={"NEURORICE_TB": ",".join(map(str, configuration)), **dict(extra_env)},
     )
+    check_results(results)
+
+
+def check_results(results):
+    """Fail unless the results file names at least one cocotb test and none failed."""
+    tests_run, failed = get_results(results)
+    assert tests_run > 0, f"no cocotb test ran ({results})"
+    assert failed == 0, f"{failed} of {tests_run} cocotb tests failed"
 
 
 @pytest.mark.parametrize("group", GROUPS)
@@ -113,3 +122,9 @@ def test_encoder(built, group):
 def test_whole_recordings(built):
     training_names()
     simulate(built, "run_test_whole_recordings", {"NEURORICE_TB_WHOLE": str(WHOLE[built[:2]])})
+
+
+@pytest.mark.parametrize("built", [("icarus", verilog.DEFAULTS[0])], ids=build_id, indirect=True)
+def test_a_test_name_that_matches_nothing_fails(built):
+    with pytest.raises(AssertionError, match="no cocotb test ran"):
+        simulate(built, "run_test_that_does_not_exist")
