@@ -100,7 +100,8 @@ def configuration(channels, coder, library, models, recs, args, progress):
     activity = power.memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
                                     args.bank_rows, activity.get(m["name"]),
-                                    m["registered_read"])
+                                    m["registered_read"],
+                                    halves=args.memory_ports == "middle")
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
     priced["terms_w"]["memory"] = memory_w
@@ -214,13 +215,17 @@ def parser():
     p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
                    help="rows a bank of the state memories' latch arrays (default "
                         f"{memory.ROWS_PER_BANK})")
+    p.add_argument("--memory-ports", choices=("foot", "middle"), default="foot",
+                   help="the latch arrays' floorplan: ports at the foot of the stacked banks "
+                        "(default), or at the middle, a write driving only the written "
+                        "half's line (neurorice/asic/memory.py)")
     p.add_argument("--memory-flops", action="store_true",
                    help="the state memories as flip-flop arrays (gated a row with "
                         "--low-power), synthesised and simulated with the rest, instead of "
                         "latch arrays priced by a model; for small channel counts")
-    p.add_argument("--coder", choices=("rice", "arith", "adc"), nargs="+", default=["rice"],
-                   help="the back ends, each measured in the same run (default rice); the "
-                        "report compares them with the radio's energy a bit")
+    from ..options import add_coder
+
+    add_coder(p, hardware=True, several=True)  # the report compares them, with a radio
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="the near-lossless encoder of error bound D (default 0, lossless)")
     p.add_argument("--compact", action="store_true",

@@ -120,13 +120,17 @@ def floorplan(library, width, depth, rows_per_bank=ROWS_PER_BANK):
 
 def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
                  rows_per_bank=ROWS_PER_BANK, activity=None, registered_read=False,
-                 lines="floorplan"):
+                 lines="floorplan", halves=False):
     """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
     ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
     ``cycles_per_second``; ``activity``, where measured, is ``{"write", "read"}``: toggles
     of a write-data and of a read-data bit a cycle. With ``registered_read`` the read data
     go through a flip-flop a bit (:data:`READ_FLOP`, clocked every cycle), which Yosys
-    folds into the memory from the design's registers."""
+    folds into the memory from the design's registers. ``lines``: ``"floorplan"``,
+    ``"wire-load"`` or each line's wire given, ``{line: pF}``. With ``halves`` the ports
+    sit at the array's middle and a write-data toggle drives only the written half's line
+    (through a gated :data:`DRIVER` a half a bit), and a read bit's path runs from its bank
+    to the middle."""
     cells, v2 = library.cells, library.voltage ** 2
     cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
            for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER, READ_FLOP)}
@@ -137,7 +141,8 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     counts = {LATCH: width * depth, READ_GATE: width * depth,
               OR_GATE: width * (banks * or_row + or_bank),
               CLOCK_GATE: depth + banks, DECODER: 2 * depth,
-              DRIVER: width * banks,  # a bank's local write-data bus drivers
+              # a bank's local write-data bus drivers, and the segmented line's repeaters
+              DRIVER: width * banks + (2 * width if halves else 0),
               READ_FLOP: width if registered_read else 0}
     area = sum(cells[n].area * k for n, k in counts.items())
     leakage = sum(cells[n].leakage * k for n, k in counts.items()) * 1e-9
@@ -183,11 +188,25 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     measured = activity is not None
     if activity is None:
         activity = {"write": DATA_ACTIVITY / per_access, "read": DATA_ACTIVITY / per_access}
-    line = banks * cap[DRIVER]["A"] + line_pf["write line"]
     bus = rows * cap[LATCH]["D"] + line_pf["bank bus"]
-    data_toggle = (switch(line) + banks * _pin_energy(library, DRIVER, "A")
-                   + _toggle_energy(library, DRIVER, "A", bus) + switch(bus)
-                   + rows * _pin_energy(library, LATCH, "D"))
+    local_bus = (_toggle_energy(library, DRIVER, "A", bus) + switch(bus)
+                 + rows * _pin_energy(library, LATCH, "D"))
+    if halves and banks > 1:
+        # the ports at the array's middle, a stack of banks above and one below: a write-data
+        # toggle reaches the two halves' gated drivers (a :data:`DRIVER` each, opened by
+        # the written half), and the open one drives its half's line to its banks' drivers
+        half = math.ceil(banks / 2) * cap[DRIVER]["A"] + line_pf["write line"] / 2
+        root = 2 * cap[DRIVER]["A"] + line_pf["local"]
+        data_toggle = (switch(root) + 2 * _pin_energy(library, DRIVER, "A")
+                       + _toggle_energy(library, DRIVER, "A", half) + switch(half)
+                       + math.ceil(banks / 2) * _pin_energy(library, DRIVER, "A") + local_bus)
+        # the halves' opening signals run along the foot to their width drivers and toggle
+        # as the written half changes: twice a round of the rows
+        opening = width * cap[DRIVER]["B"] + plan["width_um"] * LAYER_PF_PER_UM[ROW_LAYER]
+        write += 2 * 2 / depth * (switch(opening) + width * _pin_energy(library, DRIVER, "B"))
+    else:
+        line = banks * cap[DRIVER]["A"] + line_pf["write line"]
+        data_toggle = switch(line) + banks * _pin_energy(library, DRIVER, "A") + local_bus
     write += activity["write"] * per_access * width * data_toggle
     local = line_pf["local"]
     write += DATA_ACTIVITY * width * (
@@ -204,8 +223,10 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     # a changed bit: its AND gate, then each OR level of the path (two toggles: the old
     # row's bit goes off, the new row's comes on, where they differ); the path's wire
     # shared among its levels
-    hop = line_pf["read path"] / (levels + 1) if lines != "wire-load" else library.\
-        wire_capacitance(1)
+    path_pf = line_pf["read path"]
+    if halves and lines == "floorplan" and banks > 1:
+        path_pf -= plan["height_um"] / 4 * LAYER_PF_PER_UM[COLUMN_LAYER]
+    hop = path_pf / (levels + 1) if lines != "wire-load" else library.wire_capacitance(1)
     or_load = cap[OR_GATE]["A"] + hop
     path = (_toggle_energy(library, READ_GATE, None, or_load) + switch(or_load)
             + levels * (_toggle_energy(library, OR_GATE, None, or_load) + switch(or_load)
@@ -229,7 +250,7 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
             "data_toggles_per_cycle": activity, "activity_measured": measured,
-            "registered_read": registered_read,
+            "registered_read": registered_read, "halves": halves,
             "lines": lines if isinstance(lines, str) else "given",
             "floorplan": plan, "lines_pf": line_pf,
             "floorplan_area_um2": plan["width_um"] * plan["height_um"],

@@ -133,8 +133,9 @@ def test_memory_data_activity_is_measured(pdk):
     assert power.memory_activity(_Memory(), library, undumped) == {}
 
 
-@pytest.mark.parametrize("lines", ["wire-load", "floorplan"])
-def test_memory_data_toggles_priced_by_hand(pdk, lines):
+@pytest.mark.parametrize("lines, halves", [("wire-load", False), ("floorplan", False),
+                                           ("floorplan", True)])
+def test_memory_data_toggles_priced_by_hand(pdk, lines, halves):
     """A toggle of write data charges the line to every bank's driver, the bank's bus and
     its latches' inputs; a toggle of read data, its AND gate and the OR trees above it.
     The lines' wires: the wire-load model's, or the floorplan's lengths (a column's on
@@ -146,9 +147,9 @@ def test_memory_data_toggles_priced_by_hand(pdk, lines):
     cells = library.cells
     width, depth, rows = 3, 8, 4  # two banks of four rows
     quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0},
-                                lines=lines)
+                                lines=lines, halves=halves)
     busy = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 1, "read": 1},
-                               lines=lines)
+                               lines=lines, halves=halves)
     if lines == "wire-load":
         line_wire, bus_wire, hop = (library.wire_capacitance(2), library.wire_capacitance(4),
                                     library.wire_capacitance(1))
@@ -159,7 +160,7 @@ def test_memory_data_toggles_priced_by_hand(pdk, lines):
         met2 = wires.LAYER_PF_PER_UM["met2"]
         height = 11 * 2.72
         line_wire, bus_wire = height * met2, 4 * 2.72 * met2
-        hop = (5 * 2.72 / 2 + height / 2) * met2 / 3
+        hop = (5 * 2.72 / 2 + height / (4 if halves else 2)) * met2 / 3
         assert busy["floorplan"]["height_um"] == approx(height)
     driver, latch = cells[memory.DRIVER], cells[memory.LATCH]
     gate, tree = cells[memory.READ_GATE], cells[memory.OR_GATE]
@@ -180,6 +181,13 @@ def test_memory_data_toggles_priced_by_hand(pdk, lines):
     bus = rows * latch.pins["D"].capacitance + bus_wire
     write = switch(line) + 2 * pin(driver, "A") + out(driver, bus, "A") + switch(bus) \
         + rows * pin(latch, "D")
+    if halves:
+        # the two halves' gated drivers at the middle, the written one driving its half's
+        # line (half the wire, one bank's driver), then that bank's bus as before
+        root = 2 * driver.pins["A"].capacitance + 5.0 * wires.LAYER_PF_PER_UM["met1"]
+        half = driver.pins["A"].capacitance + line_wire / 2
+        write = switch(root) + 2 * pin(driver, "A") + out(driver, half, "A") + switch(half) \
+            + pin(driver, "A") + out(driver, bus, "A") + switch(bus) + rows * pin(latch, "D")
     or_load = tree.pins["A"].capacitance + hop
     levels = 1 + 1  # four rows: one level of four-input ORs; two banks: one more
     read = out(gate, or_load) + switch(or_load) \
