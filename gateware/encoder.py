@@ -19,7 +19,7 @@ from amaranth.lib import stream, wiring
 from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
-from golden import adc
+from golden import adc, backends
 
 from .arith import ArithModel
 from .bytepacker import BytePacker, ItemBytes
@@ -62,7 +62,7 @@ STATE_MEMORIES = ("generic", "ice40", "spram-model")
 
 #: The back ends: Golomb-Rice codewords, the arithmetic coder of :mod:`gateware.arith`, or
 #: the ADC-aware arithmetic coder of :mod:`gateware.interval`.
-CODERS = ("rice", "arith", "adc")
+CODERS = backends.CODERS
 
 
 def check_parameters(width, channels, word_width, state_memory="generic", near=0,

@@ -5,7 +5,7 @@ the core's coders (:mod:`golden.core`), the container's flags and bounds
 (:mod:`golden.container`), the fast path, the gateware and the commands' ``--coder``.
 """
 
-__all__ = ["BACK_ENDS", "CODERS", "DEFAULT_CODER", "BackEnd"]
+__all__ = ["BACK_ENDS", "CODERS", "DEFAULT_CODER", "HARDWARE_CODER", "BackEnd"]
 
 
 class BackEnd:
@@ -43,5 +43,10 @@ BACK_ENDS = {
 }
 #: The back ends' names.
 CODERS = tuple(BACK_ENDS)
-#: The back end ``./encode`` writes unless told.
+#: The back end ``./encode`` writes unless told, and the file codec's commands (``eval``,
+#: ``bench``, ``verify-fast``, ``near-check``) check unless told.
 DEFAULT_CODER = "adc"
+#: The back end the hardware commands (``verilog``, ``verify``, ``sim``, ``report``,
+#: ``asic``) build unless told: the smallest hardware, the only one that fits the iCE40 UP5K
+#: at 1024 channels and the compact ASIC encoder of the least power (docs/HARDWARE.md).
+HARDWARE_CODER = "rice"

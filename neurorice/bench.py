@@ -47,7 +47,8 @@ class BenchError(Exception):
 
 
 def load(source, limit=None):
-    """``(name, bytes)`` of the recordings ``--files limit`` chooses (:mod:`neurorice.recordings`)."""
+    """``(name, bytes)`` of the recordings ``--files limit`` chooses
+    (:mod:`neurorice.recordings`)."""
     try:
         return [(r.name, r.data) for r in recordings.load(source, limit)]
     except recordings.RecordingsError as error:
@@ -264,7 +265,8 @@ def main(argv=None):
     parser.add_argument("--random-mb", type=float, default=50,
                         help="MB of random bytes for the incompressible figure (default: 50)")
     parser.add_argument("--coder", choices=("all", *CODERS), default="all",
-                        help="the back end whose throughput to measure (default: all)")
+                        help="the back end whose throughput to measure (default: all, "
+                             f"{DEFAULT_CODER}, what ./encode writes, first)")
     parser.add_argument("--eval", action="store_true", help="also time ./eval.sh DATA")
     args = parser.parse_args(argv)
     if args.files is not None and args.files < 1 or args.runs < 1:

@@ -2,8 +2,8 @@
 
 Run as ``neurorice verify DATA [--channels C] [--near D] [--files N] [--idle P]
 [--backpressure P]`` with ``DATA`` a ``data.zip``, a directory of ``.wav`` recordings or one
-recording. The Verilog of the configuration (its file in ``hdl/``, or generated from the gateware when
-``hdl/`` has none, or ``--verilog FILE``) is compiled once with Verilator and the C++
+recording. The Verilog of the configuration (its file in ``hdl/``, or generated from the
+gateware when ``hdl/`` has none, or ``--verilog FILE``) is compiled once with Verilator and the C++
 harness of :mod:`neurorice.harness`. Each recording goes through it as one stream, twice:
 at full rate, and with random idle input cycles and output backpressure (probabilities
 ``--idle`` 0.2 and ``--backpressure`` 0.3 a cycle by default; 0 and 0 skip that run). Both
@@ -259,11 +259,9 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                              f"(default {backpressure:g})")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the idle and backpressure patterns (default 1)")
-    from gateware.encoder import CODERS
+    from .options import add_coder
 
-    parser.add_argument("--coder", choices=CODERS, default="rice",
-                        help="back end: rice (default), arith, the arithmetic coder, or adc, "
-                             "the ADC-aware one with the default width table")
+    add_coder(parser, hardware=True)
 
 
 def prepare(args, trace=False):

@@ -156,11 +156,12 @@ def add_arguments(parser):
                         help="output word width in bits, 8..64, at least W + 16 (default 32)")
     parser.add_argument("--near", type=int, default=0, metavar="D",
                         help="near-lossless with error bound D (default 0: lossless)")
-    parser.add_argument("--coder", choices=("rice", "arith", "adc"), default="rice",
-                        help="back end: rice (default), arith, the arithmetic coder, or adc, "
-                             "the ADC-aware one with the default width table")
+    from .options import add_coder
+
+    add_coder(parser, hardware=True)
     parser.add_argument("--compact", action="store_true",
-                        help="the ASIC encoder, a sample a clock, no pipeline (lossless, Rice)")
+                        help="the ASIC encoder, a sample a clock, no pipeline (lossless; rice "
+                             "or adc)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the Verilog to FILE (default: standard output)")
     parser.add_argument("--update-hdl", action="store_true",

@@ -1,13 +1,14 @@
 """``neurorice verify-fast [DATA]``: the fast path against the golden model, on every recording.
 
-For each recording and back end (``--coder`` one of :data:`golden.core.CODERS`, ``rice``
-by default; ``both``, rice and arith; or ``all``): the fast container's compressed file must
-be the golden container's, byte for byte, and the fast container must restore the recording
-from it. The golden arithmetic coder takes about 1.75 times as long as the Rice one, the
-ADC-aware one (``adc``, with the built-in width table) about 2.5 times. The golden
-model takes about a second a recording, so the 493 training recordings take a few minutes
-on all cores: too long for the test suite, which checks a few whole recordings and the
-beginning of every one (``tests/test_fast_container.py``); CI runs this.
+For each recording and back end (``--coder`` one of :data:`golden.core.CODERS`, by default
+``adc``, what ``./encode`` writes; ``both``, rice and arith; or ``all``): the fast
+container's compressed file must be the golden container's, byte for byte, and the fast
+container must restore the recording from it. The golden arithmetic coder takes about 1.75
+times as long as the Rice one, the ADC-aware one (``adc``, with the built-in width table)
+about 2.5 times. The golden model takes about a second a recording, so the 493 training
+recordings take a few minutes on all cores: too long for the test suite, which checks a few
+whole recordings and the beginning of every one (``tests/test_fast_container.py``); CI runs
+this.
 """
 
 import argparse
@@ -21,6 +22,7 @@ from golden.core import CODERS
 from ..recordings import DEFAULT_DATA, RecordingsError
 from ..recordings import load as load_recordings
 from ..batch import Progress
+from ..options import add_coder
 
 #: The back ends of the choices that name several.
 CHOICES = {"both": ("rice", "arith"), "all": CODERS}
@@ -54,8 +56,7 @@ def main(argv=None):
                         help="check this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings checked at once (default: all cores)")
-    parser.add_argument("--coder", choices=(*CODERS, "both", "all"), default="rice",
-                        help="the back end to check; both: rice and arith (default: rice)")
+    add_coder(parser, extra=[("both", "rice and arith"), ("all", "every back end")])
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")

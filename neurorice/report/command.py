@@ -219,11 +219,9 @@ def parser():
                         f"(default {SEEDS})")
     p.add_argument("--near", type=int, default=0, metavar="D",
                    help="report the near-lossless encoder of error bound D (default 0)")
-    from gateware.encoder import CODERS
+    from ..options import add_coder
 
-    p.add_argument("--coder", choices=CODERS, default="rice",
-                   help="the back end: rice (default, the smallest hardware), arith, or adc "
-                        "(the ADC-aware one, with the default width table)")
+    add_coder(p, hardware=True)
     p.add_argument("--ecp5-seeds", type=int, default=1, metavar="N",
                    help="nextpnr-ecp5 placement seeds to try (default 1: a seed of the "
                         "arithmetic back end takes about half an hour)")
@@ -235,10 +233,13 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    from gateware.parameters import check_channels
+
     for channels in args.channels:
-        if not 1 <= channels <= 65535:
-            print(f"neurorice report: error: channel count must be 1..65535, not {channels}",
-                  file=sys.stderr)
+        try:
+            check_channels(channels)
+        except ValueError as error:
+            print(f"neurorice report: error: {error}", file=sys.stderr)
             return 2
     if args.seeds < 1 or args.ecp5_seeds < 1:
         print(f"neurorice report: error: at least one placement seed, not "
