@@ -14,7 +14,8 @@ by adding the prediction modulo ``2**W``. Its sign is folded into the low bit
 ``k`` follows the channel's recent residual magnitudes with no side information: the state
 keeps ``A``, a sum of magnitudes, and ``N``, their count, both halved when ``N`` reaches
 :data:`RESET`, and ``k`` is the least value with ``N << k >= A`` (T.87 A.5.1), capped at
-``W - 1``. State per channel: ``A`` (``W + 7`` bits from ``W = 2``) and ``N`` (8 bits). With channels
+``W - 1``. State per channel: ``A`` (``W + 7`` bits from ``W = 2``) and ``N`` (8 bits).
+With channels
 interleaved round-robin and restarted together at a stream's end, every channel's ``N`` is
 the same at any round, so hardware keeps one ``N`` for all (:mod:`gateware.rice`).
 """

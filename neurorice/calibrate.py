@@ -126,7 +126,8 @@ def compressed_size(streams, table):
 
 def main(argv=None):
     from neurorice import recordings
-    parser = argparse.ArgumentParser(prog="neurorice calibrate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="neurorice calibrate",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("data", nargs="?", default=str(recordings.DEFAULT_DATA),
                         help="a zip or directory of recordings (default: %(default)s)")
     parser.add_argument("-o", "--output", required=True, help="the width table to write (JSON)")

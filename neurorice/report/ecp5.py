@@ -147,7 +147,8 @@ def place_and_route(design, target_mhz, seeds=SEEDS):
             smaller.append(packed)
             continue
         with ThreadPoolExecutor(max_workers=min(seeds, os.cpu_count() or 1)) as pool:
-            results = list(pool.map(lambda seed: _run(netlist, part, design, target_mhz, seed),
+            results = list(pool.map(lambda seed, part=part: _run(netlist, part, design,
+                                                                 target_mhz, seed),
                                     range(1, seeds + 1)))
         best = max(results, key=lambda r: (r.routed, r.fmax_mhz or 0))
         return {"chosen": best.summary(), "smaller": smaller,

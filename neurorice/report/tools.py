@@ -2,8 +2,8 @@
 
 The tools are WebAssembly builds that run wherever Python does; the first call of each
 compiles it for the machine (about a minute), later calls start in under a second. A run is
-cached (in :func:`neurorice.cache.root`'s ``tools/``) by the hash of the tool, its arguments and its input
-files, so that a report built twice synthesises once.
+cached (in :func:`neurorice.cache.root`'s ``tools/``) by the hash of the tool, its arguments
+and its input files, so that a report built twice synthesises once.
 """
 
 import hashlib

@@ -29,7 +29,7 @@ from .streams import StreamSink, StreamSource
 _TB = os.environ.get("NEURORICE_TB", "10,1,32").split(",")
 WIDTH, CHANNELS, WORD_WIDTH = map(int, _TB[:3])
 NEAR = next((int(field) for field in _TB[3:] if field.isdecimal()), 0)
-CODER = {"coder": field for field in _TB[3:] if not field.isdecimal()}
+CODER = dict(("coder", field) for field in _TB[3:] if not field.isdecimal())  # {} or one
 TOP = (1 << WIDTH) - 1
 #: samples a stream of the crossed tests: at least two rounds of every channel
 LENGTH = max(300, 2 * CHANNELS + CHANNELS // 2 + 7)

@@ -74,9 +74,9 @@ def intervals(count, seed):
 
 def golden_words(streams, word_width):
     out, carries, longest = [], 0, 0
-    for stream in streams:
+    for items in streams:
         encoder = Counting(BitWriter(word_width))
-        for start, end, rest, bits in stream:
+        for start, end, rest, bits in items:
             encoder.encode(start, end)
             encoder.bypass(rest, bits)
         words = encoder.finish().flush()

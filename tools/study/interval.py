@@ -12,7 +12,6 @@ ones on three files.
 """
 
 import argparse
-import math
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,9 @@ from golden import adc, core, interval  # noqa: E402
 from neurorice import calibrate  # noqa: E402
 
 CHECK_FILES = 3
-CHOSEN = "**chosen**: period-32 table and codes 510, 511 (fitted on all files); F=4, bins of 2^(k-2) codes, 6 interpolation bits; 4 contexts, adapted every 4th sample, prior weighted 63"
+CHOSEN = ("**chosen**: period-32 table and codes 510, 511 (fitted on all files); F=4, bins of"
+          " 2^(k-2) codes, 6 interpolation bits; 4 contexts, adapted every 4th sample, prior"
+          " weighted 63")
 
 # (name, options); "@all2" etc. name a table fitted here
 VARIANTS = [

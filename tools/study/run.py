@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -75,19 +76,17 @@ def describe(predictor):
 
 
 def recordings(source):
-    """``(name, wav bytes)`` of every .wav in a zip file or a directory, by name."""
-    if not source.exists():
-        sys.exit(
-            f"run.py: no recordings at {source}\n"
-            "  pass the challenge's data.zip or a directory of .wav files as DATA"
-        )
-    if source.is_dir():
-        for path in sorted(source.rglob("*.wav")):
-            yield path.name, path.read_bytes()
-    else:
-        with zipfile.ZipFile(source) as archive:
-            for name in sorted(n for n in archive.namelist() if n.endswith(".wav")):
-                yield Path(name).name, archive.read(name)
+    """``(name, wav bytes)`` of every recording of a zip file or a directory, by name
+    (:class:`neurorice.recordings.Source`)."""
+    from neurorice.recordings import RecordingsError, Source
+
+    try:
+        found = Source(source)
+    except RecordingsError as error:
+        sys.exit(f"run.py: {error}")
+    with zipfile.ZipFile(found.path) if found.kind == "zip" else nullcontext() as archive:
+        for name in found.names:
+            yield Path(name).name, archive.read(name) if archive else found.read(name)
 
 
 def load(source, files, step):
