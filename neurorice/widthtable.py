@@ -1,4 +1,5 @@
-"""A width table's file: the JSON that ``neurorice calibrate`` writes and ``./encode --table`` reads."""
+"""A width table's file: the JSON that ``neurorice calibrate`` writes and ``./encode --table``
+reads."""
 
 import json
 
