@@ -101,6 +101,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
                                     args.bank_rows, activity.get(m["name"]),
                                     m["registered_read"],
+                                    lines=args.memory_lines,
                                     halves=args.memory_ports == "middle")
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
@@ -215,6 +216,9 @@ def parser():
     p.add_argument("--bank-rows", type=int, default=memory.ROWS_PER_BANK, metavar="N",
                    help="rows a bank of the state memories' latch arrays (default "
                         f"{memory.ROWS_PER_BANK})")
+    p.add_argument("--memory-lines", choices=("floorplan", "wire-load"), default="floorplan",
+                   help="the latch arrays' lines: from their floorplan (default) or the "
+                        "library's wire-load model")
     p.add_argument("--memory-ports", choices=("foot", "middle"), default="foot",
                    help="the latch arrays' floorplan: ports at the foot of the stacked banks "
                         "(default), or at the middle, a write driving only the written "
