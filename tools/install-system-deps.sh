@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs, if missing: the simulators the tests use
-# (Icarus Verilog, Verilator), Yosys for the synthesis check, OpenSTA and the GrayWolf placer
-# for the ASIC flow, and a C compiler and the
-# headers of $PYTHON (default python3) for the fast codec's C core. (Python packages come
-# from PyPI through `make setup`.)
+# (Icarus Verilog, Verilator), Yosys for the synthesis check, OpenSTA, the GrayWolf placer
+# and the qrouter router for the ASIC flow, and a C compiler and the headers of $PYTHON
+# (default python3) for the fast codec's C core. (Python packages come from PyPI through
+# `make setup`.)
 set -euo pipefail
 missing=()
 command -v iverilog >/dev/null || missing+=(iverilog)
@@ -13,6 +13,7 @@ command -v cc >/dev/null || missing+=(gcc)
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)  # the lossy study: MP3 and Opus
 command -v sta >/dev/null || missing+=(opensta)
 command -v graywolf >/dev/null || missing+=(graywolf)  # neurorice asic --wires placed
+command -v qrouter >/dev/null || missing+=(qrouter)  # neurorice/asic/routing.py
 "${PYTHON:-python3}" -c 'import os, sys, sysconfig
 sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' ||
   missing+=(python3-dev)
