@@ -139,7 +139,10 @@ def routed_lengths(text):
     """``{net name: routed length µm}`` from a routed DEF's ``NETS`` section: each
     ``ROUTED``/``NEW`` path's consecutive points (``*`` repeats a coordinate)."""
     lengths = {}
-    section = text[text.find("\nNETS"):text.find("END NETS")]
+    start = re.search(r"^NETS\b", text, re.M)
+    if start is None:
+        return lengths
+    section = text[start.start():text.find("END NETS", start.start())]
     for entry in section.split(";"):
         entry = entry.strip()
         if not entry.startswith("-"):
