@@ -105,6 +105,15 @@ def configuration(channels, coder, library, models, recs, args, progress):
                                     halves=args.memory_ports == "middle")
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
+    if wire_load is not None:
+        # beside the placed figure, the memories' lines of the wire-load model too
+        model_memory_w = sum(memory.price_memory(
+            library, m["width"], m["depth"], rate, rate * cps, args.bank_rows,
+            activity.get(m["name"]), m["registered_read"], lines="wire-load")["total_w"]
+            for m in synthesis.memories)
+        wire_load["terms_w"]["memory"] = model_memory_w
+        wire_load["total_w"] += model_memory_w
+        wire_load.pop("driver_wires", None)
     priced["terms_w"]["memory"] = memory_w
     priced["blocks_w"]["state memory"] = priced["blocks_w"].get("state memory", 0) + memory_w
     priced["total_w"] += memory_w
@@ -137,7 +146,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
         "wires": args.wires,
         "placement": placement.summary() if placement is not None else None,
         "power_wire_load_model": None if wire_load is None else {
-            "total_w": wire_load["total_w"] + memory_w, "terms_w": wire_load["terms_w"],
+            "total_w": wire_load["total_w"], "terms_w": wire_load["terms_w"],
             "blocks_w": wire_load["blocks_w"], "clock_tree": wire_load["clock_tree"],
             "wires": wire_load["wires"]},
         "opensta_cross_check": {"flow_logic_w": logic_w, "opensta_w": opensta_w,

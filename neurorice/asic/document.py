@@ -106,7 +106,8 @@ def placement_markdown(configs):
              "wire is its pins' rectilinear spanning tree at 1.72e-4 pF/µm (met1), the clock "
              "tree built on the placed sinks at 2.15e-4 pF/µm (met3), the layer capacitances "
              "of OpenROAD-flow-scripts' sky130hd `setRC.tcl` (`neurorice/asic/wires.py`). "
-             "Beside it, the same netlist and runs priced with the library's wire-load model:",
+             "Beside it, the same netlist and runs priced with the library's wire-load model "
+             "(the memories' lines too):",
              "", "| | " + " | ".join(_name(c) for c in configs) + " |",
              "| --- |" + " --- |" * len(configs)]
     rows = [
@@ -124,7 +125,7 @@ def placement_markdown(configs):
     for term in TERMS:
         rows.append((f"{term}: placed / model", lambda c, term=term: (
             f"{_uw(c['power']['terms_w'].get(term, 0))} / "
-            f"{_uw(c['power_wire_load_model']['terms_w'].get(term, 0) if term != 'memory' else c['power']['terms_w'].get(term, 0))}")))
+            f"{_uw(c['power_wire_load_model']['terms_w'].get(term, 0))}")))
     rows.append(("**total: placed / model**", lambda c: (
         f"**{_uw(c['power']['total_w'])}** / {_uw(c['power_wire_load_model']['total_w'])}")))
     for label, value in rows:
