@@ -18,7 +18,7 @@ from golden.core import DEFAULT_CODER
 
 from .recordings import DEFAULT_DATA, RecordingsError
 from .recordings import load as load_recordings
-from .batch import Progress
+from .progress import Bar as Progress
 
 DEFAULT_NEARS = "0,1,2,4,8"
 

@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from . import harness
+from .progress import Bar
 from .recordings import RecordingsError, Source
 
 __all__ = ["arrange", "check", "compare", "golden_words", "main", "recording_samples"]
@@ -330,7 +331,6 @@ def main(argv=None):
         parser.error(f"--files must be at least 1, not {args.files}")
 
     started = time.perf_counter()
-    terminal = sys.stderr.isatty()
     try:
         try:
             source = Source(args.data)
@@ -355,25 +355,20 @@ def main(argv=None):
 
     results = []
     jobs = [(source, name, settings) for name in names]
+    bar = Bar(len(jobs), "verify")
     try:
         with concurrent.futures.ProcessPoolExecutor(min(args.jobs, len(jobs))) as pool:
             for result in pool.map(_check, jobs, chunksize=1):
                 results.append(result)
                 problem = result.problem(settings.word_width)
                 if problem:
-                    if terminal:  # end the progress line first
-                        print(file=sys.stderr)
-                    print(f"MISMATCH {result.name}: {problem}", flush=True)
-                if terminal:
-                    print(f"\rfile {len(results)} of {len(jobs)}", end="", file=sys.stderr,
-                          flush=True)
-                elif len(results) % max(1, len(jobs) // 10) == 0 and len(results) < len(jobs):
-                    print(f"file {len(results)} of {len(jobs)}", file=sys.stderr, flush=True)
+                    bar.say(f"MISMATCH {result.name}: {problem}")
+                bar.update(len(results))
     except KeyboardInterrupt:
-        print("\nneurorice verify: interrupted", file=sys.stderr)
+        bar.close()
+        print("neurorice verify: interrupted", file=sys.stderr)
         return 130
-    if terminal:
-        print(file=sys.stderr)
+    bar.close()
     wall = time.perf_counter() - started
     for line in summary(results, wall, built, args.jobs):
         print(line)

@@ -18,7 +18,7 @@ from neurorice import recordings
 from neurorice.report import timing
 from neurorice.report.command import _stream
 from neurorice.report.design import Design
-from neurorice.report.progress import Progress
+from neurorice.progress import Log as Progress
 from neurorice.report.tools import CACHE, ToolError
 
 from . import gatesim, liberty, memory, power, radio, sta

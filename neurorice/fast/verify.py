@@ -21,7 +21,7 @@ from golden.core import CODERS
 
 from ..recordings import DEFAULT_DATA, RecordingsError
 from ..recordings import load as load_recordings
-from ..batch import Progress
+from ..progress import Bar as Progress
 from ..options import add_coder
 
 #: The back ends of the choices that name several.

@@ -16,7 +16,7 @@ from . import compression, ecp5, gatesim, plots, timing
 from .design import Design
 from .document import markdown
 from .ice40 import SEEDS, place_and_route
-from .progress import Progress
+from ..progress import Log as Progress
 from .synthesis import synthesise
 from .tools import tool_version
 
