@@ -26,8 +26,9 @@ weights its previous sample leaves, so a channel takes a sample every :data:`WEI
 cycles (one channel) or every ``WEIGHT_SPAN + 1`` cycles (a few channels sharing a memory).
 
 Near-lossless (``near`` = δ ≥ 1, :mod:`golden.near`, fixed at elaboration) keeps stages 0 to
-6, and from stage 7 on quantises the residual and reconstructs the sample, which the past
-then takes instead of the sample (:data:`NEAR_LATENCY` stages, all of them the past's span)::
+6, and from stage 7 on (:mod:`gateware.near`) quantises the residual and reconstructs the
+sample, which the past then takes instead of the sample (:data:`NEAR_LATENCY` stages, all of
+them the past's span)::
 
     stage 7   the residual x - p and p; the weights' direction, sign(q), as whether the
               residual is below -δ or above δ (x' = clamp(p + q (2δ + 1)) lies on q's side of
@@ -51,15 +52,16 @@ bubbles included (their valid flags hide a bubble's data), so that one enable, t
 pipeline's, drives them all; only the counters and the state follow the items.
 """
 
-from amaranth.hdl import Cat, Const, Module, Mux, Signal, signed
+from amaranth.hdl import Cat, Module, Mux, Signal, signed
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from golden import near as nl
 from golden import predictor as model
 from golden.adc import FRACTION_BITS
 from golden.predictor import AVERAGE_FRAC, AVERAGE_SHIFTS, STEP, WEIGHT_BITS, WEIGHT_FRAC
 
+from .averages import average_terms, moved_average
+from .near import quantise
 from .parameters import check_channels, check_near, check_width
 from .pipeline import Lockstep
 from .state import ChannelState
@@ -132,38 +134,6 @@ def weights_layout():
 def sign(value):
     """-1, 0 or 1, as ``(negative, positive)``."""
     return value < 0, value > 0
-
-
-def average_terms(average, sample, shift):
-    """Two addends whose sum, less its lowest bit, is the moved average
-    ``average + (((sample << AVERAGE_FRAC) - average) >> shift)``, modulo its width.
-
-    That is ``((average << shift) - average + (sample << AVERAGE_FRAC)) >> shift``: the
-    floor of a sum taken whole. With ``-average`` as ``~average + 1``, the three terms meet
-    in a carry-save layer (a logic level without carries), whose sums and carries make one
-    add, where the plain form chains two adds in the loop of a channel's averages.
-
-    Below bit ``shift`` only ``~average`` is not zero, and the carry-save layer has no
-    carries; with the carry-in of 1 those bits carry into bit ``shift`` only when they are
-    all ones, that is when the average's low bits are zero. That test, a tree beside the
-    carry-save layer, comes in as the addends' lowest bit (where it makes a carry and a
-    zero), so the add's carry chain is as long as the average, not ``shift`` bits longer.
-    """
-    assert shift <= AVERAGE_FRAC  # so that the sample's term has no bits below ``shift``
-    n = len(average) + shift
-    a = Cat(Const(0, shift), average)
-    b = Cat(~average, Const(-1, shift))  # ~average, widened
-    c = (sample << AVERAGE_FRAC)[:n]
-    sums = a ^ b ^ c
-    carries = (a & b) | (a & c) | (b & c)
-    carry_in = average[:shift] == 0
-    return Cat(carry_in, sums[shift:]), Cat(carry_in, carries[shift - 1:n - 1])
-
-
-def moved_average(terms, width):
-    """The moved average, of ``width`` bits, from its :func:`average_terms`."""
-    low, high = terms
-    return (low + high)[1:width + 1]
 
 
 class Predictor(wiring.Component):
@@ -384,8 +354,10 @@ class Predictor(wiring.Component):
         for i, (if_above, if_below, kept) in enumerate(moves):
             m.d.comb += weights.update[i].eq(Mux(equal, kept, Mux(below, if_below, if_above)))
         if near:
-            self._quantise(m, stage, carry, sample, prediction, last, older, kept_averages,
-                           past, enable)
+            quantise(m, stage, carry, width=width, near=near, sample=sample,
+                     prediction=prediction, last=last, older=older,
+                     kept_averages=kept_averages, past=past, enable=enable, output=self.o,
+                     analog=self._analog)
             if self._analog:
                 with m.If(enable):
                     m.d.sync += side
@@ -399,53 +371,3 @@ class Predictor(wiring.Component):
             if self._analog:
                 m.d.sync += [*side, self.o.p.side.code.eq(sample)]
         return m
-
-    def _quantise(self, m, stage, carry, sample, prediction, last, older, kept_averages, past,
-                  enable):
-        """Stages 7 to 12 of near-lossless mode: :func:`golden.near.quantise`,
-        :func:`~golden.near.reconstruct` and :func:`~golden.near.reduce`, and the past's
-        update from the reconstructed sample."""
-        width, near = self._width, self._near
-        top = (1 << width) - 1
-        step = nl.step(near)
-        span = nl.reduced_range(near, width)
-        factor, shift = nl.reciprocal(near, width)
-        residual = stage("residual", signed(width + 1), sample - prediction, at=7)
-        predicted = carry("predicted", width, prediction, 7, 10)
-        # Stage 8: |x - p| + δ, at most 2**W - 1 + δ, and the residual's sign.
-        magnitude = stage("magnitude", width + 1,
-                          Mux(residual[-1], -residual, residual) + near, at=8)
-        negative = carry("negative", 1, residual[-1], 8, 10)
-        # Stage 9: its product with the reciprocal; |q| = floor((|x - p| + δ) / (2δ + 1)).
-        product = stage("product", width + 1 + factor.bit_length(), magnitude * factor, at=9)
-        quotient = product[shift:shift + width]
-        # Stage 10: |q| and |q| (2δ + 1).
-        size = stage("size", width, quotient, at=10)
-        offset = stage("offset", width + step.bit_length(), quotient * step, at=10)
-        # Stage 11: q, and p + q (2δ + 1) before the clamp.
-        quantised = stage("quantised", signed(width + 1), Mux(negative, -size, size), at=11)
-        raw = stage("raw_sample", signed(width + 3),
-                    Mux(negative, predicted - offset, predicted + offset), at=11)
-        # Stage 12: q modulo RANGE in the output register; x' and the averages' terms.
-        low, high = -(span // 2), span - 1 - span // 2
-        reduced = Mux(quantised < low, quantised + span,
-                      Mux(quantised > high, quantised - span, quantised))
-        with m.If(enable):
-            m.d.sync += [self.o.p.error.eq(reduced[:width].as_signed()),
-                         self.o.p.last.eq(last)]
-            if self._analog:  # the bin's codes, from p + q (2δ + 1) before the clamp
-                m.d.sync += [
-                    self.o.p.side.lowest.eq(Mux(raw < near, 0, (raw - near)[:width])),
-                    self.o.p.side.highest.eq(Mux(raw > top - near, top, (raw + near)[:width])),
-                    self.o.p.side.restored.eq(Mux(raw < 0, 0, Mux(raw > top, top, raw[:width]))),
-                ]
-        restored = Mux(raw < 0, 0, Mux(raw > top, top, raw[:width]))
-        updated = stage("restored", width, restored, at=12)
-        terms = [[stage(f"average{i}_term{j}", len(term), term, at=12)
-                  for j, term in enumerate(average_terms(average, restored[:width], shift_))]
-                 for i, (average, shift_) in enumerate(zip(kept_averages, AVERAGE_SHIFTS))]
-        m.d.comb += [
-            *(past.update.history[i].eq(value) for i, value in enumerate([updated, *older])),
-            *(past.update.averages[i].eq(moved_average(pair, len(average)))
-              for i, (pair, average) in enumerate(zip(terms, kept_averages))),
-        ]
