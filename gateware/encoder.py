@@ -98,7 +98,7 @@ def channel_state_bits(width, state_memory="generic"):
     from amaranth.hdl import Shape
 
     from .predictor import state_layout, weights_layout
-    from .rice import state_layout as rice_layout
+    from .rice_row import state_layout as rice_layout
 
     spram = SPRAM_WIDTH if state_memory != "generic" else 0
     return sum(Shape.cast(layout).width for layout in (

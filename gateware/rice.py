@@ -22,21 +22,9 @@ stages without state, each about one carry chain or three levels of logic long::
 stream, so ``N`` is a function of the round, kept in a counter. So is the halving of
 ``A``: it happens to every channel in the same round.
 
-``A`` is kept as ``A - 1``, so that ``k > j`` is ``N <= (A - 1) >> j``, a comparison as
-wide as ``N``, and the halving ``(A + |e| + 1) >> 1`` is ``(A - 1 + |e|) >> 1``, a floor.
-Its loop must fit a cycle together with the memory's read and write routing, which on an
-iCE40 with the state in SPRAM leaves two or three levels of logic; a binary adder and the
-shift of the halving take far more. So ``A - 1`` is stored in a form without either:
-
-* carry-save: a carry out is stored, as the carry in at the channel's next residual,
-  rather than propagated; at every position, or every other one (:class:`Row`);
-* rotated round a circle of ``L`` positions: halved, ``A - 1`` is not shifted right but
-  stays in place, its least significant bit one position further round (the epoch, a
-  function of the round too). The bit the floor drops is cleared, and becomes the top
-  position. The circle holds ``A - 1 + |e|`` before the halving, so no carry ever leaves
-  the top position: none crosses to the bottom.
-
-Stages 3 to 5 turn the row back into ``A - 1`` for ``k``.
+``A - 1`` is kept in a form whose update takes two or three levels of logic, not an
+adder and a shift (:mod:`gateware.rice_row`). Stages 3 to 5 turn the row back into
+``A - 1`` for ``k``.
 """
 
 from amaranth.hdl import Cat, Const, Module, Mux, Signal
@@ -49,10 +37,10 @@ from golden.rice import ESCAPE_ZEROS, RESET
 from .parameters import check_channels, check_width
 from .pipeline import Lockstep
 from .predictor import residual_layout
+from .rice_row import Row, circle
 from .state import ChannelState
 
-__all__ = ["LATENCY", "RiceCoder", "Row", "circle", "codeword_layout", "max_total",
-           "state_layout"]
+__all__ = ["LATENCY", "RiceCoder", "codeword_layout"]
 
 #: Cycles from taking a residual to its codeword on ``o``: stages 0 to 9.
 LATENCY = 10
@@ -62,85 +50,6 @@ STATE_STAGE = 2
 # quotient bits that a regular codeword (quotient below ESCAPE_ZEROS) needs
 QUOTIENT_BITS = (ESCAPE_ZEROS - 1).bit_length()
 assert ESCAPE_ZEROS == 1 << QUOTIENT_BITS, "the escape test reads u's bits from k + 4 up"
-
-
-def max_total(width):
-    """The largest ``A`` a channel reaches: every residual of the largest magnitude, until
-    the state repeats (``A`` grows with every magnitude, and ``N`` ignores them)."""
-    adapter = model.RiceAdapter(width)
-    seen = set()
-    largest = adapter.total
-    while (adapter.total, adapter.count) not in seen:
-        seen.add((adapter.total, adapter.count))
-        adapter.update(-(1 << (width - 1)))
-        largest = max(largest, adapter.total)
-    return largest
-
-
-def circle(width):
-    """``L``, the positions of the circle that holds ``A - 1``: enough for the largest
-    ``A - 1 + |e|``, before a halving (every residual of the largest magnitude)."""
-    adapter = model.RiceAdapter(width)
-    largest = 1 << (width - 1)
-    seen = set()
-    total = 0
-    while (adapter.total, adapter.count) not in seen:
-        seen.add((adapter.total, adapter.count))
-        total = max(total, adapter.total - 1 + largest)
-        adapter.update(-largest)
-    return total.bit_length()
-
-
-class Row:
-    """A channel's ``A - 1`` in its row: the carry-save cells round the circle, and where
-    each cell's bits and carry in lie.
-
-    A cell is a single position (its bit and the carry into it) or a pair of positions
-    sharing the carry into the lower. A single position's bit and carry out, and a pair's
-    lower bit, take two levels of logic to update; a pair's upper bit and carry out take
-    three. Pairs cost fewer bits, singles less time: the row has as many pairs as leaves
-    ``spram_bits`` bits of two levels, which come first in the row, so that the
-    single-port RAMs that hold the row's low bits (SPRAM, far from the logic) take only
-    those.
-
-    Attributes
-    ----------
-    positions : int
-        ``L``, the circle's positions (:func:`circle`).
-    cells : list of (int, int)
-        Each cell's lowest position and size (1 or 2), the singles first.
-    layout : data.StructLayout
-        The row: ``quick``, the bits and carries updated in two levels, then ``slow``.
-    """
-
-    def __init__(self, width, spram_bits=0):
-        self.positions = positions = circle(width)
-        pairs = positions // 2
-        while pairs and 2 * (positions - 2 * pairs) + pairs < spram_bits:
-            pairs -= 1
-        singles = positions - 2 * pairs
-        self.cells = ([(p, 1) for p in range(singles)] +
-                      [(p, 2) for p in range(singles, positions, 2)])
-        quick = [("bit", p) for p, _ in self.cells]
-        slow = [("bit", p + 1) for p, size in self.cells if size == 2]
-        for index in range(len(self.cells)):  # the carry out of the cell before
-            (quick if self.cells[index - 1][1] == 1 else slow).append(("carry", index))
-        self._offsets = {entry: offset for offset, entry in enumerate(quick + slow)}
-        self.layout = data.StructLayout({"quick": len(quick), "slow": len(slow)})
-
-    def bit(self, row, position):
-        """The bit at ``position`` of the view ``row``."""
-        return row.as_value()[self._offsets["bit", position]]
-
-    def carry(self, row, index):
-        """The carry into cell ``index`` of the view ``row``."""
-        return row.as_value()[self._offsets["carry", index]]
-
-    def init(self, total):
-        """The row of ``A - 1 = total``, with the least significant bit at position 0."""
-        value = sum((total >> p & 1) << self._offsets["bit", p] for p in range(self.positions))
-        quick = self.layout["quick"].width
-        return {"quick": value & ((1 << quick) - 1), "slow": value >> quick}
 
 
 def codeword_layout(width):
@@ -154,12 +63,6 @@ def codeword_layout(width):
         "length": range(model.max_codeword_bits(width) + 1),
         "last": 1,
     })
-
-
-def state_layout(width, spram_bits=0):
-    """The state of one channel: ``A - 1``, rotated round a circle, as a bit a position
-    and the carry into each cell (:class:`Row`); ``A - 1`` is their sum."""
-    return Row(width, spram_bits).layout
 
 
 def zigzag(error, width):

@@ -5,7 +5,8 @@ import random
 import pytest
 from amaranth.hdl import Shape
 
-from gateware.rice import LATENCY, RiceCoder, Row, circle, max_total, state_layout
+from gateware.rice import LATENCY, RiceCoder
+from gateware.rice_row import Row, circle, max_total, state_layout
 from golden.rice import RiceAdapter, codeword, zigzag
 
 from .harness import PATTERNS, run
