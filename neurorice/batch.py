@@ -13,7 +13,11 @@ decompresses to. Anything else is replaced. With the fast path a check costs abo
 as a decompression, a few milliseconds a recording.
 
 A file that fails (unreadable, corrupted) is reported and the others go on; the exit status
-is then 1.
+is then 1. So is what would lose data: a directory that cannot be read, zip members that
+share a name, two sources that map to one output, an output that is a source. Links to
+directories are not followed (and are listed as ignored). Every file is coded as
+``./encode`` and ``./decode`` code it, streamed in bounded memory; a zip member is copied to
+an unnamed temporary file first, up to :data:`MAX_MEMBER` bytes.
 """
 
 import argparse
@@ -63,6 +67,9 @@ def _kind(path, suffix):
     """Why the directory entry ``path`` is not a job, in words; None for a plain folder."""
     if path.is_symlink() and not path.exists():
         return "dangling link"
+    if path.is_symlink() and path.is_dir():
+        # not followed: a link may lead out of SRC, or round in a loop
+        return "link to a directory"
     mode = path.stat().st_mode
     if stat.S_ISREG(mode):
         return f"file not named *{suffix}"
@@ -71,19 +78,37 @@ def _kind(path, suffix):
     return "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
 
 
+def _walk(source, suffix, ignored, refused):
+    """The relative names of the ``*suffix`` files under the directory ``source``; what is
+    not one goes to ``ignored``, a directory that cannot be read to ``refused``."""
+    names, pending = [], [source]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as error:
+            refused.append((str(directory), "cannot read the directory:"
+                            f" {error.strerror or error}; its files are not done"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if not entry.is_symlink() and entry.is_dir():
+                pending.append(path)
+            if entry.is_file() and entry.name.lower().endswith(suffix):
+                names.append(path.relative_to(source).as_posix())
+            elif (kind := _kind(path, suffix)) is not None:
+                ignored.append(kind)
+    return names
+
+
 def find_jobs(source, destination, decompress):
     """The jobs that turn the files under ``source`` into files under ``destination``: a
     :class:`Found`."""
     source, destination = Path(source), Path(destination)
     suffix = SUFFIX if decompress else ".wav"
-    ignored = []
+    ignored, refused = [], []
     if source.is_dir():
-        names = []
-        for path in source.rglob("*"):
-            if path.is_file() and path.name.lower().endswith(suffix):
-                names.append(path.relative_to(source).as_posix())
-            elif (kind := _kind(path, suffix)) is not None:
-                ignored.append(kind)
+        names = _walk(source, suffix, ignored, refused)
         archive = None
     elif source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as z:
@@ -97,12 +122,18 @@ def find_jobs(source, destination, decompress):
             parts = PurePosixPath(name).parts
             if name.startswith("/") or ".." in parts:
                 raise BatchError(f"{source}: unsafe member name {name!r}")
+        # a name read from the archive is its last member of that name: the others would
+        # be lost without a word
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        refused += [(n, f"{names.count(n)} members of the archive have this name; none is"
+                     " done") for n in repeated]
+        names = [n for n in names if n not in repeated]
         archive = str(source)
     elif source.exists():
         raise BatchError(f"{source} is neither a directory nor a zip archive")
     else:
         raise BatchError(f"{source} does not exist")
-    if not names:
+    if not names and not refused:
         raise BatchError(f"no {suffix} files in {source}")
     if destination.exists() and not destination.is_dir():
         raise BatchError(f"{destination} is not a directory")
@@ -114,10 +145,27 @@ def find_jobs(source, destination, decompress):
         return name if archive else str(source / name)
 
     # a file named only ".nrc" would be restored as its folder, DST itself at the top
-    refused = [(where(n), f"no name is left once {SUFFIX} is removed") for n in sorted(names)
-               if decompress and PurePosixPath(n).name.lower() == SUFFIX]
-    jobs = [Job(where(n), str(target(n)), archive) for n in sorted(names)
-            if not (decompress and PurePosixPath(n).name.lower() == SUFFIX)]
+    bare = {n for n in names if decompress and PurePosixPath(n).name.lower() == SUFFIX}
+    refused += [(where(n), f"no name is left once {SUFFIX} is removed") for n in sorted(bare)]
+    names = sorted(n for n in names if n not in bare)
+    # two sources one output (x.nrc and x.NRC): each would overwrite the other
+    by_target = {}
+    for name in names:
+        by_target.setdefault(str(target(name)), []).append(name)
+    # an output that is a source (a.nrc.nrc restored over a.nrc, or DST inside SRC
+    # through a link) would destroy it
+    sources = set() if archive else {os.path.realpath(where(n)) for n in names}
+    jobs = []
+    for name in names:
+        out = str(target(name))
+        others = [where(n) for n in by_target[out] if n != name]
+        if others:
+            refused.append((where(name), f"{', '.join(others)} would be written to the same"
+                            f" {out}; neither is done"))
+        elif os.path.realpath(out) in sources:
+            refused.append((where(name), f"its output {out} is a source file; not done"))
+        else:
+            jobs.append(Job(where(name), out, archive))
     return Found(jobs, refused, ignored)
 
 
@@ -162,12 +210,59 @@ def _watch_parent(parent):
     os._exit(1)
 
 
-def _read(job):
+#: The most bytes a zip member may declare: a member is copied to a temporary file to be
+#: coded, so this bounds the disk a small archive can take (its memory is bounded anyway).
+MAX_MEMBER = 1 << 34
+
+
+def _open_source(job):
+    """The job's source as a seekable binary file, and its ``os.stat_result`` (None for a
+    zip member, copied to an unnamed temporary file as it is read)."""
     if job.archive is None:
-        return filecodec.read_input(job.source)
+        return filecodec.open_input(job.source, seekable=True)
     if job.archive not in _archives:
         _archives[job.archive] = zipfile.ZipFile(job.archive)
-    return _archives[job.archive].read(job.source)
+    member = _archives[job.archive].getinfo(job.source)
+    if member.file_size > MAX_MEMBER:
+        raise filecodec.CodecError(f"the member declares {member.file_size} bytes, more than"
+                                   f" the {MAX_MEMBER} a member may have")
+    copy = output.spool()
+    try:
+        # the zip module reads no more than the member declares, and checks its CRC
+        with _archives[job.archive].open(member) as stream:
+            while block := stream.read(1 << 20):
+                copy.write(block)
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return copy, None
+
+
+class _Compare:
+    """A sink that compares what is written to it with the file ``expected``."""
+
+    def __init__(self, expected):
+        expected.seek(0)
+        self.expected, self.same = expected, True
+
+    def write(self, data):
+        if self.same and self.expected.read(len(data)) != data:
+            self.same = False
+
+    def matched(self):
+        return self.same and not self.expected.read(1)
+
+
+def _restores(compressed, original):
+    """Whether the compressed file ``compressed`` decompresses to the file ``original``."""
+    compressed.seek(0)
+    compare = _Compare(original)
+    try:
+        _container.decompress_file(compressed, compare)
+    except _container.FormatError:
+        return False
+    return compare.matched()
 
 
 def _existing(path):
@@ -175,43 +270,56 @@ def _existing(path):
     if not os.path.isfile(path):
         return None
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return open(path, "rb")
     except OSError:
         return None
+
+
+def _size(file):
+    return file.seek(0, os.SEEK_END)
 
 
 def run_job(job, decompress):
     """Do one job; its :class:`Result`."""
     try:
-        data = _read(job)
-        if decompress:
-            try:
-                output = _container.decompress(data)
-            except _container.FormatError as error:
-                raise filecodec.CodecError(str(error)) from None
-            done = _existing(job.target) == output
-        else:
+        source, info = _open_source(job)
+        with source:
             existing = _existing(job.target)
-            done = existing is not None and _restores(existing, data)
-            if not done:
-                output = _container.compress(data, coder=DEFAULT_CODER)  # as ./encode
-                if not _restores(output, data):
-                    raise filecodec.CodecError("the compressed file does not restore it")
-        if done:
-            return Result(job, "skipped", len(data), os.path.getsize(job.target))
-        os.makedirs(os.path.dirname(job.target), exist_ok=True)
-        filecodec.write_atomically(job.target, output)
-        return Result(job, "written", len(data), len(output))
+            if existing is not None:
+                with existing:
+                    if decompress:
+                        done = _restores(source, existing)
+                    else:
+                        done = _restores(existing, source)
+                    if done:
+                        return Result(job, "skipped", _size(source), _size(existing))
+            os.makedirs(os.path.dirname(job.target), exist_ok=True)
+            try:
+                target = output.open_output(job.target, info, replace=True)
+            except output.OutputError as error:
+                raise filecodec.CodecError(str(error)) from None
+            try:
+                source.seek(0)
+                if decompress:
+                    try:
+                        _container.decompress_file(source, target.file)
+                    except _container.FormatError as error:
+                        raise filecodec.CodecError(str(error)) from None
+                else:
+                    _container.compress_file(source, target.file, coder=DEFAULT_CODER)
+                    if not _restores(target.file, source):
+                        raise filecodec.CodecError("the compressed file does not restore it")
+                read, written = _size(source), _size(target.file)
+            except BaseException:
+                target.discard()
+                raise
+            try:
+                target.commit()
+            except output.OutputError as error:
+                raise filecodec.CodecError(str(error)) from None
+        return Result(job, "written", read, written)
     except (filecodec.CodecError, OSError, zipfile.BadZipFile) as error:
         return Result(job, "failed", error=str(error))
-
-
-def _restores(compressed, original):
-    try:
-        return _container.decompress(compressed) == original
-    except _container.FormatError:
-        return False
 
 
 # the parent's side
@@ -303,7 +411,7 @@ def main(argv=None, decompress=False):
     try:
         found = find_jobs(args.source, args.destination, decompress)
     except (BatchError, OSError, zipfile.BadZipFile) as error:
-        print(f"neurorice {name}: error: {error}", file=sys.stderr)
+        filecodec.say(f"neurorice {name}: error: {error}")
         return 1
     use_golden = filecodec.codec() is filecodec.container
     results = [Result(Job(source, ""), "failed", error=reason)
@@ -315,9 +423,24 @@ def main(argv=None, decompress=False):
     except KeyboardInterrupt:
         print(f"\nneurorice {name}: interrupted; run again to go on", file=sys.stderr)
         return 130
-    for line in summary(results, decompress, time.perf_counter() - started, found.ignored):
-        print(line)
-    return 1 if any(r.outcome == "failed" for r in results) else 0
+    status = 1 if any(r.outcome == "failed" for r in results) else 0
+    lines = summary(results, decompress, time.perf_counter() - started, found.ignored)
+    return print_lines(lines, status)
+
+
+def print_lines(lines, status):
+    """Print ``lines`` on stdout, names' bytes as they are; ``status``, or 141 (as a shell
+    reports SIGPIPE) without a word if stdout's reader has gone (``| head``, ``| true``)."""
+    try:
+        out = sys.stdout.buffer
+        for line in lines:
+            out.write(line.encode(errors="surrogateescape") + b"\n")
+        out.flush()
+    except BrokenPipeError:
+        # nothing more can be written there, not even at exit's flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return status
 
 
 def main_compress(argv=None):

@@ -38,7 +38,12 @@ def say(text):
     if stream is None:
         return
     stream.flush()
-    os.write(stream.fileno(), text.encode(errors="surrogateescape") + b"\n")
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file: a test's capture
+        print(text, file=stream)
+        return
+    os.write(fd, text.encode(errors="surrogateescape") + b"\n")
 
 
 def _where(path):

@@ -246,10 +246,11 @@ def _is(a, b):
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
-def open_output(path, same=None):
+def open_output(path, same=None, replace=False):
     """OUT ``path`` made ready to write by the rules above: a :class:`Target`;
     :class:`OutputError` if it cannot be written. ``same`` is the input's
-    ``os.stat_result``, which OUT must not be."""
+    ``os.stat_result``, which OUT must not be. ``replace``: a FIFO, device or socket at
+    ``path`` is replaced by a regular file, not written (the batch commands' outputs)."""
     try:
         if path == "-":
             return _standard_output(same)
@@ -266,6 +267,8 @@ def open_output(path, same=None):
             raise OutputError(f"cannot write {path}: it is a directory")
         if info is not None and same is not None and _is(info, same):
             raise OutputError(f"cannot write {path}: it is the input file itself")
+        if replace and info is not None and not stat.S_ISREG(info.st_mode):
+            info = None
         if info is not None and not stat.S_ISREG(info.st_mode):
             fd = os.open(path, os.O_WRONLY | os.O_NOCTTY)
             try:

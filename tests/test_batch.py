@@ -251,3 +251,119 @@ def test_a_fifo_in_the_destination_is_replaced_not_read(tmp_path, originals, cap
     assert summary(capsys).startswith("6 files: 6 written")
     assert (tmp_path / "packed" / "walk.wav.nrc").read_bytes() == container.compress(
         originals["walk.wav"], coder=DEFAULT_CODER)
+
+
+# nothing lost: what would overwrite, drop or skip data is a failure, said by name
+
+
+def test_two_sources_of_one_output_are_both_refused(tmp_path, originals, capsys):
+    (tmp_path / "c").mkdir()
+    one = container.compress(originals["walk.wav"])
+    (tmp_path / "c" / "x.nrc").write_bytes(one)
+    (tmp_path / "c" / "x.NRC").write_bytes(container.compress(b"another"))
+    (tmp_path / "c" / "y.nrc").write_bytes(one)
+    assert run("decompress", tmp_path / "c", tmp_path / "o") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("3 files: 1 written, 0 skipped (already done and verified), 2 failed")
+    assert f"failed: {tmp_path}/c/x.NRC: {tmp_path}/c/x.nrc would be written to the same" in out
+    assert not (tmp_path / "o" / "x").exists() and (tmp_path / "o" / "y").exists()
+
+
+def test_an_output_that_is_a_source_is_refused(tmp_path, originals, capsys):
+    # a.nrc.nrc restored in place would overwrite a.nrc before (or after) it is read
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.nrc").write_bytes(container.compress(originals["walk.wav"]))
+    (tmp_path / "c" / "a.nrc.nrc").write_bytes(container.compress(b"a"))
+    before = (tmp_path / "c" / "a.nrc").read_bytes()
+    assert run("decompress", tmp_path / "c", tmp_path / "c") == 1
+    assert "is a source file; not done" in capsys.readouterr().out
+    assert (tmp_path / "c" / "a.nrc").read_bytes() == before
+
+
+def test_duplicated_zip_members_are_failures(tmp_path, originals, capsys):
+    archive = tmp_path / "dup.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            z.writestr("a.wav", originals["walk.wav"])
+            z.writestr("a.wav", originals["real0.wav"])
+        z.writestr("b.wav", originals["walk.wav"])
+    assert run("compress", archive, tmp_path / "o") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("2 files: 1 written, 0 skipped (already done and verified), 1 failed")
+    assert "failed: a.wav: 2 members of the archive have this name; none is done" in out
+    assert not (tmp_path / "o" / "a.wav.nrc").exists()
+
+
+def test_an_unreadable_directory_is_a_failure(tmp_path, originals, capsys, monkeypatch):
+    # in-process: as root every directory is readable
+    source = write_tree(tmp_path / "in", {"a.wav": originals["walk.wav"],
+                                          "locked/b.wav": originals["walk.wav"]})
+    scandir = os.scandir
+
+    def refusing(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert batch.main([str(source), str(tmp_path / "o"), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("2 files: 1 written, 0 skipped (already done and verified), 1 failed")
+    assert (f"failed: {source}/locked: cannot read the directory: Permission denied;"
+            " its files are not done") in out
+
+
+def test_a_link_to_a_directory_is_listed_as_ignored(tmp_path, originals, capsys):
+    source = write_tree(tmp_path / "in", {"a.wav": originals["walk.wav"]})
+    write_tree(tmp_path / "elsewhere", {"b.wav": originals["walk.wav"]})
+    (source / "linked").symlink_to(tmp_path / "elsewhere")
+    assert run("compress", source, tmp_path / "o") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("1 files: 1 written") and "ignored: 1 link to a directory" in lines
+
+
+def test_a_zip_bomb_member_is_streamed_in_bounded_memory(tmp_path, capsys):
+    # 256 MiB of zeros in a 250 kB zip: the worker's peak stays far below the member
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("zeros.wav", "w", force_zip64=True) as member:
+            for _ in range(256):
+                member.write(bytes(1 << 20))
+    assert archive.stat().st_size < 1 << 20
+    script = ("import resource, sys; from neurorice import batch;"
+              f" status = batch.main([{str(archive)!r}, {str(tmp_path / 'o')!r}, '--jobs', '1']);"
+              " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert int(done.stdout.split()[-1]) < 100_000  # kB, the worker's peak
+    assert (tmp_path / "o" / "zeros.wav.nrc").stat().st_size < 1 << 20
+
+
+def test_a_member_beyond_the_bound_is_a_failure(tmp_path, capsys, monkeypatch):
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("big.wav", bytes(5000))
+    monkeypatch.setattr(batch, "MAX_MEMBER", 4096)
+    found = batch.find_jobs(archive, tmp_path / "o", False)
+    batch._start_worker.__globals__["_container"] = container
+    result = batch.run_job(found.jobs[0], False)
+    assert result.outcome == "failed"
+    assert result.error == "the member declares 5000 bytes, more than the 4096 a member may have"
+
+
+def test_a_closed_pipe_on_stdout_is_no_traceback(tmp_path, originals):
+    source = write_tree(tmp_path / "in", {"a.wav": originals["walk.wav"]})
+    done = subprocess.run(f"{sys.executable} -m neurorice.cli compress {source} {tmp_path}/o"
+                          " | true", shell=True, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert "Traceback" not in done.stderr and done.stderr == ""
+
+
+def test_names_are_printed_as_their_bytes(tmp_path, originals, capsysbinary):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / os.fsdecode(b"a\xff.nrc")).write_bytes(b"not compressed")
+    assert run("decompress", source, tmp_path / "o") == 1
+    assert b"failed: " + os.fsencode(source) + b"/a\xff.nrc: not a neurorice" in (
+        capsysbinary.readouterr().out)
