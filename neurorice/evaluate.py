@@ -26,6 +26,9 @@ from pathlib import Path
 
 from golden.core import CODERS
 
+from .batch import print_lines
+from .filecodec import say
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +57,21 @@ def _kind(path):
     return "a device"
 
 
+def _named_wav(directory):
+    """The paths under ``directory`` named ``*.wav`` in any case (``*.WAV`` too)."""
+    return (p for p in directory.rglob("*") if p.name.lower().endswith(".wav"))
+
+
+def name_of(path, root):
+    """``path`` as the user gave it: relative to the data's ``root`` (a directory, or the
+    extracted zip), so that two recordings of one name in different folders are told
+    apart."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def recordings(source, workdir):
     """The ``.wav`` recordings of a ``data.zip``, a directory or the synthetic set, and what
     was skipped: ``(paths, skipped)``, ``skipped`` a list of "name (why)".
@@ -68,7 +86,7 @@ def recordings(source, workdir):
     skipped = []
     if source.is_dir():
         found = []
-        for path in sorted(source.rglob("*.wav")):
+        for path in sorted(_named_wav(source)):
             if path.is_file():
                 found.append(path)
             else:
@@ -81,7 +99,7 @@ def recordings(source, workdir):
             skipped += [f"{m} (another member of that name)"
                         for i, m in enumerate(members) if m in members[:i]]
             archive.extractall(target, set(members))
-        found = sorted(p for p in target.rglob("*.wav") if p.is_file())
+        found = sorted(p for p in _named_wav(target) if p.is_file())
     elif source.exists():
         raise EvaluationError(f"{source} is neither a directory nor a zip archive")
     else:
@@ -91,7 +109,7 @@ def recordings(source, workdir):
     return found, skipped
 
 
-def _run(program, source, destination, options=()):
+def _run(program, source, destination, options=(), name=None):
     started = time.perf_counter()
     done = subprocess.run([str(program), *options, str(source), str(destination)],
                           capture_output=True, check=False)
@@ -99,35 +117,37 @@ def _run(program, source, destination, options=()):
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
         detail = message[-1] if message else f"exit status {done.returncode}"
-        raise EvaluationError(f"{Path(program).name} failed on {source.name}: {detail}")
+        raise EvaluationError(f"{Path(program).name} failed on {name or source}: {detail}")
     return elapsed
 
 
-def evaluate_file(path, encoder, decoder, workdir, index=0, options=()):
+def evaluate_file(path, encoder, decoder, workdir, index=0, options=(), root=None):
     """Round-trip one recording through the two programs; its :class:`FileResult`.
 
     ``index`` makes the work files' names unique: recordings in different folders may share
-    a name. ``options`` go to the encoder before its two paths (``--coder rice``).
+    a name. ``options`` go to the encoder before its two paths (``--coder rice``). The
+    recording is named relative to ``root`` (:func:`name_of`), in full if None.
     """
+    name = name_of(path, root) if root is not None else str(path)
     compressed = Path(workdir) / f"{index}-{path.name}.nrc"
     copy = Path(workdir) / f"{index}-{path.name}.copy"
-    encode_seconds = _run(encoder, path, compressed, options)
-    decode_seconds = _run(decoder, compressed, copy)
+    encode_seconds = _run(encoder, path, compressed, options, name)
+    decode_seconds = _run(decoder, compressed, copy, (), name)
     original = path.read_bytes()
     if copy.read_bytes() != original:
-        raise EvaluationError(f"{path.name} was not restored byte for byte")
-    result = FileResult(path.name, len(original), compressed.stat().st_size,
+        raise EvaluationError(f"{name} was not restored byte for byte")
+    result = FileResult(name, len(original), compressed.stat().st_size,
                         encode_seconds, decode_seconds)
     compressed.unlink()
     copy.unlink()
     return result
 
 
-def evaluate(files, encoder, decoder, workdir, jobs, progress=None, options=()):
+def evaluate(files, encoder, decoder, workdir, jobs, progress=None, options=(), root=None):
     """Evaluate ``files`` on ``jobs`` workers; the list of :class:`FileResult`."""
     results = []
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir, i, options)
+        pending = [pool.submit(evaluate_file, f, encoder, decoder, workdir, i, options, root)
                    for i, f in enumerate(files)]
         try:
             for future in concurrent.futures.as_completed(pending):
@@ -187,24 +207,28 @@ def main(argv=None):
         with tempfile.TemporaryDirectory(prefix="neurorice-eval-") as workdir:
             files, skipped = recordings(args.data, workdir)
             if skipped:
-                print(f"eval: skipping {', '.join(skipped)}",
-                      file=sys.stderr)
-            print(f"evaluating {len(files)} recordings from "
-                  f"{args.data or 'the built-in synthetic set'}", file=sys.stderr)
+                say(f"eval: skipping {', '.join(skipped)}")
+            say(f"evaluating {len(files)} recordings (every *.wav, in any case) from "
+                f"{args.data or 'the built-in synthetic set'}")
+            if args.data is None:
+                root = Path(workdir) / "synthetic"
+            elif Path(args.data).is_dir():
+                root = Path(args.data)
+            else:
+                root = Path(workdir) / "recordings"
             results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,
                                progress if terminal else None,
-                               ("--coder", args.coder) if args.coder else ())
+                               ("--coder", args.coder) if args.coder else (), root)
     except EvaluationError as error:
         # end the progress line first
         newline = "\n" if terminal else ""
-        print(f"{newline}eval: error: {error}", file=sys.stderr)
+        say(f"{newline}eval: error: {error}")
         return 1
     except KeyboardInterrupt:
         print("\neval: interrupted", file=sys.stderr)
         return 130
-    for line in report(results, args.encoder, args.decoder, time.perf_counter() - started):
-        print(line)
-    return 0
+    lines = report(results, args.encoder, args.decoder, time.perf_counter() - started)
+    return print_lines(lines, 0)
 
 
 if __name__ == "__main__":

@@ -146,3 +146,39 @@ def test_a_zip_member_named_as_another_is_skipped_and_said(recordings, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "files          1, all restored byte for byte" in done.stdout
     assert "eval: skipping data/a.wav (another member of that name)\n" in done.stderr
+
+
+def test_upper_case_names_are_evaluated(recordings, tmp_path):
+    # *.WAV is a recording too, in a directory and in a zip
+    (tmp_path / "d").mkdir()
+    for i, path in enumerate(recordings):
+        (tmp_path / "d" / f"r{i}.{'WAV' if i else 'wav'}").write_bytes(path.read_bytes())
+    done = run_eval(tmp_path / "d")
+    assert done.returncode == 0, done.stderr
+    assert f"files          {len(recordings)}, all restored" in done.stdout
+    assert f"evaluating {len(recordings)} recordings (every *.wav, in any case)" in done.stderr
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in (tmp_path / "d").iterdir():
+            z.write(path, f"data/{path.name}")
+    done = run_eval(archive)
+    assert done.returncode == 0, done.stderr
+    assert f"files          {len(recordings)}, all restored" in done.stdout
+
+
+def test_a_failure_names_the_recording_by_its_path(recordings, tmp_path):
+    for folder in "xy":
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.wav").write_bytes(recordings[0].read_bytes())
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\necho 'broken: error: no' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    done = run_eval(tmp_path, "--encoder", broken, "--jobs", "1")
+    assert done.returncode == 1
+    assert "broken failed on x/a.wav: broken: error: no" in done.stderr
+
+
+def test_a_closed_pipe_on_stdout_is_no_traceback(recordings):
+    done = subprocess.run(f"{ROOT / 'eval.sh'} {recordings[0].parent} | true", shell=True,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
