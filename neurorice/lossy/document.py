@@ -129,15 +129,16 @@ def markdown(rows, result, overlay_rows, seconds, jobs):
         "",
         "| setting | ratio | kbit/s | drift: power kept | drift SNR (gain) | LFP SNR (gain) |"
         " spike band SNR (gain) | full band SNR (gain) | full band SNR, not level-matched |"
-        " max error (codes) | lag |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        " max error (codes) | max error, degenerate recordings included | lag |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['ratio']:.3f} | {r['kbit_s']} | {_pct(r['drift_kept'])} |"
             f" {_band(r, 'drift')} | {_band(r, 'lfp')} | {_band(r, 'spike')} |"
             f" {_band(r, 'full')} | {_n(r['full_snr_unmatched_db'])} |"
-            f" {r['max_error_codes']:.2f} | {r['lag_median']} |")
+            f" {r['max_error_codes']:.2f} | {r.get('max_error_all_codes', 0):.2f} |"
+            f" {r['lag_median']} |")
     lines += [
         "",
         "## Every setting: spikes",
@@ -184,7 +185,7 @@ def markdown(rows, result, overlay_rows, seconds, jobs):
             f"{len(degenerate)} recordings are degenerate (≥"
             f" {100 * metrics.SATURATED_SHARE:g} % of samples at code 0 or 1023, or a noise"
             f" level below {metrics.NOISE_FLOOR:g} code): they count in every ratio and in"
-            " no other figure.",
+            " the band table's last maximum error, in no other figure.",
             "",
             "| recording | samples at a rail | noise level MAD/0.6745 (codes) |",
             "| --- | --- | --- |",

@@ -312,6 +312,8 @@ def level_matched_error(figures, name):
     A codec that only scales the band loses nothing; one that removes it loses all of it
     (``r = 0``: the whole signal is the error)."""
     signal, cross, error = (figures[f"{key}_{name}"] for key in ("signal", "cross", "error"))
+    if not error:
+        return 0.0  # exact: not a rounding error's worth of a difference
     restored = signal + 2 * cross + error
     if restored <= 0:
         return signal

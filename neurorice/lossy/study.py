@@ -196,7 +196,8 @@ def pool(per_recording):
             row[f"{name}_kept"] = _round(kept)
             row[f"{name}_snr_unmatched_db"] = _db(total[f"signal_{name}"],
                                                   total[f"error_{name}"])
-        row["max_error_codes"] = round(max(e["max_error"] for e in every), 2)
+        row["max_error_codes"] = round(max(e["max_error"] for e in entries), 2)
+        row["max_error_all_codes"] = round(max(e["max_error"] for e in every), 2)
         row.update({"spikes_original": total["original_spikes"],
                     "spikes_restored": total["restored_spikes"],
                     "spikes_matched": total["matched"]})

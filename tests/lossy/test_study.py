@@ -40,7 +40,8 @@ def test_figures(report):
     for band in ("full", "drift", "lfp", "spike"):
         assert lossless[f"{band}_snr_db"] is None and lossless[f"{band}_gain"] == 1
         assert lossless[f"{band}_kept"] == 1
-    assert lossless["max_error_codes"] == 0 and lossless["f1"] == 1.0
+    assert lossless["max_error_codes"] == lossless["max_error_all_codes"] == 0
+    assert lossless["f1"] == 1.0
     assert lossless["f1_quartiles"] in ([1, 1, 1], None)
     assert lossless["waveform_correlation"] == 1 and lossless["trough_depth_error"] == 0
     for near in range(1, 9):
