@@ -12,7 +12,7 @@ apart::
     ---------- the falling edge: p, the sample, the bins, positions and signs held
     low  = cum(edge(x) - P),  high = cum(edge(x + 1) - P)        # two 14 x 6-bit multiplies
     escape if high <= low;  the context's update (every 4th sample of it); the state's,
-    and k = rice_k(total, count) of the next sample (one channel; more: from the state)
+    and k = rice_k(total, count) of the next sample, from the state taken
     ---------- the rising edge: the state, k, the contexts, the interval register
     range coder: two 16 x 15-bit multiplies                       (gateware.compact_range)
     ---------- the falling edge: their products held
@@ -51,7 +51,7 @@ sample resets every state, so the next sample starts a fresh stream.
 """
 
 from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed
-from amaranth.lib import stream, wiring
+from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
@@ -61,7 +61,7 @@ from golden import predictor as gp
 from golden import rice as gr
 
 from .compact import COUNT_BITS, _sign_magnitude, reset_state, state_layout
-from .compact_model import Axis, Contexts
+from .compact_model import Axis, Contexts, located_layout
 from .compact_range import CompactRangeCoder
 from .packer import word_layout
 from .parameters import check_channels, check_width, check_word_width
@@ -114,8 +114,6 @@ class CompactIntervalEncoder(wiring.Component):
         take = Signal()
         started = Signal()  # the first clock's half clock before held no sample
         m.d.sync += started.eq(1)
-        m.d.comb += [self.i.ready.eq(started & (~interval.valid | interval.ready)),
-                     take.eq(self.i.valid & self.i.ready)]
         last = self.i.p.last
 
         # The channel's state (gateware.compact), in flip-flops or a row a channel.
@@ -149,7 +147,7 @@ class CompactIntervalEncoder(wiring.Component):
                          state.eq(Mux(first_round, reset, fetched))]
             row = read.data
             if self.channels == 2:
-                row = Mux(writing & (written_channel == upcoming), written, read.data)
+                row = layout(Mux(writing & (written_channel == upcoming), written, read.data))
             with m.If(take):
                 m.d.sync += fetched.eq(row)
                 with m.If(last):
@@ -182,14 +180,15 @@ class CompactIntervalEncoder(wiring.Component):
                                             Mux(analog_unclamped > axis.top, axis.top,
                                                 analog_unclamped)))
 
-        # Held at the falling edge, as in gateware.compact; of the analog prediction, only
-        # what the reads and the update take from it (below).
+        # Held at the falling edge, as in gateware.compact, with the analog prediction: what
+        # follows in the clock's second half sees them change once.
         m.domains.fall = ClockDomain("fall", clk_edge="neg", reset_less=True, local=True)
         m.d.comb += ClockSignal("fall").eq(ClockSignal())
         prediction = Signal(w)
         sample = Signal(w)
-        m.d.fall += [prediction.eq(predicted), sample.eq(self.i.p.sample)]
-        analog = analog_predicted
+        analog = Signal(axis.bits)
+        m.d.fall += [prediction.eq(predicted), sample.eq(self.i.p.sample),
+                     analog.eq(analog_predicted)]
 
         # The residual (golden.rice.reduce) for the Rice state, and k.
         difference = Signal(signed(w + 1))
@@ -201,42 +200,61 @@ class CompactIntervalEncoder(wiring.Component):
 
         def rice_k(count, total):
             return sum(((count << j) < total) for j in range(w - 1))
-        if self.channels == 1:
-            # k of the next sample, taken with the state: clean from the clock edge on
-            first_k = sum((1 << j) < reset_state(w)["total"] for j in range(w - 1))
-            k_register = Signal(range(w), init=first_k)
-            m.d.comb += k.eq(k_register)
-        else:
-            m.d.comb += k.eq(rice_k(count, total))
-        context = Signal(2)
-        m.d.comb += context.eq(Mux(k > gi.CONTEXTS - 1, gi.CONTEXTS - 1, k))
+        # k of the next sample, taken with its state (the successor at one channel, the row
+        # read ahead at more), so that it is clean from the clock edge on: the contexts'
+        # selection and the bins' shift do not see the glitches of its comparators
+        first_k = sum((1 << j) < reset_state(w)["total"] for j in range(w - 1))
+        k_register = Signal(range(w), init=first_k)
+        m.d.comb += k.eq(k_register)
 
-        # The interval (golden.interval.Model.interval) and the context's update.
-        contexts = Contexts(m, w, context, k)
-        # from the sample on the input, there for the whole clock
+        # The read stage: where the code's edges fall in the bins, the update's bin, what
+        # an escape takes, registered as the sample is taken; the next clock reads them.
+        staged = Signal(data.StructLayout({
+            "low": located_layout(), "high": located_layout(), "update": 5, "context": 2,
+            "first": 1, "top": 1, "sample": w, "last": 1}))
+        staged_valid = Signal()
+        advance = Signal()  # the staged sample's interval is registered this clock
+        m.d.comb += [advance.eq(staged_valid & (~interval.valid | interval.ready)),
+                     self.i.ready.eq(started & (~staged_valid | advance)),
+                     take.eq(self.i.valid & self.i.ready)]
+        contexts = Contexts(m, w, staged.context, k)
+        # the code's edges and centre from the sample on the input, settled before the
+        # falling edge brings the analog prediction
         edge = axis.value(m, self.i.p.sample, "edge", "edge")
         following = axis.value(m, self.i.p.sample, "next", "next_edge")
         centre = axis.value(m, self.i.p.sample, "centre", "centre")
-        low = Signal(15)
-        high = Signal(15)
         offset_low = Signal(signed(axis.bits + 2))
         offset_high = Signal(signed(axis.bits + 2))
         m.d.comb += [offset_low.eq(edge - analog), offset_high.eq(following - analog)]
-        m.d.comb += [
-            low.eq(Mux(sample == 0, 0, contexts.cumulative(m, offset_low, "cum_low", "fall"))),
-            high.eq(Mux(sample == top, gi.ESCAPE,
-                        contexts.cumulative(m, offset_high, "cum_high", "fall")))]
-        escape = Signal()
-        m.d.comb += escape.eq(high <= low)
         distance = Signal(axis.bits + 1)
         m.d.comb += distance.eq(Mux(centre > analog, centre - analog, analog - centre))
-        contexts.update(m, take, last, distance, "fall")
         with m.If(take):
+            m.d.sync += [staged_valid.eq(1),
+                         staged.low.eq(contexts.locate(m, offset_low, "cum_low")),
+                         staged.high.eq(contexts.locate(m, offset_high, "cum_high")),
+                         staged.update.eq(contexts.bin_of(m, distance)),
+                         staged.context.eq(Mux(k > gi.CONTEXTS - 1, gi.CONTEXTS - 1, k)),
+                         staged.first.eq(sample == 0), staged.top.eq(sample == top),
+                         staged.sample.eq(sample), staged.last.eq(last)]
+        with m.Elif(advance):
+            m.d.sync += staged_valid.eq(0)
+
+        # The interval (golden.interval.Model.interval) and the context's update.
+        low = Signal(15)
+        high = Signal(15)
+        m.d.comb += [
+            low.eq(Mux(staged.first, 0, contexts.cumulative(m, staged.low, "cum_low", "fall"))),
+            high.eq(Mux(staged.top, gi.ESCAPE,
+                        contexts.cumulative(m, staged.high, "cum_high", "fall")))]
+        escape = Signal()
+        m.d.comb += escape.eq(high <= low)
+        contexts.update(m, advance, staged.last, staged.update)
+        with m.If(advance):
             m.d.sync += [interval.valid.eq(1),
                          interval.p.start.eq(Mux(escape, gi.ESCAPE, low)),
                          interval.p.end.eq(high), interval.p.escape.eq(escape),
-                         interval.p.value.eq(Mux(escape, sample, 0)),
-                         interval.p.last.eq(last)]
+                         interval.p.value.eq(Mux(escape, staged.sample, 0)),
+                         interval.p.last.eq(staged.last)]
         with m.Elif(interval.ready):
             m.d.sync += interval.valid.eq(0)
 
@@ -269,13 +287,20 @@ class CompactIntervalEncoder(wiring.Component):
         grown = total + Mux(error < 0, -error, error)
         halve = count == gr.RESET - 1
         m.d.comb += successor.total.eq(Mux(halve, (grown + 1) >> 1, grown))
+        grown_count = Mux(halve, gr.RESET >> 1, count + 1)
         if self.channels == 1:
             with m.If(take):
-                m.d.sync += k_register.eq(Mux(last, first_k, rice_k(
-                    Mux(halve, gr.RESET >> 1, count + 1), successor.total)))
+                m.d.sync += k_register.eq(Mux(last, first_k,
+                                              rice_k(grown_count, successor.total)))
+        else:
+            # the next channel's: a fresh stream's, or of its row with the round's count
+            fresh = last | (first_round & ~round_ends)
+            with m.If(take):
+                m.d.sync += k_register.eq(Mux(fresh, first_k, rice_k(
+                    Mux(round_ends, grown_count, count), row.total)))
         with m.If(take):
             with m.If(last):
                 m.d.sync += count.eq(1)
             with m.Elif(round_ends):
-                m.d.sync += count.eq(Mux(halve, gr.RESET >> 1, count + 1))
+                m.d.sync += count.eq(grown_count)
         return m

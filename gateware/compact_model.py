@@ -33,7 +33,7 @@ from amaranth.lib import data
 from golden import adc
 from golden import interval as gi
 
-__all__ = ["Axis", "Contexts", "prior_row"]
+__all__ = ["Axis", "Contexts", "located_layout", "prior_row"]
 
 ENTRY_BITS = (gi.ADAPTIVE_TOTAL << gi.RATE).bit_length()  # a CDF entry, 26 bits
 BOUND_BITS = gi.HALF.bit_length()  # 14
@@ -41,6 +41,12 @@ COUNT_BITS = gi.RATE
 SEEN_BITS = (gi.UPDATE_EVERY - 1).bit_length()
 POSITION_BITS = gi.INTERPOLATION_BITS
 assert gi.UPDATE_EVERY == 1 << SEEN_BITS and gi.CONTEXTS == 4
+
+
+def located_layout():
+    """Where an offset from the prediction falls in a context's bins (:meth:`Contexts.locate`)."""
+    return data.StructLayout({"negative": 1, "saturated": 1, "position": POSITION_BITS,
+                              "bin": 5})
 
 
 class Axis:
@@ -121,14 +127,14 @@ class Contexts:
         m.d.comb += self.updates.eq(Cat(*self.seen).word_select(context, SEEN_BITS)
                                     == gi.UPDATE_EVERY - 1)
 
-    def cumulative(self, m, offset, name, hold=None):
-        """``cum(offset)`` (:meth:`golden.interval.AdaptiveCdf.cumulative`), 0 .. 2 HALF."""
+    def locate(self, m, offset, name):
+        """Where ``offset`` falls: its sign, the saturation, the bin and the 6-bit position in
+        it, from one shift by ``k + 2`` (a :data:`located_layout` value)."""
         w = self.width
-        negative = Signal(name=f"{name}_negative")
-        m.d.comb += negative.eq(offset < 0)
+        located = Signal(located_layout(), name=f"{name}_located")
+        negative = offset < 0
         magnitude = Signal(len(offset) - 1, name=f"{name}_magnitude")
         m.d.comb += magnitude.eq(Mux(negative, -offset, offset))
-        # the bin and the 6-bit position in it, from one shift
         scaled = Signal(len(magnitude) + POSITION_BITS, name=f"{name}_scaled")
         m.d.comb += scaled.eq((magnitude << POSITION_BITS) >> self.shift)
         index = scaled[POSITION_BITS:]
@@ -136,39 +142,52 @@ class Contexts:
         span = w + adc.FRACTION_BITS
         beyond = Signal(len(magnitude) + 1, name=f"{name}_beyond")  # r, in the last bin
         m.d.comb += beyond.eq(magnitude - (Const(gi.BINS - 1, 5) << self.shift))
-        saturated = Signal(name=f"{name}_saturated")
-        if len(beyond) > span:
-            m.d.comb += saturated.eq(tail & ((beyond >> span) != 0))
-        position = Signal(POSITION_BITS, name=f"{name}_position")
-        m.d.comb += position.eq(Mux(tail, (beyond << POSITION_BITS) >> span,
-                                    scaled[:POSITION_BITS]))
-        bin_ = Signal(5, name=f"{name}_bin")
-        m.d.comb += bin_.eq(Mux(tail, gi.BINS - 1, index))
-        if hold is not None:  # the bin, the position and the sign held at hold's edge
-            held = [Signal.like(v, name=f"{name}_{n}_held") for n, v in
-                    (("negative", negative), ("saturated", saturated),
-                     ("position", position), ("bin", bin_))]
-            m.d[hold] += [h.eq(v) for h, v in zip(held, (negative, saturated, position,
-                                                          bin_))]
-            negative, saturated, position, bin_ = held
+        m.d.comb += [
+            located.negative.eq(negative),
+            located.saturated.eq(tail & ((beyond >> span) != 0) if len(beyond) > span else 0),
+            located.position.eq(Mux(tail, (beyond << POSITION_BITS) >> span,
+                                    scaled[:POSITION_BITS])),
+            located.bin.eq(Mux(tail, gi.BINS - 1, index))]
+        return located
+
+    def cumulative(self, m, located, name, hold=None):
+        """``cum`` (:meth:`golden.interval.AdaptiveCdf.cumulative`), 0 .. 2 HALF, at the place
+        ``located`` (of :meth:`locate`) in the selected context's row. Given a clock domain
+        (``hold``), the bin's lower bound and the interpolation are held at its edge, a
+        barrier between the read and multiply and the sums after them."""
         pair = Signal(2 * BOUND_BITS, name=f"{name}_pair")
-        m.d.comb += pair.eq(self.pairs.word_select(bin_, 2 * BOUND_BITS))
+        m.d.comb += pair.eq(self.pairs.word_select(located.bin, 2 * BOUND_BITS))
         below, above = pair[:BOUND_BITS], pair[BOUND_BITS:]
         difference = Signal(BOUND_BITS, name=f"{name}_difference")  # b(i + 1) - b(i)
         m.d.comb += difference.eq(above - below + 1)
         product = Signal(BOUND_BITS + POSITION_BITS, name=f"{name}_product")
-        m.d.comb += product.eq(difference * position)
+        m.d.comb += product.eq(difference * located.position)
+        base = Signal(BOUND_BITS, name=f"{name}_base")  # b(i) + i
+        m.d.comb += base.eq(below + located.bin)
+        fraction = Signal(BOUND_BITS, name=f"{name}_fraction")
+        m.d.comb += fraction.eq(product >> POSITION_BITS)
+        if hold is not None:
+            held = [Signal.like(v, name=f"{v.name}_held") for v in (base, fraction)]
+            m.d[hold] += [held[0].eq(base), held[1].eq(fraction)]
+            base, fraction = held
         magnitude_cdf = Signal(BOUND_BITS, name=f"{name}_g")
-        m.d.comb += magnitude_cdf.eq(Mux(saturated, gi.HALF,
-                                         below + bin_ + (product >> POSITION_BITS)))
+        m.d.comb += magnitude_cdf.eq(Mux(located.saturated, gi.HALF, base + fraction))
         cum = Signal(BOUND_BITS + 1, name=name)
-        m.d.comb += cum.eq(Mux(negative, gi.HALF - magnitude_cdf, gi.HALF + magnitude_cdf))
+        m.d.comb += cum.eq(Mux(located.negative, gi.HALF - magnitude_cdf,
+                               gi.HALF + magnitude_cdf))
         return cum
 
-    def update(self, m, take, restart, distance, hold=None):
+    def bin_of(self, m, distance):
+        """The update's bin of ``distance``: ``min(distance >> (k + 2), BINS - 1)``."""
+        index = Signal(5, name="update_bin")
+        scaled = distance >> self.shift
+        m.d.comb += index.eq(Mux(scaled > gi.BINS - 1, gi.BINS - 1, scaled))
+        return index
+
+    def update(self, m, take, restart, bin_):
         """At ``take``: a stream's ``restart`` resets every context, else count the sample in
-        its context and, every UPDATE_EVERY-th, move that context's row towards the bin of
-        ``distance`` (:meth:`golden.interval.AdaptiveCdf.observe`)."""
+        its context and, every UPDATE_EVERY-th, move that context's row towards ``bin_``
+        (:meth:`bin_of`; :meth:`golden.interval.AdaptiveCdf.observe`)."""
         updates, context = self.updates, self.context
         # Both candidates of every entry from the context's row, ungated: they change only
         # when the row does (its update, or another context), and the bin only selects.
@@ -177,13 +196,9 @@ class Contexts:
         #   down = c - (c >> s),  up = down + (top >> s) - sticky
         # The count starts at PRIOR_COUNT and only grows, so s is at least its bit length.
         row, count = self.row, self.count
+        # the bin is 0 but on an update, so the selection moves only then
         index = Signal(5)
-        scaled = distance >> self.shift
-        m.d.comb += index.eq(Mux(updates, Mux(scaled > gi.BINS - 1, gi.BINS - 1, scaled), 0))
-        if hold is not None:  # the bin held at hold's edge
-            held = Signal(5, name="update_index_held")
-            m.d[hold] += held.eq(index)
-            index = held
+        m.d.comb += index.eq(Mux(updates, bin_, 0))
         grown = Signal(COUNT_BITS + 1)
         m.d.comb += grown.eq(count + 1)
         least = (gi.PRIOR_COUNT + 1).bit_length()  # the smallest shift, 7

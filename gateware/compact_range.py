@@ -146,12 +146,38 @@ class CompactRangeCoder(wiring.Component):
         m.d.comb += total.eq(((low + bottom) << moved) + p.value * renormed)
         new_fill = Signal(range(self.max_fill + 1))
         m.d.comb += new_fill.eq(fill + moved)
+        window = Signal(low_bits)
+        mask = Mux((new_fill >> 3) == 0, (1 << low_bits) - 1,
+                   (Const(1, low_bits + 1) << (RANGE_BITS + new_fill[:3])) - 1)
+        m.d.comb += window.eq(total[:low_bits] & mask)
+
+        # The settle register: X and fill', taken with the interval; the bytes that leave
+        # are found the next clock, from values that change once, at the clock edge.
+        settle = Signal(data.StructLayout({"total": len(total), "fill": len(new_fill),
+                                           "last": 1}))
+        settle_valid = Signal()
+        settling_now = Signal()  # the settle register's item is registered this clock
+        item_valid = Signal()
+        ends = Signal()  # the item's last chunk is packed this clock
+        pack = Signal()
+        m.d.comb += [settling_now.eq(settle_valid & (~item_valid | (pack & ends))),
+                     self.i.ready.eq(~settle_valid | settling_now)]
+        with m.If(self.i.valid & self.i.ready):
+            m.d.sync += [settle_valid.eq(1), settle.total.eq(total), settle.fill.eq(new_fill),
+                         settle.last.eq(p.last)]
+            with m.If(p.last):
+                m.d.sync += [range_.eq(INITIAL_RANGE), low.eq(0), fill.eq(0)]
+            with m.Else():
+                m.d.sync += [range_.eq(renormed), low.eq(window), fill.eq(new_fill[:3])]
+        with m.Elif(settling_now):
+            m.d.sync += settle_valid.eq(0)
+
         moving = Signal(range(self.max_bytes + 1))  # bytes that leave the window
-        m.d.comb += moving.eq(new_fill >> 3)
+        m.d.comb += moving.eq(settle.fill >> 3)
         justify = Signal(range(self.max_fill + 1))
-        m.d.comb += justify.eq(self.max_fill - new_fill)
+        m.d.comb += justify.eq(self.max_fill - settle.fill)
         justified = Signal(own_bits + 1)  # X with its carry at bit own_bits
-        m.d.comb += justified.eq(total << justify)
+        m.d.comb += justified.eq(settle.total << justify)
         carry = justified[own_bits]
         moved_bytes = [justified[own_bits - 8 * j:own_bits - 8 * j + 8]
                        for j in range(1, self.max_bytes + 1)]
@@ -167,39 +193,28 @@ class CompactRangeCoder(wiring.Component):
         m.d.comb += [settles_any.eq(found), settling.eq(last_set)]
         newly_cached = Signal(8)
         m.d.comb += newly_cached.eq(Cat(Const(0, 8), *moved_bytes).word_select(settling, 8))
-        window = Signal(low_bits)
-        mask = Mux(moving == 0, (1 << low_bits) - 1,
-                   (Const(1, low_bits + 1) << (RANGE_BITS + new_fill[:3])) - 1)
-        m.d.comb += window.eq(total[:low_bits] & mask)
 
         # The item register: what this interval settles.
         item = Signal(data.StructLayout({
             "head": 8, "has_head": 1, "run": PENDING_BITS, "zeros": 1,
             "own": own_bits, "own_length": range(own_bits + 1), "last": 1}))
-        item_valid = Signal()
-        ends = Signal()  # the item's last chunk is packed this clock
-        pack = Signal()
-        m.d.comb += self.i.ready.eq(~item_valid | (pack & ends))
-        with m.If(self.i.valid & self.i.ready):
-            emits = p.last | settles_any
+        with m.If(settling_now):
+            emits = settle.last | settles_any
             m.d.sync += [
                 item_valid.eq(emits),
                 item.head.eq(cache + carry), item.has_head.eq(cached & emits),
                 item.run.eq(Mux(emits, pending, 0)), item.zeros.eq(carry),
                 item.own.eq(justified[:own_bits]),
-                item.own_length.eq(Mux(p.last, RANGE_BITS + new_fill,
+                item.own_length.eq(Mux(settle.last, RANGE_BITS + settle.fill,
                                        Mux(settles_any, (settling - 1) << 3, 0))),
-                item.last.eq(p.last)]
-            with m.If(p.last):
-                m.d.sync += [range_.eq(INITIAL_RANGE), low.eq(0), fill.eq(0), cached.eq(0),
-                             pending.eq(0)]
+                item.last.eq(settle.last)]
+            with m.If(settle.last):
+                m.d.sync += [cached.eq(0), pending.eq(0)]
+            with m.Elif(settles_any):
+                m.d.sync += [cache.eq(newly_cached), cached.eq(1),
+                             pending.eq(moving - settling)]
             with m.Else():
-                m.d.sync += [range_.eq(renormed), low.eq(window), fill.eq(new_fill[:3])]
-                with m.If(settles_any):
-                    m.d.sync += [cache.eq(newly_cached), cached.eq(1),
-                                 pending.eq(moving - settling)]
-                with m.Else():
-                    m.d.sync += pending.eq(pending + moving)
+                m.d.sync += pending.eq(pending + moving)
         with m.Elif(pack & ends):
             m.d.sync += item_valid.eq(0)
 

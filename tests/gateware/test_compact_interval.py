@@ -133,3 +133,13 @@ def test_recordings_interleaved():
 def test_word_width(word_width):
     with pytest.raises(ValueError, match=f"not {word_width}"):
         CompactRangeCoder(10, word_width)
+
+
+def test_1024_channels():
+    # the implant's channel count: a full round of state rows and the next round's first
+    # samples, then a stream's end and a fresh stream; the contexts are shared by all
+    # channels, as the golden model's are
+    samples = cases.make("walk", 10, 1024 + 40, seed=3)
+    streams = [samples, cases.make("escapes", 10, 30)]
+    assert rtl_encode(streams, 10, channels=1024)[0] == \
+        golden_words(streams, 10, channels=1024)
