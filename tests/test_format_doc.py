@@ -115,7 +115,31 @@ def test_a_version_1_file_still_decodes():
     body = struct.pack("<8h", *[CODE_TO_VALUE[c] for c in samples])
     original = wav.header(19531, 1, 8) + body
     data = bytearray(container.compress(original, coder="arith"))
-    assert data[3] == 2
+    assert data[3] == 3
     data[3] = 1
     assert container.decompress(bytes(data)) == original
     assert independent.decompress(bytes(data)) == original
+
+
+def test_a_version_2_file_still_decodes():
+    # the ADC-aware form, as version 2 wrote it: version 3's without pieces
+    for name, original in training_recordings(1, samples=5_000):
+        data = bytearray(container.compress(original, coder="adc"))
+        data[3] = 2
+        assert container.decompress(bytes(data)) == original
+        assert independent.decompress(bytes(data)) == original, name
+
+
+@pytest.mark.parametrize("coder", core.CODERS)
+@pytest.mark.parametrize("channels", [1, 3])
+def test_independent_decoder_reads_pieces(monkeypatch, coder, channels):
+    # pieces of a few hundred samples, so that a short file has several (2.4)
+    monkeypatch.setattr(container, "PIECE", 300)
+    for name, original in training_recordings(1, samples=2_000):
+        if channels > 1:
+            count = (len(original) - 44) // 2 // channels * channels
+            original = wav.header(19531, channels, count) + original[44 : 44 + 2 * count]
+        data = container.compress(original, coder=coder, near=2 if coder == "adc" else 0)
+        assert independent.decompress(data) == container.decompress(data), name
+        with pytest.raises(independent.Reject):
+            independent.decompress(data + b"\x00")

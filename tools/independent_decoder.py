@@ -399,12 +399,18 @@ def decode_core(cur, version):
     if channels == 0:
         raise Reject("zero channels")
     flags = cur.byte()
-    if flags & ~(15 if version == 2 else 7) or flags & 10 == 10:
+    if flags & ~{1: 7, 2: 15, 3: 31}[version] or flags & 10 == 10:
         raise Reject(f"unknown flags {flags}")
     near = cur.varint() if flags & 4 else 0
     if flags & 4 and (mapping != 1 or not 1 <= near <= 511):
         raise Reject(f"bad near {near}")
     table = read_table(cur, width) if flags & 8 else None
+    if flags & 16:
+        piece = cur.varint()
+        if not (0 < piece <= 1 << 24 and piece % channels == 0 and piece < count):
+            raise Reject(f"bad piece size {piece}")
+    elif version == 3 and count > 1 << 24:
+        raise Reject("more than 2^24 samples in one piece")
     if flags & 1:
         prefix, suffix = canonical_header(cur.varint(), channels, count), b""
     else:
@@ -412,12 +418,26 @@ def decode_core(cur, version):
         suffix = cur.take(cur.varint())
     arith = bool(flags & 2)
     crc = cur.take(4)
-    payload = cur.rest()
-    if len(prefix) + 2 * count + len(suffix) > 1 << 28:
+    if version < 3 and len(prefix) + 2 * count + len(suffix) > 1 << 28:
         raise Reject("output larger than 256 MiB")
-    if count > (2048 if arith else 32768 if table else 1) * 8 * len(payload):
-        raise Reject("count larger than the payload can hold")
-    values = decode_stream(payload, count, width, channels, near, arith, table)
+    # 2.4: the payload is one piece, or pieces of `piece` samples, each its own stream
+    sizes = [count]
+    if flags & 16:
+        sizes = [min(piece, count - start) for start in range(0, count, piece)]
+    values = []
+    for size in sizes:
+        if flags & 16:
+            length = cur.varint()
+            if length > 4 * size + 8:
+                raise Reject("piece longer than its samples can take")
+            payload = cur.take(length)
+        else:
+            payload = cur.rest()
+        if size > (2048 if arith else 32768 if table else 1) * 8 * len(payload):
+            raise Reject("count larger than the payload can hold")
+        values += decode_stream(payload, size, width, channels, near, arith, table)
+    if cur.rest():
+        raise Reject("bytes after the last piece")
     body = [ADC_VALUES[c] for c in values] if mapping == 1 else [u - 32768 for u in values]
     samples = b"".join(v.to_bytes(2, "little", signed=True) for v in body)
     return prefix + samples + suffix, crc
@@ -429,7 +449,7 @@ def decompress(data):
     if cur.take(3) != b"NRC":
         raise Reject("bad magic")
     version = cur.byte()
-    if version not in (1, 2):
+    if version not in (1, 2, 3):
         raise Reject(f"unsupported version {version}")
     mode = cur.byte()
     if mode == 0:
