@@ -2,7 +2,7 @@
 
 ``$NEURORICE_CACHE`` if set, else ``$XDG_CACHE_HOME/neurorice``, else
 ``~/.cache/neurorice``. Verilator harnesses (:mod:`neurorice.harness`) and tool runs
-(:mod:`neurorice.report.tools`: synthesis, place and route, Liberty parses) are kept there
+(:mod:`neurorice.hardware.tools`: synthesis, place and route, Liberty parses) are kept there
 under names that hash what made them, so a cache may be shared by several clones and
 deleted at any time.
 """

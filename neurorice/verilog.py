@@ -91,7 +91,7 @@ def convert(encoder, name):
     from amaranth.back import rtlil
     from amaranth.hdl import ClockDomain, Module, Value
 
-    from neurorice.report.tools import run_tool
+    from neurorice.hardware.tools import run_tool
 
     top = Module()
     top.domains.sync = domain = ClockDomain("sync", async_reset=True)

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from gateware.encoder import LATENCY, channel_state_bits
-from neurorice.report import command, gatesim, ice40
-from neurorice.report.design import Design
+from neurorice.hardware import gatesim
+from neurorice.report import command, ice40
+from neurorice.hardware.design import Design
 
 # more channels than the predictor's weight loop has stages: one sample a clock
 CHANNELS = 10

@@ -12,7 +12,8 @@ import pytest
 
 from golden.bits import LengthRecorder
 from golden.core import encode_stream
-from neurorice.report import ecp5, timing
+from neurorice.hardware import timing
+from neurorice.report import ecp5
 
 WIDTH, WORD = 10, 32
 

@@ -15,11 +15,11 @@ import sys
 import time
 
 from neurorice import recordings
-from neurorice.report import timing
-from neurorice.report.command import _stream
-from neurorice.report.design import Design
+from neurorice.hardware import timing
+from neurorice.hardware.stimulus import interleave
+from neurorice.hardware.design import CHANNEL_RATE_HZ, IMPLANT_CLOCK_MHZ, Design
 from neurorice.progress import Log as Progress
-from neurorice.report.tools import CACHE, ToolError
+from neurorice.hardware.tools import CACHE, ToolError
 
 from . import gatesim, liberty, memory, power, radio, sta
 from .library_path import LibraryNotFound, locate, locate_lef
@@ -28,9 +28,7 @@ from .synthesis import synthesise
 __all__ = ["build", "main"]
 
 #: The implant's clock: 1024 channels at 20 kHz, a sample a clock.
-CLOCK_MHZ = 20.48
-#: A channel's samples a second (the implant's 20 kHz; the recordings' 19,531 Hz is 2 % less).
-CHANNEL_RATE_HZ = 20_000
+CLOCK_MHZ = IMPLANT_CLOCK_MHZ
 #: Targets of issue 11: µW a channel.
 TARGET_UW = {1: 1.0, "many": 2.0}
 
@@ -71,7 +69,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
     cps = cycles_per_sample(channels, args.compact, args.near)
     window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
-    samples = _stream(recs, channels, (warmup + window) // cps + 64)
+    samples = interleave(recs, channels, (warmup + window) // cps + 64)
     glitch_window = min(window, args.glitch_cycles) if args.glitch_cycles else window
     progress(f"C={channels}: zero-delay run with the cell models (Icarus): {len(samples)} "
              f"samples, power window {window} cycles")
@@ -83,7 +81,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
     progress(f"C={channels}: words {'match' if measured['matches_golden'] else 'DIFFER FROM'}"
              f" the golden model ({time.monotonic() - start:.0f} s)")
     glitch_zero = None
-    short = _stream(recs, channels, (warmup + glitch_window) // cps + 64)
+    short = interleave(recs, channels, (warmup + glitch_window) // cps + 64)
     if glitch_window < window:
         glitch_zero, _ = gatesim.simulate(synthesis, library, models, short, design.width,
                                           design.word_width, warmup, glitch_window,

@@ -13,7 +13,7 @@ only, which is why the gate delays are added here.
 
 import re
 
-from neurorice.report import gatesim
+from neurorice.hardware import gatesim
 
 __all__ = ["GATE_DELAY_NS", "simulate", "simulate_unit", "unit_delay"]
 

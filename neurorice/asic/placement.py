@@ -12,7 +12,7 @@ mirrored as the orientation says.
 
 Units: GrayWolf's are integers, here 0.01 µm (the LEF's 0.005 µm grid rounded; a pin is
 off by at most 5 nm). A run is cached by the hash of its inputs (``build/report-cache``),
-as the tool runs of :mod:`neurorice.report.tools` are.
+as the tool runs of :mod:`neurorice.hardware.tools` are.
 """
 
 import hashlib
@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 
-from neurorice.report.tools import CACHE, ToolError
+from neurorice.hardware.tools import CACHE, ToolError
 
 from .lef import read_macros
 

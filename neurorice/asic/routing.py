@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 
-from neurorice.report.tools import ToolError
+from neurorice.hardware.tools import ToolError
 
 from .wires import net_length
 

@@ -17,7 +17,7 @@ decap and diode cells, and the low-leakage ``lpflow`` family (OpenLane excludes 
 import json
 import re
 
-from neurorice.report.tools import ToolError, run_tool
+from neurorice.hardware.tools import ToolError, run_tool
 
 from .buffering import buffer_fanout
 from .clockgating import gate_clocks

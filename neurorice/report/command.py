@@ -12,18 +12,18 @@ import sys
 import time
 
 from .. import recordings
-from . import compression, ecp5, gatesim, plots, timing
-from .design import Design
+from ..hardware import gatesim, timing
+from ..hardware.design import IMPLANT_CLOCK_MHZ, Design
+from ..hardware.stimulus import interleave
+from ..hardware.tools import tool_version
+from ..progress import Log as Progress
+from . import compression, ecp5, plots
 from .document import markdown
 from .ice40 import SEEDS, place_and_route
-from ..progress import Log as Progress
 from .synthesis import synthesise
-from .tools import tool_version
 
 __all__ = ["build", "main"]
 
-#: The implant: 1024 channels at 20 kHz, so 20.48 M samples a second, one a clock.
-IMPLANT_CLOCK_MHZ = 20.48
 #: The single-channel encoder's clock target.
 SINGLE_CHANNEL_TARGET_MHZ = 60.0
 
@@ -42,19 +42,6 @@ def power_window(args, channels):
     ``--power-samples-per-channel`` samples of every channel, at one sample a clock (fewer
     with fewer channels than the predictor's weight loop has stages)."""
     return max(args.power_cycles, args.power_samples_per_channel * channels)
-
-
-def _stream(recs, channels, count):
-    """``count`` samples of ``channels`` interleaved channels, channel ``i`` from recording
-    ``i`` modulo the recordings."""
-    sources = [r.codes for r in recs if r.codes]
-    rounds = -(-count // channels)
-    out = []
-    for n in range(rounds):
-        for channel in range(channels):
-            codes = sources[channel % len(sources)]
-            out.append(codes[(n + (channel // len(sources)) * 97) % len(codes)])
-    return out[:count]
 
 
 def configuration(design, recs, args, progress):
@@ -85,7 +72,7 @@ def configuration(design, recs, args, progress):
                                 else f"not routed: {chosen['error']}")))
     warmup = max(args.power_warmup, 2 * c)
     window = power_window(args, c)
-    samples = _stream(recs, c, warmup + window + 64)
+    samples = interleave(recs, c, warmup + window + 64)
     progress(f"C={c}: gate-level simulation of {len(samples)} samples (Icarus), power "
              f"window {window} cycles")
     run = gatesim.simulate(synthesis.netlist_verilog, synthesis.top, samples, design.width,

@@ -17,7 +17,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from .ice40 import SEEDS, harness, harness_flops
-from .tools import ToolError, run_tool
+from ..hardware.tools import ToolError, run_tool
 
 __all__ = ["PARTS", "Ecp5Result", "place_and_route"]
 

@@ -13,7 +13,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from .tools import ToolError, run_tool
+from ..hardware.tools import ToolError, run_tool
 
 __all__ = ["PART", "SEEDS", "PlaceAndRoute", "dsp_registers", "harness", "harness_flops",
            "place_and_route"]

@@ -9,7 +9,7 @@ is what :mod:`neurorice.report.power` simulates.
 import json
 import re
 
-from .tools import ToolError, run_tool
+from ..hardware.tools import ToolError, run_tool
 
 __all__ = ["Synthesis", "synthesise"]
 

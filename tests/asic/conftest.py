@@ -6,7 +6,7 @@ import pytest
 
 from neurorice.asic import liberty
 from neurorice.asic.library_path import locate
-from neurorice.report.tools import CACHE
+from neurorice.hardware.tools import CACHE
 
 PDK_ROOT = (pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "pdk").resolve()
 

@@ -5,16 +5,16 @@ import pytest
 from neurorice.asic import command, gatesim
 from neurorice.asic.synthesis import synthesise
 from neurorice import recordings
-from neurorice.report import timing
-from neurorice.report.command import _stream
-from neurorice.report.design import Design
+from neurorice.hardware import timing
+from neurorice.hardware.stimulus import interleave
+from neurorice.hardware.design import Design
 
 
 def gate_level_runs(synthesis, design, library, models, samples_per_channel):
     """The netlist run with the cell models at zero and unit delay on recording segments:
     the two runs and :func:`timing.measure` of each against the golden model."""
     recs = recordings.load(recordings.DEFAULT_DATA, 4)
-    samples = _stream(recs, design.channels, samples_per_channel * design.channels)
+    samples = interleave(recs, design.channels, samples_per_channel * design.channels)
     zero, _ = gatesim.simulate(synthesis, library, models, samples, design.width,
                                design.word_width, 50, 200, glitches=False)
     _, unit = gatesim.simulate_unit(synthesis, library, models, samples, design.width,

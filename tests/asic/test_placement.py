@@ -10,7 +10,7 @@ from neurorice.asic.lef import read_macros
 from neurorice.asic.library_path import locate, locate_lef
 from neurorice.asic.placement import Placement, _orient, place
 from neurorice.asic.synthesis import synthesise
-from neurorice.report.gatesim import GateRun
+from neurorice.hardware.gatesim import GateRun
 
 from .conftest import PDK_ROOT
 from .test_power import _Hand

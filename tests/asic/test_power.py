@@ -5,7 +5,7 @@ import json
 import pytest
 
 from neurorice.asic import power
-from neurorice.report.gatesim import GateRun
+from neurorice.hardware.gatesim import GateRun
 
 
 def approx(expected):

@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
-__all__ = ["Design"]
+__all__ = ["CHANNEL_RATE_HZ", "IMPLANT_CLOCK_MHZ", "IMPLANT_CHANNELS", "Design"]
+
+#: The implant: 1024 channels at 20 kHz each, so 20.48 M samples a second, one a clock.
+IMPLANT_CHANNELS = 1024
+#: A channel's samples a second (the implant's 20 kHz; the recordings' 19,531 Hz is 2 % less).
+CHANNEL_RATE_HZ = 20_000
+IMPLANT_CLOCK_MHZ = IMPLANT_CHANNELS * CHANNEL_RATE_HZ / 1e6
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def settled(samples, width, channels, word_width, near=0, coder="rice"):
 
 
 def measure(samples, run, width, channels, word_width, near=0, coder="rice"):
-    """Latency and throughput of a :class:`~neurorice.report.gatesim.GateRun` of ``samples``.
+    """Latency and throughput of a :class:`~neurorice.hardware.gatesim.GateRun` of ``samples``.
 
     Also checks the run's words against :func:`golden.core.encode_stream` (with ``near``
     and ``coder``).
