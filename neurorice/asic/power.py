@@ -23,6 +23,8 @@ sample times the samples a second.
 import json
 import math
 
+from neurorice.hardware.tools import top_module
+
 __all__ = ["CLOCK_BUFFER", "CLOCK_FANOUT", "INPUT_TRANSITION_NS", "OUTPUT_LOAD_PF",
            "block_of", "clock_tree", "memory_activity", "price"]
 
@@ -77,9 +79,8 @@ class Netlist:
     """The nets of a mapped netlist: each bit's driver, loads, capacitances and block."""
 
     def __init__(self, netlist_json, top, library, wires=None):
-        modules = json.loads(netlist_json)["modules"]
+        module = top_module(json.loads(netlist_json), top)
         self.wires = wires  # {bit: pF} from a placement, else the wire-load model
-        module = modules.get(top) or modules["\\" + top]
         self.library = library
         self.cells = module["cells"]
         self.names = {}  # net name (no backslash) -> bits

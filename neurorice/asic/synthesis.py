@@ -17,7 +17,7 @@ decap and diode cells, and the low-leakage ``lpflow`` family (OpenLane excludes 
 import json
 import re
 
-from neurorice.hardware.tools import ToolError, run_tool
+from neurorice.hardware.tools import ToolError, run_tool, top_module
 
 from .buffering import buffer_fanout
 from .clockgating import gate_clocks
@@ -94,7 +94,7 @@ class AsicSynthesis:
         self.netlist_json = netlist_json
         self.netlist_verilog = netlist_verilog
         self.cached = cached
-        module = _top_module(json.loads(netlist_json), top)
+        module = top_module(json.loads(netlist_json), top)
         self.module = module
         self.cells, self.memories = {}, []
         for name, cell in module["cells"].items():
@@ -148,11 +148,6 @@ def _kind(name, library):
     return "logic"
 
 
-def _top_module(netlist, top):
-    modules = netlist["modules"]
-    return modules.get(top) or modules["\\" + top]
-
-
 def _untie_async_reads(module):
     """Give the asynchronous read ports of memories their constant controls back.
 
@@ -189,7 +184,7 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     if result["returncode"] != 0:
         raise ToolError(f"yosys failed to synthesise {top}", result["log"])
     fine = json.loads(result["files"]["fine.json"])
-    fine_module = _top_module(fine, top)
+    fine_module = top_module(fine, top)
     gates = 0
     if clock_gating:
         gates = gate_clocks(fine_module, fine_module["netnames"]["clk"]["bits"][0])
@@ -203,7 +198,7 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     netlist = json.loads(result["files"]["mapped.json"])
     netlist["modules"] = {name: m for name, m in netlist["modules"].items()
                           if name.lstrip("\\") == top}
-    module = _top_module(netlist, top)
+    module = top_module(netlist, top)
     for cell in module["cells"].values():  # Yosys knows no library cell's port directions
         if cell["type"] in library.cells:
             pins = library.cells[cell["type"]].pins

@@ -16,7 +16,7 @@ import tempfile
 
 from neurorice import cache
 
-__all__ = ["CACHE", "ToolError", "run_tool", "tool_version"]
+__all__ = ["CACHE", "ToolError", "run_tool", "tool_version", "top_module"]
 
 #: Where tool runs are cached: outside the source tree.
 CACHE = cache.root() / "tools"
@@ -113,3 +113,10 @@ def run_tool(tool, args, inputs, outputs, *, cache=CACHE, timeout=3600):
         (slot / "result.json").write_text(
             json.dumps({"returncode": done.returncode, "files": sorted(files)}))
     return {"log": log, "returncode": done.returncode, "cached": False, "files": files}
+
+
+def top_module(netlist, top):
+    """The module ``top`` of a Yosys JSON netlist (a dict), named with or without Yosys's
+    leading backslash."""
+    modules = netlist["modules"]
+    return modules.get(top) or modules["\\" + top]

@@ -9,7 +9,7 @@ is what :mod:`neurorice.report.power` simulates.
 import json
 import re
 
-from ..hardware.tools import ToolError, run_tool
+from ..hardware.tools import ToolError, run_tool, top_module
 
 __all__ = ["Synthesis", "synthesise"]
 
@@ -56,7 +56,7 @@ class Synthesis:
         self.netlist_json = netlist_json
         self.netlist_verilog = netlist_verilog
         self.memories = []
-        for name, cell in _top_module(json.loads(netlist_json), top)["cells"].items():
+        for name, cell in top_module(json.loads(netlist_json), top)["cells"].items():
             if cell["type"] == "$mem_v2":
                 width = int(cell["parameters"]["WIDTH"], 2)
                 depth = int(cell["parameters"]["SIZE"], 2)
@@ -73,11 +73,6 @@ class Synthesis:
         return {"cells_by_type": dict(sorted(self.cells.items())), "flip_flops": self.flops,
                 "gates": self.gates, "memories": self.memories,
                 "memory_bits": self.memory_bits}
-
-
-def _top_module(netlist, top):
-    modules = netlist["modules"]
-    return modules.get(top) or modules["\\" + top]
 
 
 def synthesise(design):
