@@ -17,7 +17,6 @@ as the tool runs of :mod:`neurorice.hardware.tools` are.
 
 import hashlib
 import json
-import math
 import pathlib
 import shutil
 import subprocess

@@ -108,7 +108,7 @@ class Netlist:
                         self.pin_cap[bit] = self.pin_cap.get(bit, 0.0) + pin.capacitance
                         self.fanout[bit] = self.fanout.get(bit, 0) + 1
                         self.inputs_of.setdefault(cell_name, []).append((port, bit))
-        for name, port in module["ports"].items():
+        for _name, port in module["ports"].items():
             if port["direction"] == "output":
                 for bit in port["bits"]:
                     if isinstance(bit, int):

@@ -15,10 +15,13 @@ def test_break_even_is_where_the_saved_bits_pay_for_the_logic():
     small = {"encoder_w": 1e-6, "bit_rate": 90_000.0}
     big = {"encoder_w": 3e-6, "bit_rate": 80_000.0}
     energy = radio.break_even(big, small)
-    assert energy == pytest.approx(2e-6 / 10_000)  # 200 pJ a bit
+    assert energy == pytest.approx(2e-6 / 10_000, rel=1e-9, abs=0)  # 200 pJ a bit
     below, above = energy * 0.99, energy * 1.01
-    assert big["encoder_w"] + below * big["bit_rate"] > small["encoder_w"] + below * small["bit_rate"]
-    assert big["encoder_w"] + above * big["bit_rate"] < small["encoder_w"] + above * small["bit_rate"]
+    def total(c, e):
+        return c["encoder_w"] + e * c["bit_rate"]
+
+    assert total(big, below) > total(small, below)
+    assert total(big, above) < total(small, above)
     # cheaper and fewer bits: better at any energy; more bits: never a break-even
     assert radio.break_even({"encoder_w": 0.5e-6, "bit_rate": 80_000.0}, small) == 0.0
     assert radio.break_even(small, big) is None
@@ -44,12 +47,13 @@ def test_summary_adds_the_uncoded_reference_and_every_pair():
     pairs = {(p["fewer_bits"], p["than"]): p["break_even_j_per_bit"]
              for p in summary["break_even"]}
     # 1 µW more for 0.2 bits a sample at 20 kHz (4 kb/s): 250 pJ a bit
-    assert pairs[("C=1 compact adc", "C=1 compact")] == pytest.approx(250e-12)
+    assert pairs[("C=1 compact adc", "C=1 compact")] == pytest.approx(250e-12, rel=1e-9, abs=0)
     # 1.5 µW for 5.3 bits a sample fewer than uncoded: 1.5e-6 / 106e3
-    assert pairs[("C=1 compact", "C=1 uncoded (no encoder)")] == pytest.approx(1.5e-6 / 106e3)
+    assert pairs[("C=1 compact", "C=1 uncoded (no encoder)")] == pytest.approx(
+        1.5e-6 / 106e3, rel=1e-9, abs=0)
     assert len(summary["sweep_j"]) == 10
-    assert summary["sweep_j"][0] == pytest.approx(1e-11)
-    assert summary["sweep_j"][-1] == pytest.approx(1e-8)
+    assert summary["sweep_j"][0] == pytest.approx(1e-11, rel=1e-9, abs=0)
+    assert summary["sweep_j"][-1] == pytest.approx(1e-8, rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize("joules, text", [(1e-11, "10 pJ"), (5.8e-12, "5.8 pJ"),
