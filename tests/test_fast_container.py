@@ -359,3 +359,31 @@ def test_near_corrupted_files(near):
         corrupted[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
         assert outcome(fast.decompress, bytes(corrupted)) == outcome(
             golden.decompress, bytes(corrupted))
+
+
+# version 3: pieces, and the file interface
+
+
+@pytest.mark.parametrize("coder", CODERS)
+@pytest.mark.parametrize("near", [0, 3])
+@pytest.mark.parametrize("channels", [1, 7])
+def test_pieces_as_golden(monkeypatch, coder, near, channels):
+    monkeypatch.setattr(golden, "PIECE", 500)
+    original = wav_file(lattice_walk(3000, channels=channels), channels)
+    data = fast.compress(original, coder=coder, near=near)
+    assert data == golden.compress(original, coder=coder, near=near)
+    assert fast.decompress(data) == golden.decompress(data)
+    for cut in (1, 17, len(data) // 2):
+        assert outcome(fast.decompress, data[:-cut]) == outcome(golden.decompress, data[:-cut])
+
+
+def test_the_file_interface_streams_as_the_bytes_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(golden, "PIECE", 1000)
+    original = wav_file(lattice_walk(5000))
+    (tmp_path / "in").write_bytes(original)
+    with open(tmp_path / "in", "rb") as source, open(tmp_path / "out", "w+b") as sink:
+        fast.compress_file(source, sink, coder="adc")
+    assert (tmp_path / "out").read_bytes() == golden.compress(original, coder="adc")
+    with open(tmp_path / "out", "rb") as source, open(tmp_path / "back", "wb") as sink:
+        fast.decompress_file(source, sink)
+    assert (tmp_path / "back").read_bytes() == original
