@@ -2,27 +2,31 @@
 
 :class:`~gateware.compact.CompactEncoder`'s front end (the channels' state, in flip-flops
 or a row a channel, the weighted sum, the registers as glitch barriers) with
-:mod:`golden.interval`'s back end in place of the Rice codeword. Three steps, a clock
-apart::
+:mod:`golden.interval`'s back end in place of the Rice codeword. A sample takes four
+steps, each half a clock, with a register or a falling-edge hold between them, so that
+each step's logic sees its inputs change once::
 
     prediction p = predict(...)                                  # a carry-save tree
     P = clamp(centre(x[n-1]) + correction, 0, top)               # the analog prediction
+    ---------- the falling edge: p, P and the sample held
     the bins, positions and signs of edge(x) - P and edge(x + 1) - P, and the update's bin
-    of centre(x) - P (x: the sample on the input)
-    ---------- the falling edge: p, the sample, the bins, positions and signs held
-    low  = cum(edge(x) - P),  high = cum(edge(x + 1) - P)        # two 14 x 6-bit multiplies
-    escape if high <= low;  the context's update (every 4th sample of it); the state's,
-    and k = rice_k(total, count) of the next sample, from the state taken
-    ---------- the rising edge: the state, k, the contexts, the interval register
-    range coder: two 16 x 15-bit multiplies                       (gateware.compact_range)
-    ---------- the falling edge: their products held
-    range coder: the normalising shift, the bytes that leave
-    ---------- the item register
-    packer: a chunk of the settled bytes into the word
+    of centre(x) - P; the state's successor and k of the next sample
+    ---------- the rising edge: the state, k, the read stage (bins, positions, context)
+    the context's row: b(i) + i and the interpolation (b(i + 1) - b(i) + 1) x position
+    of both reads (two 14 x 6-bit multiplies)
+    ---------- the falling edge: those sums and products held
+    low = cum(edge(x) - P), high = cum(edge(x + 1) - P); escape if high <= low;
+    the context's update (every 4th sample of it)
+    ---------- the rising edge: the contexts, the interval register
+    range coder: two 16 x 15-bit multiplies, the normalising shift  (gateware.compact_range)
 
-The contexts' rows (:class:`~gateware.compact_model.Contexts`, shared by all channels) are
-3280 flip-flops, most of the encoder's; a row loads only when its context updates, so
-with clock gates (``neurorice asic --low-power``) it is clocked on a quarter of its samples.
+The reads and the update of a sample are a clock after its prediction, in the order of
+the samples, so a sample's reads see every earlier sample's update, as in the golden model.
+
+The contexts' rows (:class:`~gateware.compact_model.Contexts`, shared by all channels, as
+the golden model's one :class:`golden.interval.Model` is) are 3280 flip-flops, most of the
+encoder's; a row loads only when its context updates, so with clock gates (``neurorice
+asic --low-power``) it is clocked on a quarter of its samples.
 
 Power at one channel (``neurorice asic --channels 1 --compact --low-power --coder adc
 --samples-per-channel 64``, SKY130 gate level, words = golden at zero and unit delay), in
@@ -39,15 +43,26 @@ coder 2.82). The range coder's narrowing products held at the falling edge
 (:mod:`gateware.compact_range`): 12.7 µW (glitches 9.73; the model 8.59, the range coder
 2.26; 40,820 cells, 3,815 flip-flops). The reads' bins, positions and signs and the
 update's bin computed from P in the clock's first half and held at the falling edge in
-place of P (the axis values from the sample on the input), so that the 33-way reads, the
-multiplies and the update's selection see them change once: 9.50 µW (glitches 6.49; the
-model 5.03, the range coder 2.30, the predictor 1.12; 40,051 cells, 3,832 flip-flops;
-alone, on the step before the range coder's, 15.0 to 12.3 µW).
+place of P: 9.50 µW (glitches 6.49; the model 5.03, the range coder 2.30, the predictor
+1.12; 40,051 cells, 3,832 flip-flops).
 
-A sample is taken whenever the interval register is free or being taken; the range coder
-takes an interval a clock but holds one back while it packs an item of more than 32 bits
-(a stream's end, or a resolved run of pending bytes with many own bytes). A stream's last
-sample resets every state, so the next sample starts a fresh stream.
+Then, each measured alone on a shorter window (the flow's zero- and unit-delay runs of 96
+cycles after 32, with the energy of each register's input logic; unit-delay power without
+leakage and clock tree): 9.04 µW for the design above. P held at the falling edge and the
+bins located from it in the second half, registered with the state, the reads and the
+update a clock later (the bins' logic had seen P's glitches, from the weighted sum): 7.80
+µW. The reads' lower bound plus bin and interpolation held at the falling edge (a barrier
+between the read and multiply and the sums, the escape test and the interval register):
+7.21 µW. The range coder's bytes found a clock after the narrowing
+(:mod:`gateware.compact_range`): 6.84 µW (40,205 cells). ``k`` taken with the row read
+ahead at more than one channel, as at one: at 1024 channels, where ``k`` had come from
+the state memory's read through its comparators.
+
+A sample is taken whenever the read stage is free or moving on (its interval taken by a
+free interval register); the range coder takes an interval a clock but holds one back while
+it packs an item of more than 32 bits (a stream's end, or a resolved run of pending bytes
+with many own bytes). A stream's last sample resets the channels' state as it is taken and
+the contexts as its interval is, so the next sample starts a fresh stream.
 """
 
 from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal, signed

@@ -19,12 +19,13 @@ Two pieces of :class:`~gateware.compact_interval.CompactIntervalEncoder`:
   ``sticky``: any of ``c``'s low ``s`` bits set), and they change only when the row does
   (its update, or another context); the bin only selects between them. The shift ``s`` is
   at least 7, the bit length of ``PRIOR_COUNT + 1``, since the count only grows.
-  :meth:`Contexts.cumulative` evaluates ``cum`` at an offset from the prediction: the bin and
-  the position in it from one shift by ``k + 2``, the two bounds from the row (a 33-entry
-  read), and one (14-bit difference) x (6-bit position) multiply. Given a clock domain
-  (``hold``), the bin, the position, the sign and the saturation are held at its edge, a
-  barrier between the offset's arithmetic and the read; :meth:`Contexts.update` likewise
-  holds the update's bin.
+  :meth:`Contexts.locate` finds where an offset from the prediction falls: the bin and the
+  position in it from one shift by ``k + 2``, the sign and the saturation (registered by
+  the encoder, a clock before the read); :meth:`Contexts.cumulative` evaluates ``cum``
+  there: the two bounds from the row (a 33-entry read) and one (14-bit difference) x
+  (6-bit position) multiply. Given a clock domain (``hold``), the lower bound plus the bin
+  and the interpolation are held at its edge, a barrier between the read and multiply
+  and the sums after them.
 """
 
 from amaranth.hdl import Cat, Const, Mux, Signal
@@ -101,7 +102,9 @@ def prior_row(context):
 
 
 class Contexts:
-    """The contexts' rows in flip-flops, their reads and their update (see the module)."""
+    """The contexts' rows in flip-flops, their reads and their update (see the module):
+    ``context`` selects the row read and updated, ``k`` the shift of :meth:`locate` and
+    :meth:`bin_of` (the encoder's ``k`` of the sample a clock before its reads)."""
 
     def __init__(self, m, width, context, k):
         self.width = width
