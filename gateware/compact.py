@@ -43,7 +43,7 @@ but the packing, which the next clock does::
     codeword   = rice(u, k(total, count))                        # at most 16 + W bits
     state      = update(state, sample, prediction, error)        # the next features too
     ---------- the rising edge: the state, the codeword register
-    partial    = partial << length | codeword                    # a word out when full
+    word       = word | codeword placed after its bits           # a word out when full
 
 Each register between the steps stops the glitches of the logic before it, which without
 them were three quarters of the power; at the sample rate a flip-flop costs about 1 nW. In
@@ -57,6 +57,12 @@ tree (:class:`~gateware.weighted_sum.WeightedSum`) instead of four multipliers a
 2.11 to 1.70 µW (1.62 µW with clock gates). Tried and not kept: Yosys's Booth multipliers
 (``synth -booth``), 2.15 to 2.28 µW; the products of the next sample's features computed
 ahead and registered, 4.28 to 6.68 µW (the features' own logic then fed the multipliers).
+
+The packer writes each codeword into the word where its bits go (one shifter places it in
+a window of the word and a codeword's length below it) rather than shifting the unfinished
+word to make room and cutting the word out of the result (three shifters), so the word's
+flip-flops change only where bits arrive: 1.56 to 1.45 µW at one channel with the library's
+wire-load model (the packer 0.23 to 0.06 µW), 8 % less area.
 
 The falling edge halves the time the prediction has. The sample must be on the input for
 the whole clock that takes it, as a register's output is: the next features and averages
@@ -328,28 +334,36 @@ class CompactEncoder(wiring.Component):
         meets = Mux(pack, Mux(coded_last, 0, coded_rest), fill)
         end = Signal(range(ww + longest))
         m.d.comb += end.eq(meets + length)
+        # and the shift that puts the codeword there, its first bit after the word's
+        # ``meets`` bits, in a window of the word and a codeword's length below it
+        window = ww + longest
+        coded_shift = Signal(range(window + 1))
         with m.If(take):
             m.d.sync += [coded.eq(1), coded_value.eq(value), coded_length.eq(length),
                          coded_last.eq(last), coded_full.eq(end >= ww),
-                         coded_rest.eq(Mux(end >= ww, end - ww, end))]
+                         coded_rest.eq(Mux(end >= ww, end - ww, end)),
+                         coded_shift.eq(window - end)]
         with m.Elif(pack):
             m.d.sync += coded.eq(0)
 
-        # Pack (golden.bits.BitWriter): the unfinished word and the codeword, joined.
-        value, length, last = coded_value, coded_length, coded_last
+        # Pack (golden.bits.BitWriter): the codeword is written into the word where its
+        # bits go, not the word shifted to make room, so that the unfinished word's
+        # flip-flops change only where bits arrive. The word is kept from its first bit down
+        # (the unfinished word's free bits zero, so it is its own padding at a stream's
+        # end); the codeword placed in a window of the word and a codeword's length below
+        # it, whose lower part, past a full word, starts the next.
+        value, last = coded_value, coded_last
         full, rest = coded_full, coded_rest
-        partial = Signal(ww - 1)  # the unfinished word's bits, the last in the lowest
+        partial = Signal(ww)  # the unfinished word, its first bit the highest
         spill = Signal(ww)
-        joined = Signal(ww - 1 + longest)
-        m.d.comb += joined.eq((partial << length) | value)
+        placed = Signal(window)
+        m.d.comb += placed.eq(value << coded_shift)
         word = Signal(ww)
-        m.d.comb += word.eq(joined >> rest)  # the bits above the rest, when full
-        remainder = Signal(ww - 1)
-        m.d.comb += remainder.eq(joined & ((Const(1, ww + longest) << rest) - 1))
-        pad = Signal(range(ww + 1))
-        m.d.comb += pad.eq(ww - rest)
-        padded = Signal(ww)  # the rest, padded to a word (BitWriter.flush)
-        m.d.comb += padded.eq(remainder << pad)
+        m.d.comb += word.eq(partial | placed[longest:])
+        following = Signal(ww)  # past a full word: the next word's first bits
+        m.d.comb += following.eq(placed[:longest] << (ww - longest))
+        padded = Signal(ww)  # the rest of a stream's last word, padded (BitWriter.flush)
+        m.d.comb += padded.eq(Mux(full, following, word))
 
         with m.If(self.o.valid & self.o.ready):
             m.d.sync += self.o.valid.eq(0)
@@ -364,5 +378,6 @@ class CompactEncoder(wiring.Component):
                     m.d.sync += [spill.eq(padded), spilling.eq(1)]
             with m.Elif(last):
                 m.d.sync += [self.o.p.word.eq(padded), self.o.p.last.eq(1), self.o.valid.eq(1)]
-            m.d.sync += [partial.eq(Mux(last, 0, remainder)), fill.eq(Mux(last, 0, rest))]
+            m.d.sync += [partial.eq(Mux(last, 0, Mux(full, following, word))),
+                         fill.eq(Mux(last, 0, rest))]
         return m
