@@ -1,5 +1,5 @@
 # make eval [DATA=path/to/data.zip]   set up, then the challenge evaluation
-# make test                           set up, then every test
+# make test                           set up, then lint (ruff) and every test, on all cores
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
@@ -28,7 +28,8 @@ eval: setup
 	./eval.sh $(DATA)
 
 test: setup
-	$(PY) -m pytest
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n auto --dist loadscope
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(FAST)
