@@ -26,11 +26,12 @@ def outcome(function, *args):
         return "error", type(error), str(error)
 
 
-def assert_same(original, coder="rice", table=None):
-    """Fast and golden compress ``original`` alike, and the fast path restores it."""
+def assert_same(original, coder="rice", table=None, name=""):
+    """Fast and golden compress ``original`` alike, and the fast path restores it; a
+    failure names ``name``."""
     data = golden.compress(original, coder=coder, table=table)
-    assert fast.compress(original, coder=coder, table=table) == data
-    assert fast.decompress(data) == original
+    assert fast.compress(original, coder=coder, table=table) == data, f"{name}: compressed"
+    assert fast.decompress(data) == original, f"{name}: restored"
     return data
 
 
@@ -51,13 +52,13 @@ def test_whole_training_recordings(coder):
     else:
         recordings = training_recordings(3)
     for name, original in recordings:
-        assert_same(original, coder), name
+        assert_same(original, coder, name=name)
 
 
 @pytest.mark.parametrize("coder", CODERS)
 def test_every_training_recording_begins_alike(coder):
     for name, original in training_recordings(60 if coder == "adc" else 10**6, samples=1000):
-        assert_same(original, coder), name
+        assert_same(original, coder, name=name)
 
 
 @pytest.mark.parametrize("coder", CODERS)
