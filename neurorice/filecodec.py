@@ -81,25 +81,6 @@ def open_input(path, seekable=False):
         raise CodecError(f"cannot read {_where(path)}: {error.strerror or error}") from None
 
 
-def read_input(path):
-    """The bytes of ``path`` (standard input for ``-``), or :class:`CodecError` saying why not."""
-    file, _ = open_input(path)
-    with file:
-        try:
-            return file.read()
-        except OSError as error:
-            raise CodecError(f"cannot read {_where(path)}: {error.strerror or error}") from None
-
-
-def write_atomically(path, data):
-    """Write ``data`` to the regular file ``path`` through an unnamed file and a link.
-
-    A reader (or a crash) never sees a partial ``path``: it is either absent, as before, or
-    complete.
-    """
-    write_output(path, data)
-
-
 def write_output(path, data, same=None):
     """Write ``data`` to OUT ``path`` (:func:`neurorice.output.write`)."""
     try:

@@ -304,15 +304,6 @@ def write(path, data, same=None):
     target.commit()
 
 
-def replace_atomically(path, data):
-    """Write ``data`` to the regular file ``path``: absent or old until complete, then new;
-    ``OSError`` if it cannot."""
-    try:
-        write(path, data)
-    except OutputError as error:
-        raise OSError(str(error)) from None
-
-
 def remove_temporaries():
     """Remove the named temporary files being written (the unnamed ones need nothing)."""
     for path in list(TEMPORARIES):

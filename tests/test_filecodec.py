@@ -617,7 +617,8 @@ def test_closed_standard_streams_are_one_line_errors(tmp_path, clip):
     closed_out = _run_raw("encode", tmp_path / "in.wav", "-", stdout=subprocess.DEVNULL,
                           preexec_fn=lambda: os.close(1))
     assert closed_out.returncode == 1
-    assert closed_out.stderr == b"encode: error: cannot write standard output: Bad file descriptor\n"
+    assert closed_out.stderr == (b"encode: error: cannot write standard output:"
+                                 b" Bad file descriptor\n")
     closed_in = _run_raw("encode", "-", tmp_path / "o.nrc", stdin=subprocess.DEVNULL,
                          preexec_fn=lambda: os.close(0))
     assert closed_in.returncode == 1
