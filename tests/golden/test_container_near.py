@@ -9,8 +9,12 @@ from golden import container
 from golden.container import FormatError, compress, decompress, near_of
 from golden.samples import VALUE_TO_CODE
 
-from .test_container import (  # noqa: F401 - clip and recordings are fixtures
-    RATE, chunk, clip, fmt_chunk, lattice_walk, pcm, recordings, riff, varint, wav_file)
+from . import test_container
+from .test_container import RATE, chunk, fmt_chunk, lattice_walk, pcm, riff, varint, wav_file
+
+# test_container's fixtures, by assignment: a test's parameter of an imported name reads as
+# a redefinition
+clip, recordings = test_container.clip, test_container.recordings
 
 
 def codes(wav_bytes):
