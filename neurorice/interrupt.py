@@ -6,7 +6,9 @@ for the call to end, then print a traceback. Instead, the signal's C-level handl
 its number to a pipe (:func:`_signal.set_wakeup_fd`); a thread waiting on that pipe takes
 the GIL (free while the core codes, or within the interpreter's switch interval), removes
 any named temporary file, prints one line and leaves with ``os._exit(128 + signal)``: 130
-for Ctrl-C. OUT is then untouched: the new file was unnamed, or a stream was cut short.
+for Ctrl-C. OUT is then untouched: the new output was an unnamed file, or a named one the
+handler removes; a stream OUT gets the output only once it is complete (a signal during
+that last copy cuts the stream short).
 
 ``_signal`` and ``_thread`` are the built-in modules under :mod:`signal` and
 :mod:`threading`; importing those two costs about 25 ms a process (``enum`` and more).
