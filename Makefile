@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(FAST): neurorice/fast/_core.c neurorice/fast/interval.c setup.py | $(VENV)/.installed
+$(FAST): $(wildcard neurorice/fast/*.c) setup.py | $(VENV)/.installed
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
