@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from golden.core import DEFAULT_CODER
 
 from . import filecodec, output
+from .progress import Bar
 
 SUFFIX = ".nrc"
 
@@ -325,31 +326,9 @@ def run_job(job, decompress):
 # the parent's side
 
 
-class Progress:
-    """A one-line progress bar on stderr, drawn only on a terminal."""
-
-    def __init__(self, total, label, stream=None):
-        self.total, self.label, self.stream = total, label, stream or sys.stderr
-        self.enabled = self.stream.isatty()
-        self.started = time.perf_counter()
-
-    def update(self, done):
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * done // self.total
-        elapsed = time.perf_counter() - self.started
-        print(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}"
-              f"  {elapsed:.1f} s", end="", file=self.stream, flush=True)
-
-    def close(self):
-        if self.enabled:
-            print(file=self.stream)
-
-
 def run(jobs, decompress, processes, use_golden=False, label=""):
     """Run ``jobs`` on ``processes`` workers; their :class:`Result` list."""
-    progress = Progress(len(jobs), label)
+    progress = Bar(len(jobs), label)
     results = []
     context = multiprocessing.get_context()
     with context.Pool(processes, _start_worker, (use_golden,)) as pool:

@@ -28,6 +28,7 @@ from golden.core import CODERS
 
 from .batch import print_lines
 from .filecodec import say
+from .progress import Bar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,11 +197,10 @@ def main(argv=None):
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, not {args.jobs}")
 
-    terminal = sys.stderr.isatty()
+    bars = {}
 
     def progress(done, total):
-        end = "\n" if done == total else ""
-        print(f"\rfile {done} of {total}", end=end, file=sys.stderr, flush=True)
+        bars.setdefault("eval", Bar(total, "eval")).update(done)
 
     started = time.perf_counter()
     try:
@@ -217,16 +217,19 @@ def main(argv=None):
             else:
                 root = Path(workdir) / "recordings"
             results = evaluate(files, args.encoder, args.decoder, workdir, args.jobs,
-                               progress if terminal else None,
-                               ("--coder", args.coder) if args.coder else (), root)
+                               progress, ("--coder", args.coder) if args.coder else (), root)
     except EvaluationError as error:
-        # end the progress line first
-        newline = "\n" if terminal else ""
-        say(f"{newline}eval: error: {error}")
+        for bar in bars.values():  # end the progress line first
+            bar.close()
+        say(f"eval: error: {error}")
         return 1
     except KeyboardInterrupt:
-        print("\neval: interrupted", file=sys.stderr)
+        for bar in bars.values():
+            bar.close()
+        print("eval: interrupted", file=sys.stderr)
         return 130
+    for bar in bars.values():
+        bar.close()
     lines = report(results, args.encoder, args.decoder, time.perf_counter() - started)
     return print_lines(lines, 0)
 

@@ -105,7 +105,7 @@ def main(argv=None):
         print(f"neurorice near-check: error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    progress = Progress(len(recordings), "near-check")
+    progress = Progress(len(recordings), "near-check", log_tenths=True)
     failures, totals = [], [0] * len(nears)
     raw = sum(len(original) for _, original in recordings)
     items = [(name, original, nears) for name, original in recordings]

@@ -1,8 +1,8 @@
 """Progress on standard error, in the two forms the commands use.
 
 :class:`Bar` counts items done of a known total (recordings, files): redrawn in place on a
-terminal, a line at each tenth otherwise, so that a log of a long run shows it moving
-without filling up. :class:`Log` prints timestamped stage lines (synthesis, placement,
+terminal; elsewhere nothing, or with ``log_tenths`` a line at each tenth, so that the log of
+a long check shows it moving without filling up. :class:`Log` prints timestamped stage lines (synthesis, placement,
 simulation) for the long hardware reports.
 """
 
@@ -17,9 +17,10 @@ class Bar:
 
     WIDTH = 30
 
-    def __init__(self, total, label, stream=None):
+    def __init__(self, total, label, stream=None, log_tenths=False):
         self.total, self.label, self.stream = total, label, stream or sys.stderr
         self.terminal = self.stream.isatty()
+        self.log_tenths = log_tenths
         self.started = time.perf_counter()
         self.drawn = False
         self.done = 0
@@ -33,7 +34,7 @@ class Bar:
             print(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
                   f"{done}/{self.total}  {elapsed:.1f} s", end="", file=self.stream, flush=True)
             self.drawn = True
-        elif done < self.total and done % max(1, self.total // 10) == 0:
+        elif self.log_tenths and done < self.total and done % max(1, self.total // 10) == 0:
             print(f"{self.label}: {done}/{self.total}  {elapsed:.1f} s", file=self.stream,
                   flush=True)
 

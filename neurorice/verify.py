@@ -355,7 +355,7 @@ def main(argv=None):
 
     results = []
     jobs = [(source, name, settings) for name in names]
-    bar = Bar(len(jobs), "verify")
+    bar = Bar(len(jobs), "verify", log_tenths=True)
     try:
         with concurrent.futures.ProcessPoolExecutor(min(args.jobs, len(jobs))) as pool:
             for result in pool.map(_check, jobs, chunksize=1):

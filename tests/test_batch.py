@@ -166,28 +166,6 @@ def test_jobs_must_be_positive(tmp_path):
         batch.main_compress([str(tmp_path), str(tmp_path), "--jobs", "0"])
 
 
-def test_progress_bar_on_a_terminal():
-    class Terminal:
-        text = ""
-
-        def isatty(self):
-            return True
-
-        def write(self, text):
-            self.text += text
-
-        def flush(self):
-            pass
-
-    terminal = Terminal()
-    progress = batch.Progress(4, "compress", stream=terminal)
-    for done in range(1, 5):
-        progress.update(done)
-    progress.close()
-    assert "\rcompress [" + "#" * 30 + "] 4/4" in terminal.text
-    assert "] 2/4" in terminal.text and terminal.text.endswith("\n")
-
-
 def test_a_file_named_only_the_suffix_is_refused_and_the_rest_done(tmp_path, originals, capsys):
     source = write_tree(tmp_path / "in", originals)
     run("compress", source, tmp_path / "packed")

@@ -21,14 +21,20 @@ def test_bar_on_a_terminal_redraws_one_line():
     assert "compress [" + "#" * 30 + "] 4/4" in text
 
 
-def test_bar_in_a_log_prints_a_line_a_tenth():
+def test_bar_in_a_log_prints_a_line_a_tenth_if_asked():
     stream = io.StringIO()
-    bar = Bar(100, "verify", stream=stream)
+    bar = Bar(100, "verify", stream=stream, log_tenths=True)
     for done in range(1, 101):
         bar.update(done)
     bar.close()
     lines = stream.getvalue().splitlines()
     assert [line.split()[1] for line in lines] == [f"{j}/100" for j in range(10, 100, 10)]
+    quiet = io.StringIO()
+    bar = Bar(100, "compress", stream=quiet)
+    for done in range(1, 101):
+        bar.update(done)
+    bar.close()
+    assert quiet.getvalue() == ""
 
 
 def test_bar_ends_its_line_before_a_message():

@@ -69,7 +69,7 @@ def main(argv=None):
         print(f"neurorice verify-fast: error: {error}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    progress = Progress(len(recordings), "verify-fast")
+    progress = Progress(len(recordings), "verify-fast", log_tenths=True)
     failures = []
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
         coders = CHOICES.get(args.coder, (args.coder,))
