@@ -47,7 +47,7 @@ def bands(rows, path):
     """Ratio against each band's level-matched SNR, and the drift's power kept."""
     figure, panels = plt.subplots(2, 2, figsize=(11, 8))
     snrs = [r[k] for r in rows for k in ("drift_snr_db", "lfp_snr_db", "spike_snr_db")
-            if r[k] is not None]
+            if r[k] is not None and r["codec"] in STYLE]
     top = max(snrs, default=0) + 5
     for axes, key, title in [
             (panels[0][0], "spike_snr_db", "spike band 300–3000 Hz: SNR (dB, level-matched)"),

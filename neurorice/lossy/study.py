@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import bench, synth
-from ..batch import Progress
+from ..progress import Bar as Progress
 from . import codecs, metrics
 
 #: Spikes drawn in the waveform figure, each the best candidate of its recording.
@@ -338,7 +338,7 @@ def main(argv=None):
     synthetic = (min(SYNTHETIC, len(recordings)) if args.synthetic is None
                  else args.synthetic)
     started = time.perf_counter()
-    progress = Progress(len(recordings) + synthetic, "lossy-study")
+    progress = Progress(len(recordings) + synthetic, "lossy-study", log_tenths=True)
     try:
         rows, result, overlay = run(recordings, args.jobs, progress, synthetic)
     except codecs.CodecError as error:
