@@ -10,9 +10,10 @@ samples, 0.42 s, a side) to a power of two.
 - **Bands** (:data:`BANDS`): the drift below 1 Hz, the local field potential (LFP) 1–300 Hz
   and the spike band 300–3000 Hz, each measured apart because their powers differ by an
   order of magnitude (of the training recordings' power, the LFP band holds 77 %, the
-  drift and the spike band 7 % each): a full-band SNR measures the LFP band's slow waves. In each band, with ``o`` the original
-  and ``e`` the error (both means removed), the figures are sums, so that the study pools
-  them over recordings: the signal power ``Σ o²``, the error power ``Σ e²`` and ``Σ o e``.
+  drift and the spike band 7 % each): a full-band SNR measures the LFP band's slow waves.
+  In each band, with ``o`` the original and ``e`` the error (both means removed), the
+  figures are sums, so that the study pools them over recordings: the signal power
+  ``Σ o²``, the error power ``Σ e²`` and ``Σ o e``.
   From them, with ``r = o + e`` the restored band: the **gain** ``Σ o r / Σ o²`` (the
   least-squares level of the restored band against the original's: MP3 through LAME comes
   back quieter), the **level-matched SNR** ``Σ o² / (Σ o² - (Σ o r)² / Σ r²)`` (the error
