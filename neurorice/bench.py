@@ -46,15 +46,6 @@ class BenchError(Exception):
     """The benchmark cannot run."""
 
 
-def load(source, limit=None):
-    """``(name, bytes)`` of the recordings ``--files limit`` chooses
-    (:mod:`neurorice.recordings`)."""
-    try:
-        return [(r.name, r.data) for r in recordings.load(source, limit)]
-    except recordings.RecordingsError as error:
-        raise BenchError(str(error)) from None
-
-
 def sample_count(original):
     from golden.wav import locate_pcm16
 
@@ -193,18 +184,21 @@ def report(args, out=None):
     out = out or sys.stdout
 
     fast.require()
-    recordings = load(args.data, args.files)
+    try:
+        recs = [(r.name, r.data) for r in recordings.load(args.data, args.files)]
+    except recordings.RecordingsError as error:
+        raise BenchError(str(error)) from None
 
     def say(line=""):
         print(line, file=out, flush=True)
 
     load_average = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    say(f"neurorice bench: {len(recordings)} recordings from {args.data}")
+    say(f"neurorice bench: {len(recs)} recordings from {args.data}")
     say(f"machine: {os.cpu_count()} cores, load average {load_average};"
         f" fast codec {Path(fast._core.__file__).name}")
 
     for coder in coders(args.coder):
-        samples, ratio, rates, cpu_rates = throughput(recordings, coder=coder)
+        samples, ratio, rates, cpu_rates = throughput(recs, coder=coder)
         say(f"\nthroughput, one process, whole container, {coder} back end"
             f" ({samples / 1e6:.1f} M samples, ratio {ratio:.3f}, median of 3 passes):")
         for name, rate in rates.items():
@@ -212,7 +206,7 @@ def report(args, out=None):
                 f" {verdict(rate >= MIN_THROUGHPUT)}   (per CPU second:"
                 f" {cpu_rates[name]:.1f} M samples)")
 
-    chosen = recordings[:: max(1, len(recordings) // args.runs)][: args.runs]
+    chosen = recordings.spread(recs, args.runs)
     python = interpreter()
     with Runner() as runner, tempfile.TemporaryDirectory(prefix="neurorice-bench-") as workdir:
         start = [runner.run([ROOT / python if "/" in python else python, "-S", "-c", "pass"])[0]

@@ -2,8 +2,8 @@
 
 :class:`Bar` counts items done of a known total (recordings, files): redrawn in place on a
 terminal; elsewhere nothing, or with ``log_tenths`` a line at each tenth, so that the log of
-a long check shows it moving without filling up. :class:`Log` prints timestamped stage lines (synthesis, placement,
-simulation) for the long hardware reports.
+a long check shows it moving without filling up. :class:`Log` prints timestamped stage lines
+(synthesis, placement, simulation) for the long hardware reports.
 """
 
 import sys

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import bench, synth
+from .. import recordings as recordings_module
+from .. import synth
 from ..progress import Bar as Progress
 from . import codecs, metrics
 
@@ -295,7 +296,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice lossy-study",
         description="Near-lossless coding against MP3 and Opus: ratio, SNR, spikes.")
-    parser.add_argument("data", nargs="?", default=str(bench.DEFAULT_DATA),
+    parser.add_argument("data", nargs="?", default=str(recordings_module.DEFAULT_DATA),
                         help="data.zip or a directory of .wav recordings"
                              " (default: ../shared/data/train.zip beside the repository)")
     parser.add_argument("-o", "--output", default="build/lossy-study",
@@ -324,13 +325,14 @@ def main(argv=None):
 
         require()
         codecs.ffmpeg()
-        recordings = bench.load(args.data, args.files)
+        recordings = [(r.name, r.data)
+                      for r in recordings_module.load(args.data, args.files)]
         for name, data in recordings:
             try:
                 _samples(data)
             except ValueError as error:
-                raise bench.BenchError(f"{name}: {error}") from None
-    except (ImportError, bench.BenchError, codecs.CodecError) as error:
+                raise recordings_module.RecordingsError(f"{name}: {error}") from None
+    except (ImportError, recordings_module.RecordingsError, codecs.CodecError) as error:
         print(f"neurorice lossy-study: error: {error}", file=sys.stderr)
         return 1
     from . import document
