@@ -14,17 +14,20 @@ import os
 import sys
 import time
 
-from golden.core import DEFAULT_CODER
+from golden.near import max_near
+from golden.samples import CODE_BITS
 
 from .recordings import DEFAULT_DATA, RecordingsError
 from .recordings import load as load_recordings
+from .options import add_coder
 from .progress import Bar as Progress
 
 DEFAULT_NEARS = "0,1,2,4,8"
 
 
 def check(item):
-    """``(failures, sizes)`` of ``(name, original, nears)``; sizes[i] is δ = nears[i]'s."""
+    """``(failures, sizes)`` of ``(name, original, nears, coder)``; sizes[i] is δ =
+    nears[i]'s."""
     import numpy as np
 
     from golden import container
@@ -32,7 +35,7 @@ def check(item):
 
     from .fast import container as fast
 
-    name, original, nears = item
+    name, original, nears, coder = item
     table = np.frombuffer(fast.TO_CODE, np.uint16)  # 0xFFFF: off the lattice
     failures, sizes = [], []
     layout = locate_pcm16(original)
@@ -42,7 +45,7 @@ def check(item):
         codes = table[np.frombuffer(original, "<u2", count, body)]
         on_lattice = bool((codes != 0xFFFF).all())
     for near in nears:
-        coded = fast.compress(original, coder=DEFAULT_CODER, near=near)  # as ./encode --near
+        coded = fast.compress(original, coder=coder, near=near)  # as ./encode --near
         sizes.append(len(coded))
         restored = fast.decompress(coded)
         recorded = container.near_of(coded)
@@ -51,7 +54,7 @@ def check(item):
         if near == 0 or recorded == 0:
             if restored != original:
                 failures.append(f"{name}: δ = {near}: not restored byte for byte")
-            if near == 0 and coded != fast.compress(original, coder=DEFAULT_CODER):
+            if near == 0 and coded != fast.compress(original, coder=coder):
                 failures.append(f"{name}: δ = 0 is not the lossless codec's file")
             continue
         tail = body + 2 * count
@@ -66,12 +69,17 @@ def check(item):
     return failures, sizes
 
 
+#: The largest bound of the 10-bit codes ``./encode --near`` takes.
+MAX_NEAR = max_near(CODE_BITS)
+
+
 def parse_nears(text):
     """``"0,1,2"`` as ``[0, 1, 2]``; ``ValueError`` naming the bad bound."""
     nears = []
     for part in text.split(","):
-        if not (part.isdecimal() and part.isascii() and int(part) <= 511):
-            raise ValueError(f"--near takes bounds 0..511 separated by commas, not {part!r}")
+        if not (part.isdecimal() and part.isascii() and int(part) <= MAX_NEAR):
+            raise ValueError(f"--near takes bounds 0..{MAX_NEAR} separated by commas, "
+                             f"not {part!r}")
         nears.append(int(part))
     return nears
 
@@ -89,6 +97,7 @@ def main(argv=None):
                         help="check this many recordings, spread over the set (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="recordings checked at once (default: all cores)")
+    add_coder(parser)
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.files is not None and args.files < 1:
         parser.error("--jobs and --files must be at least 1")
@@ -108,7 +117,7 @@ def main(argv=None):
     progress = Progress(len(recordings), "near-check", log_tenths=True)
     failures, totals = [], [0] * len(nears)
     raw = sum(len(original) for _, original in recordings)
-    items = [(name, original, nears) for name, original in recordings]
+    items = [(name, original, nears, args.coder) for name, original in recordings]
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
         for done, (failed, sizes) in enumerate(pool.map(check, items, chunksize=2), 1):
             failures += failed

@@ -12,8 +12,9 @@ def recording():
     return next(iter(training_recordings(1, samples=20_000)))
 
 
-def test_passes_the_codec(recording):
-    failures, sizes = nearcheck.check((*recording, [0, 1, 2, 4]))
+@pytest.mark.parametrize("coder", ["adc", "rice"])
+def test_passes_the_codec(recording, coder):
+    failures, sizes = nearcheck.check((*recording, [0, 1, 2, 4], coder))
     assert failures == []
     assert sizes == sorted(sizes, reverse=True)
 
@@ -27,7 +28,7 @@ def test_catches_a_sample_off_by_more_than_near(recording, monkeypatch):
         return bytes(restored)
 
     monkeypatch.setattr(fast, "decompress", off_by_two)
-    failures, _ = nearcheck.check((*recording, [0, 2]))
+    failures, _ = nearcheck.check((*recording, [0, 2], "adc"))
     assert failures[0].endswith("δ = 0: not restored byte for byte")
     assert "δ = 2: a code off by" in failures[1]
 
@@ -37,6 +38,11 @@ def test_command(recording, tmp_path, capsys):
     assert nearcheck.main([str(tmp_path), "--near", "0,3", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
     assert "δ = 3: ratio" in out and "1 recordings, δ = 0,3: 0 failures" in out
+    assert nearcheck.main([str(tmp_path), "--near", "3", "--jobs", "1", "--coder", "rice"]) == 0
+    rice = capsys.readouterr().out
+    # the Rice code spends at least a bit a sample: a lower ratio than adc's
+    assert float(rice.split("δ = 3: ratio ")[1].split()[0]) < float(
+        out.split("δ = 3: ratio ")[1].split()[0])
 
 
 @pytest.mark.parametrize("text", ["1,,2", "512", "-1", "x"])
