@@ -8,12 +8,14 @@ minimum buffer drove 4 pF with a 45 ns transition until this pass. The clock net
 alone: static timing treats it as ideal and :mod:`neurorice.asic.clocktree` prices its tree.
 """
 
+from .cells import SKY130_HD
+
 __all__ = ["BUFFER", "MAX_FANOUT", "buffer_fanout"]
 
 #: The loads a net or a buffer of the tree may drive.
 MAX_FANOUT = 10
 #: The tree's buffer.
-BUFFER = "sky130_fd_sc_hd__buf_4"
+BUFFER = SKY130_HD.buffer
 
 
 def buffer_fanout(module, clock_bits, *, max_fanout=MAX_FANOUT, buffer=BUFFER):

@@ -15,11 +15,13 @@ enable, held by the gate's latch while the clock is high, is the one the multipl
 at the edge); the gate-level runs check it against the golden model.
 """
 
+from .cells import SKY130_HD
+
 __all__ = ["GATE", "GROUP", "MIN_GROUP", "gate_clocks"]
 
 #: Enabled flip-flops (positive clock, active-high enable) and what they become.
 PLAIN = {"$_DFFE_PP_": "$_DFF_P_", "$_DFFE_PN0P_": "$_DFF_PN0_", "$_DFFE_PN1P_": "$_DFF_PN1_"}
-GATE = "sky130_fd_sc_hd__dlclkp_1"
+GATE = SKY130_HD.clock_gate
 #: Flip-flops a clock gate drives at most, and the fewest worth a gate.
 GROUP = 16
 MIN_GROUP = 2

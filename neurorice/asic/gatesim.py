@@ -15,13 +15,15 @@ import re
 
 from neurorice.hardware import gatesim
 
+from .cells import SKY130_HD
+
 __all__ = ["GATE_DELAY_NS", "simulate", "simulate_unit", "unit_delay"]
 
 #: Each cell's delay in the glitch-aware run: deep enough paths (a hundred cells) still
 #: settle well before the testbench's falling edge, 5 ns after the rising one.
 GATE_DELAY_NS = 0.02
 
-_INSTANCE = re.compile(r"^  (sky130_\w+) (\S+) \($")
+_INSTANCE = re.compile(rf"^  ({SKY130_HD.name}__\w+) (\S+) \($")
 _CONNECTION = re.compile(r"^    \.(\w+)\((.+?)\)(,?)$")
 
 

@@ -13,13 +13,14 @@ lines given), beside the floorplan's lines for the same array.
 import math
 
 from . import memory, wires
+from .cells import SKY130_HD
 from .placement import place
 
 __all__ = ["bank_array", "check", "placed_lines"]
 
 
 def _cell(kind, **pins):
-    return {"type": f"sky130_fd_sc_hd__{kind}", "connections": {p: [b] for p, b in pins.items()},
+    return {"type": SKY130_HD.cell(kind), "connections": {p: [b] for p, b in pins.items()},
             "port_directions": {p: ("output" if p in ("Q", "X", "GCLK") else "input")
                                 for p in pins}}
 

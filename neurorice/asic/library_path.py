@@ -4,12 +4,14 @@ laid out as open_pdks installs it (``$PDK_ROOT/sky130A/libs.ref/sky130_fd_sc_hd/
 import os
 import pathlib
 
+from .cells import SKY130_HD
+
 __all__ = ["LibraryNotFound", "locate", "locate_lef"]
 
 #: The library and corner the flow reads under ``PDK_ROOT``.
-PDK = "sky130A"
-LIBRARY = "sky130_fd_sc_hd"
-CORNER = "tt_025C_1v80"
+PDK = SKY130_HD.pdk
+LIBRARY = SKY130_HD.name
+CORNER = SKY130_HD.corner
 
 HOW_TO_GET = ("install the SKY130 PDK with the PDK manager ciel (pip install ciel; "
               "ciel enable --pdk-family sky130 <open_pdks version>) and set PDK_ROOT, or "

@@ -38,19 +38,20 @@ prices the same lines with the library's wire-load model instead.
 
 import math
 
+from .cells import SKY130_HD
 from .power import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
 from .wires import LAYER_PF_PER_UM
 
 __all__ = ["floorplan", "price_memory"]
 
-LATCH = "sky130_fd_sc_hd__dlxtp_1"
-READ_GATE = "sky130_fd_sc_hd__and2_1"
-OR_GATE = "sky130_fd_sc_hd__or4_1"
-CLOCK_GATE = "sky130_fd_sc_hd__dlclkp_1"
-DECODER = "sky130_fd_sc_hd__and4_1"
-DRIVER = "sky130_fd_sc_hd__and2_4"
+LATCH = SKY130_HD.latch
+READ_GATE = SKY130_HD.read_and
+OR_GATE = SKY130_HD.read_or
+CLOCK_GATE = SKY130_HD.clock_gate
+DECODER = SKY130_HD.decoder
+DRIVER = SKY130_HD.driver
 #: A read port's output register, where the design reads through one (a synchronous read).
-READ_FLOP = "sky130_fd_sc_hd__dfxtp_1"
+READ_FLOP = SKY130_HD.flop
 ROWS_PER_BANK = 32
 #: The floorplan: a standard-cell row's height (µm), the cells' share of a row's length
 #: (the rest: tap cells and room for the router), a net between neighbouring cells (µm).

@@ -25,6 +25,8 @@ import math
 
 from neurorice.hardware.tools import top_module
 
+from .cells import SKY130_HD
+
 __all__ = ["CLOCK_BUFFER", "CLOCK_FANOUT", "INPUT_TRANSITION_NS", "OUTPUT_LOAD_PF",
            "block_of", "clock_tree", "memory_activity", "price"]
 
@@ -34,7 +36,7 @@ INPUT_TRANSITION_NS = 0.1
 #: A port of the top drives or loads this much (pF), as :mod:`neurorice.asic.sta` assumes.
 OUTPUT_LOAD_PF = 0.005
 #: The clock tree: this buffer, each driving at most this many sinks or buffers.
-CLOCK_BUFFER = "sky130_fd_sc_hd__clkbuf_4"
+CLOCK_BUFFER = SKY130_HD.clock_buffer
 CLOCK_FANOUT = 10
 
 #: Blocks by the prefix of the flip-flops' names in the netlist.

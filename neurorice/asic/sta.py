@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 import pathlib
 
+from .cells import SKY130_HD
+
 __all__ = ["analyse"]
 
 SCRIPT = """
@@ -27,7 +29,7 @@ create_clock -name clk -period {period} [get_ports clk]
 set inputs [delete_from_list [all_inputs] [get_ports clk]]
 set_input_delay 0 -clock clk $inputs
 set_output_delay 0 -clock clk [all_outputs]
-set_driving_cell -lib_cell sky130_fd_sc_hd__inv_2 -pin Y $inputs
+set_driving_cell -lib_cell {inverter} -pin Y $inputs
 set_load 0.005 [all_outputs]
 {net_loads}puts "== checks"
 report_checks -path_delay max -digits 3 -fields {{fanout cap slew}}
@@ -68,7 +70,8 @@ def analyse(synthesis, library, clock_mhz, activity, power_clock_mhz=None, net_l
         (work / "run.tcl").write_text(SCRIPT.format(top=synthesis.top, period=f"{period:.4f}",
                                                     power_period=f"{power_period:.4f}",
                                                     activity=f"{activity:.6f}",
-                                                    net_loads=_net_loads(net_loads)))
+                                                    net_loads=_net_loads(net_loads),
+                                                    inverter=SKY130_HD.inverter))
         done = subprocess.run([sta, "-no_splash", "-exit", "run.tcl"], cwd=work,
                               capture_output=True, text=True, timeout=3600, check=False)
     log = done.stdout + done.stderr
@@ -116,7 +119,7 @@ def _path(checks):
     start = re.search(r"Startpoint: (\S+)", checks)
     end = re.search(r"Endpoint: (\S+)", checks)
     arrival = re.search(r"([\d.]+)\s+data arrival time", checks)
-    cells = len(re.findall(r"\((sky130_\w+)\)", checks))
+    cells = len(re.findall(rf"\(({SKY130_HD.name}__\w+)\)", checks))
     return {"from": start[1] if start else None, "to": end[1] if end else None,
             "arrival_ns": float(arrival[1]) if arrival else None, "cells": cells}
 

@@ -20,6 +20,7 @@ import re
 from neurorice.hardware.tools import ToolError, run_tool, top_module
 
 from .buffering import buffer_fanout
+from .cells import SKY130_HD
 from .clockgating import gate_clocks
 
 __all__ = ["DONT_USE", "AsicSynthesis", "synthesise"]
@@ -32,7 +33,7 @@ DONT_USE = ("*__clkbuf_*", "*__clkinv*", "*__clkdlybuf*", "*__dlclkp*", "*__sdlc
             "*__dlrb*", "*__dfsbp*", "*__dfstp*", "*__dfxbp*", "*__dfrbp*")
 
 #: ABC's view of the ports: a minimum inverter drives each input, each output drives 5 fF.
-CONSTRAINTS = "set_driving_cell sky130_fd_sc_hd__inv_2\nset_load 5.0\n"
+CONSTRAINTS = f"set_driving_cell {SKY130_HD.inverter}\nset_load 5.0\n"
 
 #: To Yosys's fine-grained cells, the flip-flops legalised to those the library has (or
 #: can gate): a plain, enabled, reset or set positive-edge flip-flop.
@@ -51,7 +52,7 @@ MAP = (
     "dfflibmap -liberty cells.lib {dont_use}; opt_clean; "
     "abc -liberty cells.lib -constr constr.txt -D {delay_ps} {dont_use}; "
     "opt_clean; setundef -zero; "
-    "hilomap -singleton -hicell sky130_fd_sc_hd__conb_1 HI -locell sky130_fd_sc_hd__conb_1 LO; "
+    f"hilomap -singleton -hicell {SKY130_HD.tie} HI -locell {SKY130_HD.tie} LO; "
     "splitnets; opt_clean -purge; write_json mapped.json"
 )
 
