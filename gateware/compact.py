@@ -141,14 +141,14 @@ class CompactEncoder(wiring.Component):
     ----------
     width : int
         Sample width ``W``, 1 to 16.
-    word_width : int
-        Bits a word: 8, 16, ... 64, and at least ``16 + W``.
     channels : int
         Channels interleaved round-robin, 1 to 65535; their state in a memory with more
         than one.
+    word_width : int
+        Bits a word: 8, 16, ... 64, and at least ``16 + W``.
     """
 
-    def __init__(self, width=10, word_width=32, channels=1):
+    def __init__(self, width=10, channels=1, word_width=32):
         check_width(width)
         check_word_width(word_width, width)
         check_channels(channels)

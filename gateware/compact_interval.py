@@ -99,15 +99,15 @@ class CompactIntervalEncoder(wiring.Component):
     ----------
     width : int
         Sample width ``W``, 1 to 16.
-    word_width : int
-        Bits a word: 32, 40, ... 64, and at least ``16 + W``.
     channels : int
         Channels interleaved round-robin, 1 to 65535.
+    word_width : int
+        Bits a word: 32, 40, ... 64, and at least ``16 + W``.
     table : golden.adc.AdcTable or None
         The ADC's code widths; by default :func:`golden.adc.default` of ``width``.
     """
 
-    def __init__(self, width=10, word_width=32, channels=1, table=None):
+    def __init__(self, width=10, channels=1, word_width=32, table=None):
         check_width(width)
         check_word_width(word_width, width)
         check_channels(channels)

@@ -18,8 +18,10 @@ ARITH_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
 #: ``(width, channels, word_width)`` of the ADC-aware back end's Verilog kept in ``hdl/``
 #: (its table :func:`golden.adc.default`, this implant's ADC at 10 bits).
 ADC_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
-#: ``(width, word_width, channels)`` of the compact ASIC encoder's Verilog kept in ``hdl/``.
-COMPACT_DEFAULTS = ((10, 32, 1), (10, 32, 1024))
+#: ``(width, channels, word_width)`` of the compact ASIC encoder's Verilog kept in ``hdl/``.
+COMPACT_DEFAULTS = ((10, 1, 32), (10, 1024, 32))
+#: The back ends the compact encoder has.
+COMPACT_CODERS = ("rice", "adc")
 
 HDL = pathlib.Path(__file__).resolve().parent.parent / "hdl"
 
@@ -33,9 +35,9 @@ def module_name(width, channels, word_width=32, near=0, coder="rice"):
     return name if coder == "rice" else f"{name}_{coder}"
 
 
-def compact_name(width, word_width=32, channels=1):
-    """``neurorice_encoder_c{channels}_w{width}[_b{word_width}]_compact``."""
-    return f"{module_name(width, channels, word_width)}_compact"
+def compact_name(width, channels=1, word_width=32, coder="rice"):
+    """``neurorice_encoder_c{channels}_w{width}[_b{word_width}][_adc]_compact``."""
+    return f"{module_name(width, channels, word_width, coder=coder)}_compact"
 
 
 def _header(width, channels, word_width, near=0, coder="rice", compact=False):
@@ -55,8 +57,8 @@ def _header(width, channels, word_width, near=0, coder="rice", compact=False):
     if near:
         lines.insert(1, f"Near-lossless: every sample coded within ±{near} (near = {near}).")
     if compact:
-        lines.insert(1, "The ASIC encoder: a sample a clock, no pipeline "
-                        "(gateware/compact.py).")
+        source = "compact_interval.py" if coder == "adc" else "compact.py"
+        lines.insert(1, f"The ASIC encoder: a sample a clock, no pipeline (gateware/{source}).")
     return "".join(f"// {line}\n" for line in lines)
 
 
@@ -122,18 +124,23 @@ def generate(width=10, channels=1, word_width=32, near=0, coder="rice"):
         encoder, module_name(width, channels, word_width, near, coder))
 
 
-def generate_compact(width=10, word_width=32, channels=1):
-    """The Verilog text of :class:`gateware.compact.CompactEncoder` ``(width, word_width,
-    channels)``."""
+def generate_compact(width=10, channels=1, word_width=32, coder="rice"):
+    """The Verilog text of the compact ASIC encoder ``(width, channels, word_width)``:
+    :class:`gateware.compact.CompactEncoder` (``rice``) or
+    :class:`gateware.compact_interval.CompactIntervalEncoder` (``adc``, the default table)."""
     from gateware.compact import CompactEncoder
+    from gateware.compact_interval import CompactIntervalEncoder
     from gateware.parameters import check_channels, check_width, check_word_width
 
+    if coder not in COMPACT_CODERS:
+        raise ValueError(f"the compact encoder is lossless, {' or '.join(COMPACT_CODERS)}; "
+                         f"not {coder!r}")
     check_width(width)  # before an encoder, which Amaranth would warn was never used
     check_word_width(word_width, width)
     check_channels(channels)
-    encoder = CompactEncoder(width, word_width, channels)
-    return _header(width, channels, word_width, compact=True) + convert(
-        encoder, compact_name(width, word_width, channels))
+    kind = CompactIntervalEncoder if coder == "adc" else CompactEncoder
+    return _header(width, channels, word_width, coder=coder, compact=True) + convert(
+        kind(width, channels, word_width), compact_name(width, channels, word_width, coder))
 
 
 def default_path(width, channels, word_width=32, near=0, coder="rice"):
@@ -141,9 +148,9 @@ def default_path(width, channels, word_width=32, near=0, coder="rice"):
     return HDL / f"{module_name(width, channels, word_width, near, coder)}.v"
 
 
-def compact_path(width, word_width=32, channels=1):
+def compact_path(width, channels=1, word_width=32, coder="rice"):
     """The file in ``hdl/`` of a compact encoder."""
-    return HDL / f"{compact_name(width, word_width, channels)}.v"
+    return HDL / f"{compact_name(width, channels, word_width, coder)}.v"
 
 
 def add_arguments(parser):
@@ -188,12 +195,12 @@ def run(args):
             path.write_text(generate_compact(*configuration))
             print(path)
         return 0
-    if args.compact and (args.near or args.coder != "rice"):
-        print("neurorice verilog: error: the compact encoder is lossless and Rice",
-              file=sys.stderr)
+    if args.compact and (args.near or args.coder not in COMPACT_CODERS):
+        print("neurorice verilog: error: the compact encoder is lossless, "
+              f"{' or '.join(COMPACT_CODERS)}", file=sys.stderr)
         return 2
     try:
-        text = (generate_compact(args.sample_width, args.word_width, args.channels)
+        text = (generate_compact(args.sample_width, args.channels, args.word_width, args.coder)
                 if args.compact else
                 generate(args.sample_width, args.channels, args.word_width, args.near,
                          args.coder))

@@ -60,7 +60,7 @@ class Design:
             if self.near or self.coder not in ("rice", "adc"):
                 raise ValueError("the compact encoder is lossless, Rice or adc")
             kind = CompactIntervalEncoder if self.coder == "adc" else CompactEncoder
-            return convert(kind(self.width, self.word_width, self.channels), self.top())
+            return convert(kind(self.width, self.channels, self.word_width), self.top())
         memory = "ice40" if ice40 and self.uses_spram() else "generic"
         check_parameters(self.width, self.channels, self.word_width, memory, self.near,
                          self.coder)

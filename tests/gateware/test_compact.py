@@ -23,7 +23,7 @@ def rtl_encode(streams, width, word_width=32, pattern="steady", channels=1):
     idle, backpressure = PATTERNS[pattern]
     inputs = [{"sample": x, "last": int(j == len(samples) - 1)}
               for samples in streams for j, x in enumerate(samples)]
-    result = run(CompactEncoder(width, word_width, channels), inputs, idle=idle,
+    result = run(CompactEncoder(width, channels, word_width), inputs, idle=idle,
                  backpressure=backpressure)
     return [(item["word"], item["last"]) for item in result.outputs], result
 

@@ -31,7 +31,7 @@ def rtl_encode(streams, width, word_width=32, pattern="steady", channels=1, tabl
     idle, backpressure = PATTERNS[pattern]
     inputs = [{"sample": x, "last": int(j == len(samples) - 1)}
               for samples in streams for j, x in enumerate(samples)]
-    result = run(CompactIntervalEncoder(width, word_width, channels, table), inputs, idle=idle,
+    result = run(CompactIntervalEncoder(width, channels, word_width, table), inputs, idle=idle,
                  backpressure=backpressure)
     return [(item["word"], item["last"]) for item in result.outputs], result
 

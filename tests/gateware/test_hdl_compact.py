@@ -10,7 +10,7 @@ from neurorice import verilog
 
 from .test_hdl import LINT_WAIVERS, golden_case, icarus_bench, tool, without_tool_version
 
-CONFIGURATIONS = {f"c{c}": (w, b, c) for w, b, c in verilog.COMPACT_DEFAULTS}
+CONFIGURATIONS = {f"c{c}": (w, c, b) for w, c, b in verilog.COMPACT_DEFAULTS}
 
 
 @pytest.mark.parametrize("key", CONFIGURATIONS)
@@ -34,10 +34,10 @@ def test_verilator_lint(key):
 @pytest.mark.parametrize("key", CONFIGURATIONS)
 def test_icarus_matches_golden(key, tmp_path):
     tool("iverilog")
-    width, word_width, channels = CONFIGURATIONS[key]
+    width, channels, word_width = CONFIGURATIONS[key]
     case = golden_case(width, channels, word_width, length=2000)
-    path, top = verilog.compact_path(width, word_width, channels), \
-        verilog.compact_name(width, word_width, channels)
+    path, top = verilog.compact_path(width, channels, word_width), \
+        verilog.compact_name(width, channels, word_width)
     assert icarus_bench(path, top, case, tmp_path) == (1, 0), \
         "the Verilog's words differ from the model's"
 
@@ -47,7 +47,12 @@ def test_command_line(tmp_path, capsys):
     assert verilog.main(["--compact", "--sample-width", "12", "-o", str(out)]) == 0
     assert "module neurorice_encoder_c1_w12_compact(" in out.read_text()
     assert verilog.main(["--compact", "--coder", "arith"]) == 2
-    assert "the compact encoder is lossless and Rice" in capsys.readouterr().err
+    assert "the compact encoder is lossless, rice or adc" in capsys.readouterr().err
+    adc = tmp_path / "adc.v"
+    assert verilog.main(["--compact", "--coder", "adc", "--channels", "4", "-o", str(adc)]) == 0
+    text = adc.read_text()
+    assert "module neurorice_encoder_c4_w10_adc_compact(" in text
+    assert "gateware/compact_interval.py" in text
 
 
 @pytest.mark.parametrize("argv", [["--compact", "--sample-width", "17"]])
