@@ -28,6 +28,7 @@ from pathlib import Path
 from golden.core import CODERS, DEFAULT_CODER
 
 from . import recordings
+from .options import add_data, add_files, positive
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = recordings.DEFAULT_DATA
@@ -249,12 +250,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice bench",
         description="Measure the fast codec: throughput, per-process time and memory.")
-    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
-                        help="data.zip or a directory of .wav recordings"
-                             " (default: ../shared/data/train.zip beside the repository)")
-    parser.add_argument("--files", type=int, default=None,
-                        help="use this many recordings, spread over the set (default: all)")
-    parser.add_argument("--runs", type=int, default=50,
+    add_data(parser)
+    add_files(parser)
+    parser.add_argument("--runs", type=positive, default=50,
                         help="recordings for the per-process figures (default: 50)")
     parser.add_argument("--random-mb", type=float, default=50,
                         help="MB of random bytes for the incompressible figure (default: 50)")
@@ -263,8 +261,6 @@ def main(argv=None):
                              f"{DEFAULT_CODER}, what ./encode writes, first)")
     parser.add_argument("--eval", action="store_true", help="also time ./eval.sh DATA")
     args = parser.parse_args(argv)
-    if args.files is not None and args.files < 1 or args.runs < 1:
-        parser.error("--files and --runs must be at least 1")
     if args.random_mb <= 0:
         parser.error(f"--random-mb must be positive, not {args.random_mb}")
     args.data = os.path.relpath(args.data)

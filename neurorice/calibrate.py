@@ -29,6 +29,7 @@ import time
 from golden import adc
 from golden.adc import FRACTION_BITS, AdcTable
 
+from .options import add_data, add_files
 from .widthtable import to_json
 
 #: Codes at either end of the range that the fit leaves out of the period's widths.
@@ -128,14 +129,13 @@ def main(argv=None):
     from neurorice import recordings
     parser = argparse.ArgumentParser(prog="neurorice calibrate",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", default=str(recordings.DEFAULT_DATA),
-                        help="a zip or directory of recordings (default: %(default)s)")
+    add_data(parser)
     parser.add_argument("-o", "--output", required=True, help="the width table to write (JSON)")
     parser.add_argument("--period", type=int, default=32, help="codes a period (default 32)")
     parser.add_argument("--exceptions", type=int, default=2,
                         help="most codes of a width of their own (default 2: more, chosen by "
                              "evidence alone, measured worse; tools/study/README.md)")
-    parser.add_argument("--files", type=int, help="use N recordings spread over the set")
+    add_files(parser)
     options = parser.parse_args(argv)
     if options.period < 1 or options.period & (options.period - 1) or options.period > 1024:
         parser.error("--period must be a power of two, 1 to 1024")

@@ -10,16 +10,15 @@ scoring: raw bytes over compressed bytes).
 
 import argparse
 import concurrent.futures
-import os
 import sys
 import time
 
 from golden.near import max_near
 from golden.samples import CODE_BITS
 
-from .recordings import DEFAULT_DATA, RecordingsError
+from .recordings import RecordingsError
 from .recordings import load as load_recordings
-from .options import add_coder
+from .options import add_coder, add_data, add_files, add_jobs
 from .progress import Bar as Progress
 
 DEFAULT_NEARS = "0,1,2,4,8"
@@ -88,19 +87,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice near-check",
         description="Check the near-lossless bound through the fast path on every recording.")
-    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
-                        help="data.zip or a directory of .wav recordings"
-                             " (default: ../shared/data/train.zip beside the repository)")
+    add_data(parser)
     parser.add_argument("--near", default=DEFAULT_NEARS,
                         help=f"the bounds δ to check, comma-separated (default {DEFAULT_NEARS})")
-    parser.add_argument("--files", type=int, default=None,
-                        help="check this many recordings, spread over the set (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="recordings checked at once (default: all cores)")
+    add_files(parser)
+    add_jobs(parser)
     add_coder(parser)
     args = parser.parse_args(argv)
-    if args.jobs < 1 or args.files is not None and args.files < 1:
-        parser.error("--jobs and --files must be at least 1")
     try:
         nears = parse_nears(args.near)
     except ValueError as error:

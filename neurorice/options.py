@@ -1,14 +1,58 @@
 """Command-line options that several commands share, defined once.
 
+The recordings a command reads (``data``, or ``--data`` for the hardware commands whose
+positional arguments are other things), ``--files`` (which of them: see
+:mod:`neurorice.recordings`) and ``--jobs`` read the same way in every command.
+
 ``--coder`` takes its names and help from :data:`golden.backends.BACK_ENDS`; its default is
 :data:`~golden.backends.DEFAULT_CODER` (what ``./encode`` writes) for the file codec's
 commands and :data:`~golden.backends.HARDWARE_CODER` for the hardware commands, each stated
 in the help.
 """
 
+import argparse
+import os
+
 from golden.backends import BACK_ENDS, CODERS, DEFAULT_CODER, HARDWARE_CODER
 
-__all__ = ["add_coder"]
+from .recordings import DEFAULT_DATA
+
+__all__ = ["add_coder", "add_data", "add_files", "add_jobs", "positive"]
+
+
+def positive(text):
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def add_data(parser, *, option=False):
+    """Add the recordings to read: a positional ``data`` (or ``--data`` with ``option``)."""
+    help = ("data.zip, a directory of .wav recordings or one .wav file"
+            " (default: ../shared/data/train.zip beside the repository)")
+    if option:
+        parser.add_argument("--data", default=str(DEFAULT_DATA), metavar="ZIP", help=help)
+    else:
+        parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA), help=help)
+
+
+def add_files(parser, *, default=None):
+    """Add ``--files N``: N recordings spread over the set, both ends included."""
+    parser.add_argument(
+        "--files", type=positive, default=default, metavar="N",
+        help="use N recordings spread over the set, its first and last included"
+             f" (default: {default if default is not None else 'all'})")
+
+
+def add_jobs(parser):
+    """Add ``--jobs N``: recordings processed at once."""
+    parser.add_argument("--jobs", type=positive, default=os.cpu_count() or 1, metavar="N",
+                        help="recordings processed at once (default: all cores)")
 
 
 def add_coder(parser, *, hardware=False, several=False, extra=()):

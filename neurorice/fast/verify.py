@@ -13,16 +13,15 @@ this.
 
 import argparse
 import concurrent.futures
-import os
 import sys
 import time
 
 from golden.core import CODERS
 
-from ..recordings import DEFAULT_DATA, RecordingsError
+from ..recordings import RecordingsError
 from ..recordings import load as load_recordings
 from ..progress import Bar as Progress
-from ..options import add_coder
+from ..options import add_coder, add_data, add_files, add_jobs
 
 #: The back ends of the choices that name several.
 CHOICES = {"both": ("rice", "arith"), "all": CODERS}
@@ -49,17 +48,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice verify-fast",
         description="Check the fast codec against the golden model, byte for byte.")
-    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
-                        help="data.zip or a directory of .wav recordings"
-                             " (default: ../shared/data/train.zip beside the repository)")
-    parser.add_argument("--files", type=int, default=None,
-                        help="check this many recordings, spread over the set (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="recordings checked at once (default: all cores)")
+    add_data(parser)
+    add_files(parser)
+    add_jobs(parser)
     add_coder(parser, extra=[("both", "rice and arith"), ("all", "every back end")])
     args = parser.parse_args(argv)
-    if args.jobs < 1 or args.files is not None and args.files < 1:
-        parser.error("--jobs and --files must be at least 1")
     try:
         from . import require
 

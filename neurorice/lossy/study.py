@@ -15,7 +15,6 @@ detection is reported apart.
 import argparse
 import concurrent.futures
 import ctypes
-import os
 import statistics
 import sys
 import time
@@ -25,6 +24,7 @@ import numpy as np
 
 from .. import recordings as recordings_module
 from .. import synth
+from ..options import add_data, add_files, add_jobs
 from ..progress import Bar as Progress
 from . import codecs, metrics
 
@@ -296,15 +296,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="neurorice lossy-study",
         description="Near-lossless coding against MP3 and Opus: ratio, SNR, spikes.")
-    parser.add_argument("data", nargs="?", default=str(recordings_module.DEFAULT_DATA),
-                        help="data.zip or a directory of .wav recordings"
-                             " (default: ../shared/data/train.zip beside the repository)")
+    add_data(parser)
     parser.add_argument("-o", "--output", default="build/lossy-study",
                         help="directory of the report (default build/lossy-study)")
-    parser.add_argument("--files", type=int, default=None,
-                        help="study this many recordings, spread over the set (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="recordings measured at once (default: all cores)")
+    add_files(parser)
+    add_jobs(parser)
     parser.add_argument("--synthetic", type=int, default=None,
                         help="synthetic recordings with known spikes scored against them"
                              f" (default: {SYNTHETIC}, or as many as the recordings if fewer)")
@@ -316,8 +312,6 @@ def main(argv=None):
 
         print(", ".join(str(p) for p in document.redraw(Path(args.output))))
         return 0
-    if args.jobs < 1 or args.files is not None and args.files < 1:
-        parser.error("--jobs and --files must be at least 1")
     if args.synthetic is not None and args.synthetic < 0:
         parser.error("--synthetic must be at least 0")
     try:

@@ -16,6 +16,7 @@ from ..hardware import gatesim, timing
 from ..hardware.design import IMPLANT_CLOCK_MHZ, Design
 from ..hardware.stimulus import interleave
 from ..hardware.tools import tool_version
+from ..options import add_data, add_files
 from ..progress import Log as Progress
 from . import compression, ecp5, plots
 from .document import markdown
@@ -186,10 +187,8 @@ def parser():
     p.add_argument("-o", "--output", default="build/report", metavar="DIR",
                    help="where to write report.md, report.json and the figures "
                         "(default build/report)")
-    p.add_argument("--data", default=str(recordings.DEFAULT_DATA), metavar="ZIP",
-                   help="the recordings (default: ../shared/data/train.zip)")
-    p.add_argument("--files", type=int, default=None, metavar="N",
-                   help="use N recordings spread over the set (default: all)")
+    add_data(p, option=True)
+    add_files(p)
     p.add_argument("--detail-samples", type=int, default=5000, metavar="N",
                    help="samples a recording for the residual and k statistics (default 5000)")
     p.add_argument("--power-cycles", type=int, default=1000, metavar="N",
