@@ -23,6 +23,7 @@ from neurorice.hardware.tools import CACHE, ToolError
 
 from . import gatesim, liberty, memory, power, radio, sta
 from .library_path import LibraryNotFound, locate, locate_lef
+from .memory_activity import memory_activity
 from .synthesis import synthesise
 
 __all__ = ["build", "main"]
@@ -95,7 +96,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero, placement)
     wire_load = (power.price(synthesis, library, zero, unit, rate, glitch_zero)
                  if placement is not None else None)
-    activity = power.memory_activity(synthesis, library, zero, unit, glitch_zero)
+    activity = memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,
                                     args.bank_rows, activity.get(m["name"]),
                                     m["registered_read"],

@@ -39,7 +39,7 @@ prices the same lines with the library's wire-load model instead.
 import math
 
 from .cells import SKY130_HD
-from .power import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
+from .netlist import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
 from .wires import LAYER_PF_PER_UM
 
 __all__ = ["floorplan", "price_memory"]

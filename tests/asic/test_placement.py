@@ -6,8 +6,10 @@ import json
 import pytest
 
 from neurorice.asic import power, wires
+from neurorice.asic.clocktree import CLOCK_BUFFER
 from neurorice.asic.lef import read_macros
 from neurorice.asic.library_path import locate, locate_lef
+from neurorice.asic.netlist import mean_energy
 from neurorice.asic.placement import Placement, _orient, place
 from neurorice.asic.synthesis import synthesise
 from neurorice.hardware.gatesim import GateRun
@@ -61,11 +63,11 @@ def test_placed_wires_price_the_hand_netlist(pdk):
     tree = placed["clock_tree"]
     assert tree["buffers"] == 1 and tree["placed"]
     assert tree["wire_um"] == approx(0 + 52)
-    buffer = library.cells[power.CLOCK_BUFFER]
+    buffer = library.cells[CLOCK_BUFFER]
     clock_per_um = wires.LAYER_PF_PER_UM[wires.CLOCK_LAYER]
     out = buffer.outputs()[0]
     leaf = flop.pins["CLK"].capacitance  # the buffer's load: the sink's pin, no wire
-    internal = sum(power._mean_energy([a[k] for a in out.internal], leaf) for k in (1, 2))
+    internal = sum(mean_energy([a[k] for a in out.internal], leaf) for k in (1, 2))
     root = 52 * clock_per_um + buffer.pins["A"].capacitance
     assert tree["energy_per_cycle_j"] == approx(internal * 1e-12
                                                        + root * 1e-12 * v2)
@@ -77,7 +79,7 @@ def test_clock_tree_groups_sinks_by_place(pdk):
     # clock's input drives
     sinks = [(x, 0.0, 0.002) for x in range(10)] + [(1000.0 + x, 0.0, 0.002)
                                                       for x in range(10)]
-    tree = wires.clock_tree(library, sinks, power.CLOCK_BUFFER, 10, (0.0, 0.0))
+    tree = wires.clock_tree(library, sinks, CLOCK_BUFFER, 10, (0.0, 0.0))
     assert tree["buffers"] == 2 and tree["levels"] == 1
     leaves = [n for n in tree["nets"] if n[2]]
     assert len(leaves) == 2

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from neurorice.asic import power
+from neurorice.asic.netlist import INPUT_TRANSITION_NS
 from neurorice.hardware.gatesim import GateRun
 
 
@@ -42,7 +43,7 @@ def test_pricer_on_a_hand_sized_netlist(pdk):
     run = GateRun(toggles={"clk": [2 * cycles], "rstn": [0], "n": [cycles], "q": [cycles]},
                   window=cycles, samples_in_window=cycles)
     priced = power.price(_Hand(), library, run, None, samples_per_second=1.0)
-    pj, v2, t = 1e-12, 1.8 ** 2, power.INPUT_TRANSITION_NS
+    pj, v2, t = 1e-12, 1.8 ** 2, INPUT_TRANSITION_NS
     flop, inv = library.cells["sky130_fd_sc_hd__dfrtp_1"], library.cells["sky130_fd_sc_hd__inv_1"]
     wire = library.wire_capacitance
     c_q, c_n = inv.pins["A"].capacitance + 0.005, flop.pins["D"].capacitance
@@ -76,63 +77,6 @@ def test_pricer_on_a_hand_sized_netlist(pdk):
     assert 0.035e-12 < clock < 0.05e-12
 
 
-def test_logic_writing_a_memory_takes_the_memorys_block(pdk):
-    """The compact encoder's state rows (``encoder.rows``) are the state memory; the logic
-    that computes what they store is the state's update, the predictor's block, as the
-    one-channel encoder's state flip-flops (``encoder.state``) are."""
-    library, _ = pdk
-    cells = {
-        "encoder.rows": {"type": "$mem_v2", "connections": {
-            "WR_DATA": [4], "RD_DATA": [5], "WR_EN": [3], "WR_ADDR": [], "RD_ADDR": []}},
-        "inv": {"type": "sky130_fd_sc_hd__inv_1", "connections": {"A": [5], "Y": [4]}},
-    }
-    module = {"ports": {"clk": {"direction": "input", "bits": [2]},
-                        "en": {"direction": "input", "bits": [3]}},
-              "cells": cells, "netnames": {"clk": {"bits": [2]}, "en": {"bits": [3]},
-                                           "d": {"bits": [4]}, "q": {"bits": [5]}}}
-    netlist = power.Netlist(json.dumps({"modules": {"m": module}}), "m", library)
-    assert netlist.blocks == {"encoder.rows": "state memory", "inv": "predictor"}
-    assert netlist.memory_read == {5: "encoder.rows"}
-
-
-class _Memory:
-    """A memory whose write data are an inverter's output (``d``, two bits) and whose read
-    data (``q``) feed it back."""
-
-    top = "m"
-
-    def __init__(self):
-        cells = {
-            "encoder.rows": {"type": "$mem_v2", "connections": {
-                "WR_DATA": [4, 6], "RD_DATA": [5, 7], "WR_EN": [3], "WR_ADDR": [],
-                "RD_ADDR": []}},
-            "inv0": {"type": "sky130_fd_sc_hd__inv_1", "connections": {"A": [5], "Y": [4]}},
-            "inv1": {"type": "sky130_fd_sc_hd__inv_1", "connections": {"A": [7], "Y": [6]}},
-        }
-        module = {"ports": {"clk": {"direction": "input", "bits": [2]},
-                            "en": {"direction": "input", "bits": [3]}},
-                  "cells": cells, "netnames": {"clk": {"bits": [2]}, "en": {"bits": [3]},
-                                               "d": {"bits": [4, 6]}, "q": {"bits": [5, 7]}}}
-        self.netlist_json = json.dumps({"modules": {"m": module}})
-
-
-def test_memory_data_activity_is_measured(pdk):
-    """Write data toggles a bit a cycle, glitches (unit over zero delay) included; read data
-    toggles at zero delay."""
-    library, _ = pdk
-    zero = GateRun(toggles={"d": [30, 10], "q": [20, 0]}, window=100, samples_in_window=100)
-    unit = GateRun(toggles={"d": [20, 20], "q": [5, 0]}, window=10, samples_in_window=10)
-    short = GateRun(toggles={"d": [3, 1], "q": [2, 0]}, window=10, samples_in_window=10)
-    activity = power.memory_activity(_Memory(), library, zero, unit, short)
-    write = (30 + 10) / 200 + (40 / 20 - 4 / 20)
-    assert activity == {"encoder.rows": {"write": approx(write), "read": 0.1}}
-    # without a unit-delay run, the zero-delay toggles alone
-    assert power.memory_activity(_Memory(), library, zero)["encoder.rows"]["write"] == 0.2
-    # a memory whose data the runs did not dump keeps the model's assumption
-    undumped = GateRun(toggles={"d": [30, 10]}, window=100, samples_in_window=100)
-    assert power.memory_activity(_Memory(), library, undumped) == {}
-
-
 @pytest.mark.parametrize("lines, halves", [("wire-load", False), ("floorplan", False),
                                            ("floorplan", True)])
 def test_memory_data_toggles_priced_by_hand(pdk, lines, halves):
@@ -143,7 +87,7 @@ def test_memory_data_toggles_priced_by_hand(pdk, lines, halves):
     from neurorice.asic import memory, wires
 
     library, _ = pdk
-    pj, v2, t = 1e-12, 1.8 ** 2, power.INPUT_TRANSITION_NS
+    pj, v2, t = 1e-12, 1.8 ** 2, INPUT_TRANSITION_NS
     cells = library.cells
     width, depth, rows = 3, 8, 4  # two banks of four rows
     quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0},
@@ -208,7 +152,7 @@ def test_a_registered_read_prices_its_flip_flops(pdk):
                                      registered_read=True)
     flop = library.cells[memory.READ_FLOP]
     _, rise, fall = flop.pins["CLK"].internal[0]
-    t = power.INPUT_TRANSITION_NS
+    t = INPUT_TRANSITION_NS
     clock = 8 * (rise.lookup(t) + fall.lookup(t)) * 1e-12  # about 41 fJ a flip-flop
     extra = registered["clock_energy_per_cycle_j"] - plain["clock_energy_per_cycle_j"]
     # and their clock net, along the array's foot (a row's length), a rise and a fall
