@@ -18,6 +18,7 @@ from neurorice import recordings
 from neurorice.hardware import timing
 from neurorice.hardware.stimulus import interleave
 from neurorice.hardware.design import CHANNEL_RATE_HZ, IMPLANT_CLOCK_MHZ, Design
+from neurorice.options import add_data, add_files
 from neurorice.progress import Log as Progress
 from neurorice.hardware.tools import CACHE, ToolError
 
@@ -205,9 +206,8 @@ def parser():
                    help="the Liberty file (default: under $PDK_ROOT)")
     p.add_argument("--cell-models", nargs="+", default=None, metavar="V",
                    help="the cells' Verilog models (default: under $PDK_ROOT)")
-    p.add_argument("--data", default=str(recordings.DEFAULT_DATA), metavar="ZIP")
-    p.add_argument("--files", type=int, default=16, metavar="N",
-                   help="recordings to draw channels from (default 16)")
+    add_data(p, option=True)
+    add_files(p, default=16)
     p.add_argument("--samples-per-channel", type=int, default=64, metavar="N",
                    help="the power window: N samples of every channel (default 64)")
     p.add_argument("--power-cycles", type=int, default=512, metavar="N",

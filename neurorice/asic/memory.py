@@ -19,7 +19,7 @@ ChannelState`) costs: the bank clock gates every cycle (the clock reaches all of
 active bank's row gates, the written row's gate opening its latches, the row decoders and
 read enables switching (two rows a read: the last one off, the next one on). The data cost
 what they toggle, as measured in the gate-level runs where the flow has them
-(:func:`neurorice.asic.power.memory_activity`), else :data:`DATA_ACTIVITY`: each toggle of
+(:func:`neurorice.asic.memory_activity.memory_activity`), else :data:`DATA_ACTIVITY`: each toggle of
 the write data charges the line to every bank's driver and the active bank's bus with its
 latches' inputs, glitches included; each toggle of the read data (a bit that differs from
 the row read before) goes through its AND gate and up both OR trees. The written row's

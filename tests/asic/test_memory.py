@@ -1,0 +1,94 @@
+"""The latch-array memory model (neurorice/asic/memory.py), priced by hand from the library."""
+
+import pytest
+
+from neurorice.asic import memory, wires
+from neurorice.asic.netlist import INPUT_TRANSITION_NS
+
+
+def approx(expected):
+    """Equal to a millionth: the energies here are 1e-13 J, under pytest.approx's
+    default absolute tolerance of 1e-12."""
+    return pytest.approx(expected, rel=1e-6, abs=0)
+
+
+@pytest.mark.parametrize("lines, halves", [("wire-load", False), ("floorplan", False),
+                                           ("floorplan", True)])
+def test_memory_data_toggles_priced_by_hand(pdk, lines, halves):
+    """A toggle of write data charges the line to every bank's driver, the bank's bus and
+    its latches' inputs; a toggle of read data, its AND gate and the OR trees above it.
+    The lines' wires: the wire-load model's, or the floorplan's lengths (a column's on
+    met2, the read path shared among its gates)."""
+    library, _ = pdk
+    pj, v2, t = 1e-12, 1.8 ** 2, INPUT_TRANSITION_NS
+    cells = library.cells
+    width, depth, rows = 3, 8, 4  # two banks of four rows
+    quiet = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 0, "read": 0},
+                                lines=lines, halves=halves)
+    busy = memory.price_memory(library, width, depth, 1.0, 1.0, rows, {"write": 1, "read": 1},
+                               lines=lines, halves=halves)
+    if lines == "wire-load":
+        line_wire, bus_wire, hop = (library.wire_capacitance(2), library.wire_capacitance(4),
+                                    library.wire_capacitance(1))
+    else:
+        # two banks of four rows and a driver row each, a row at the foot: 11 rows of
+        # 2.72 µm; the write line up all of it, a bank's bus up its four rows, a changed
+        # bit's path half a bank and half the array, over its three gates
+        met2 = wires.LAYER_PF_PER_UM["met2"]
+        height = 11 * 2.72
+        line_wire, bus_wire = height * met2, 4 * 2.72 * met2
+        hop = (5 * 2.72 / 2 + height / (4 if halves else 2)) * met2 / 3
+        assert busy["floorplan"]["height_um"] == approx(height)
+    driver, latch = cells[memory.DRIVER], cells[memory.LATCH]
+    gate, tree = cells[memory.READ_GATE], cells[memory.OR_GATE]
+
+    def pin(cell, name):
+        _, rise, fall = cell.pins[name].internal[0]
+        return (rise.lookup(t) + fall.lookup(t)) / 2 * pj
+
+    def out(cell, load, related=None):
+        arcs = [a for a in cell.outputs()[0].internal if related in (None, a[0])]
+        return sum((a[1].lookup(t, load) + a[2].lookup(t, load)) / 2 for a in arcs) \
+            / len(arcs) * pj
+
+    def switch(load):
+        return load * pj * v2 / 2
+
+    line = 2 * driver.pins["A"].capacitance + line_wire
+    bus = rows * latch.pins["D"].capacitance + bus_wire
+    write = switch(line) + 2 * pin(driver, "A") + out(driver, bus, "A") + switch(bus) \
+        + rows * pin(latch, "D")
+    if halves:
+        # the two halves' gated drivers at the middle, the written one driving its half's
+        # line (half the wire, one bank's driver), then that bank's bus as before
+        root = 2 * driver.pins["A"].capacitance + 5.0 * wires.LAYER_PF_PER_UM["met1"]
+        half = driver.pins["A"].capacitance + line_wire / 2
+        write = switch(root) + 2 * pin(driver, "A") + out(driver, half, "A") + switch(half) \
+            + pin(driver, "A") + out(driver, bus, "A") + switch(bus) + rows * pin(latch, "D")
+    or_load = tree.pins["A"].capacitance + hop
+    levels = 1 + 1  # four rows: one level of four-input ORs; two banks: one more
+    read = out(gate, or_load) + switch(or_load) \
+        + levels * (out(tree, or_load) + switch(or_load) + pin(tree, "A"))
+    assert busy["write_energy_j"] - quiet["write_energy_j"] == approx(width * write)
+    assert busy["read_energy_j"] - quiet["read_energy_j"] == approx(width * read)
+
+
+def test_a_registered_read_prices_its_flip_flops(pdk):
+    """A memory read through a register (Yosys folds the design's into the memory) pays a
+    flip-flop a bit: its clock every cycle, its area and leakage."""
+    library, _ = pdk
+    activity = {"write": 0.5, "read": 0.5}
+    plain = memory.price_memory(library, 8, 64, 1.0, 1.0, 16, activity)
+    registered = memory.price_memory(library, 8, 64, 1.0, 1.0, 16, activity,
+                                     registered_read=True)
+    flop = library.cells[memory.READ_FLOP]
+    _, rise, fall = flop.pins["CLK"].internal[0]
+    t = INPUT_TRANSITION_NS
+    clock = 8 * (rise.lookup(t) + fall.lookup(t)) * 1e-12  # about 41 fJ a flip-flop
+    extra = registered["clock_energy_per_cycle_j"] - plain["clock_energy_per_cycle_j"]
+    # and their clock net, along the array's foot (a row's length), a rise and a fall
+    net = 8 * flop.pins["CLK"].capacitance \
+        + registered["floorplan"]["width_um"] * wires.LAYER_PF_PER_UM["met1"]
+    assert extra == approx(clock + net * 1e-12 * 1.8 ** 2)
+    assert registered["area_um2"] - plain["area_um2"] == approx(8 * flop.area)
+    assert registered["cells"]["dfxtp_1"] == 8 and "dfxtp_1" not in plain["cells"]
