@@ -1,37 +1,17 @@
 """``neurorice verify`` and ``neurorice sim``: the Verilator harness against the golden model."""
 
-import random
-import struct
 import zipfile
 
-import numpy as np
 import pytest
 
 from gateware.encoder import LATENCY
 from gateware.predictor import WEIGHT_SPAN
 
 from golden import wav
-from golden.bits import BitWriter
-from golden.core import encode_stream
-from golden.samples import codes_to_values
 from neurorice import harness, sim, verify, verilog
 
 from .recordings import training_recordings
-
-
-def wav_bytes(codes):
-    """A canonical WAV file of 10-bit codes."""
-    values = codes_to_values(codes)
-    return wav.header(19531, 1, len(values)) + struct.pack(f"<{len(values)}h", *values)
-
-
-def walk(count, seed):
-    rng = random.Random(seed)
-    x, out = 512, []
-    for _ in range(count):
-        x = min(1023, max(0, x + rng.randint(-9, 9)))
-        out.append(x)
-    return out
+from .test_verify_expected import walk, wav_bytes
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,58 +26,6 @@ def build_root(tmp_path_factory):
 def executable():
     layout = harness.ports(10, 1, 32)
     return harness.build(harness.verilog_for(10, 1, 32, harness.build_root() / "v"), layout)
-
-
-def test_arrange_is_segments_interleaved():
-    samples = np.arange(10)
-    assert list(verify.arrange(samples, 1)) == list(range(10))
-    # 10 = 3 + 3 + 2 + 2: channel c carries segment c
-    assert list(verify.arrange(samples, 4)) == [0, 3, 6, 8, 1, 4, 7, 9, 2, 5]
-    assert list(verify.arrange(samples[:3], 5)) == [0, 1, 2]
-    for count, channels in [(1000, 7), (99, 1024), (2048, 1024), (0, 3)]:
-        arranged = verify.arrange(np.arange(count), channels)
-        assert sorted(arranged) == list(range(count))
-        for c in range(min(channels, count)):
-            segment = list(arranged[c::channels])
-            assert segment == list(range(segment[0], segment[0] + len(segment)))
-
-
-def test_golden_words_mark_the_last():
-    samples = walk(300, 1)
-    words = encode_stream(samples, 10, 2, BitWriter(32)).flush()
-    assert verify.golden_words(samples, 10, 2) == [(w, int(j == len(words) - 1))
-                                                    for j, w in enumerate(words)]
-
-
-def test_compare():
-    expected = [(1, 0), (2, 0), (3, 1)]
-
-    def words(pairs):
-        out = np.zeros(len(pairs), dtype=harness.WORD_DTYPE)
-        for j, (word, last) in enumerate(pairs):
-            out[j] = (word, last)
-        return out
-
-    assert verify.compare(expected, words(expected)) is None
-    mismatch = verify.compare(expected, words([(1, 0), (9, 0), (3, 0)]))
-    assert (mismatch.count, mismatch.index, mismatch.expected, mismatch.got) == \
-        (2, 1, (2, 0), (9, 0))
-    assert "first at word 1: expected 00000002 last=0, got 00000009 last=0" in \
-        mismatch.describe()
-    short = verify.compare(expected, words(expected[:2]))
-    assert (short.count, short.index, short.got) == (1, 2, None)
-
-
-def test_recording_samples():
-    codes = walk(50, 2)
-    assert list(verify.recording_samples(wav_bytes(codes))) == codes
-    values = codes_to_values(codes)
-    assert list(verify.recording_samples(wav_bytes(codes), 16)) == [v + 32768 for v in values]
-    off = wav.header(100, 1, 2) + struct.pack("<2h", 1, 2)
-    with pytest.raises(verify.VerifyError, match="off the 10-bit lattice"):
-        verify.recording_samples(off)
-    with pytest.raises(verify.VerifyError, match="not a 16-bit PCM WAV"):
-        verify.recording_samples(b"not a wav")
 
 
 @pytest.mark.parametrize("width, word_width", [(10, 32), (1, 24), (16, 64)])
@@ -201,16 +129,6 @@ def test_sim_whole_recording(tmp_path, capsys):
     count = len(wav.parse_pcm16(data).samples)
     assert f": {count:,} samples" in out and "golden      bit-exact" in out
     assert sim.main([str(tmp_path / "missing.wav")]) == 2
-
-
-@pytest.mark.parametrize("width, channels, word_width", [(10, 1, 32), (10, 7, 32), (4, 3, 24),
-                                                         (16, 2, 64)])
-def test_fast_reference_is_golden(width, channels, word_width):
-    rng = random.Random(width)
-    for count in (0, 1, 5, 999):
-        samples = [rng.randrange(1 << width) for _ in range(count)]
-        assert verify.golden_words(samples, width, channels, word_width, "fast") == \
-            verify.golden_words(samples, width, channels, word_width)
 
 
 def test_verify_near_lossless(tmp_path, capsys):

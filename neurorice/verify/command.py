@@ -18,16 +18,6 @@ the gateware; ``hdl/`` holds the lossless ones), against ``encode_stream(..., ne
 With ``--coder arith`` or ``--coder adc`` it is the encoder with that back end
 (:data:`gateware.encoder.CODERS`; ``adc`` with the default width table), against
 ``encode_stream(..., coder=...)``.
-
-Samples: a recording's 10-bit ADC codes (:func:`golden.samples.values_to_codes`); with
-``--sample-width 16``, its raw 16-bit values offset to unsigned, as the container codes a
-file off the 10-bit lattice.
-
-Channels: the recordings are single-channel, so with ``--channels C`` each recording is
-cut into ``C`` consecutive segments, channel ``c`` carrying segment ``c``, and the segments
-are interleaved round-robin (:func:`arrange`). Every sample goes through once, each
-channel sees a contiguous piece of real signal, and when ``C`` does not divide the length
-the stream ends inside a round, as a stream may.
 """
 
 import argparse
@@ -35,208 +25,15 @@ import concurrent.futures
 import os
 import sys
 import time
-import zipfile
-import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from .. import harness
+from ..progress import Bar
+from ..recordings import RecordingsError, Source
+from .expected import REFERENCES, WIDTHS, VerifyError
+from .recording import Settings, check
 
-from . import harness
-from .progress import Bar
-from .recordings import RecordingsError, Source
-
-__all__ = ["arrange", "check", "compare", "golden_words", "main", "recording_samples"]
-
-WIDTHS = (10, 16)
-
-REFERENCES = {
-    "golden": "golden.core.encode_stream (the golden model)",
-    "fast": "neurorice.fast.core.encode (the compiled golden model)",
-}
-
-
-class VerifyError(Exception):
-    """The data cannot be read, or the Verilog cannot be built."""
-
-
-def arrange(samples, channels):
-    """``samples`` cut into ``channels`` consecutive segments, interleaved round-robin.
-
-    Segment ``c`` goes to channel ``c``; the first ``len % channels`` segments are one
-    sample longer, so position ``r * channels + c`` of the result is sample ``r`` of
-    segment ``c`` and the result is a permutation of ``samples``.
-    """
-    samples = np.asarray(samples)
-    count = len(samples)
-    if channels == 1 or count == 0:
-        return samples
-    rounds, extra = divmod(count, channels)
-    lengths = np.full(channels, rounds)
-    lengths[:extra] += 1
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    position = np.arange(count)
-    r, c = np.divmod(position, channels)
-    return samples[starts[c] + r]
-
-
-def recording_samples(data, width=10):
-    """The samples of a WAV file's bytes for a ``width``-bit core; raises ``VerifyError``."""
-    from golden.samples import values_to_codes
-    from golden.wav import parse_pcm16
-
-    pcm = parse_pcm16(data)
-    if pcm is None:
-        raise VerifyError("not a 16-bit PCM WAV file")
-    if width == 16:
-        return np.asarray(pcm.samples, dtype=np.int64) + 32768
-    codes = values_to_codes(pcm.samples)
-    if codes is None:
-        raise VerifyError("samples off the 10-bit lattice (try --sample-width 16)")
-    return np.asarray(codes, dtype=np.int64)
-
-
-def golden_words(samples, width, channels=1, word_width=32, reference="golden", near=0,
-                 coder="rice"):
-    """The golden model's words of one stream, as ``(word, last)`` pairs.
-
-    With ``reference="fast"`` they come from :func:`neurorice.fast.core.encode`'s bytes,
-    zero-padded to whole words as ``BitWriter.flush`` pads them.
-    """
-    samples = [int(x) for x in samples]
-    # the back end as a keyword only when not the default, which every model takes
-    options = {} if coder == "rice" else {"coder": coder}
-    if reference == "fast":
-        from neurorice.fast.core import encode
-
-        data = encode(samples, width, channels, near=near, **options)
-        size = word_width // 8
-        data += bytes(-len(data) % size)
-        words = [int.from_bytes(data[j : j + size], "big") for j in range(0, len(data), size)]
-    else:
-        from golden.bits import BitWriter
-        from golden.core import encode_stream
-
-        words = encode_stream(samples, width, channels, BitWriter(word_width),
-                              near=near, **options).flush()
-    return [(word, int(j == len(words) - 1)) for j, word in enumerate(words)]
-
-
-@dataclass
-class Mismatch:
-    """How a run's words differ from the golden model's."""
-
-    count: int  # words that differ, plus the difference in length
-    index: int  # the first differing word
-    expected: tuple | None  # (word, last) there, None past the end
-    got: tuple | None
-
-    def describe(self, word_width=32):
-        digits = word_width // 4
-
-        def show(item):
-            return "nothing" if item is None else f"{item[0]:0{digits}x} last={item[1]}"
-
-        return (f"{self.count} word(s) differ; first at word {self.index}: "
-                f"expected {show(self.expected)}, got {show(self.got)}")
-
-
-def compare(expected, words):
-    """The :class:`Mismatch` between golden ``(word, last)`` pairs and harness words, or None."""
-    got = list(zip(words["word"].tolist(), words["last"].tolist()))
-    if got == expected:
-        return None
-    common = min(len(got), len(expected))
-    differ = [j for j in range(common) if got[j] != expected[j]]
-    count = len(differ) + abs(len(got) - len(expected))
-    index = differ[0] if differ else common
-    return Mismatch(count, index, expected[index] if index < len(expected) else None,
-                    got[index] if index < len(got) else None)
-
-
-@dataclass
-class FileResult:
-    name: str
-    samples: int = 0
-    words: int = 0
-    cycles: int = 0  # of the full-rate run
-    mismatch: Mismatch | None = None
-    pattern: str = ""  # of the run that mismatched
-    error: str | None = None
-
-    def problem(self, word_width=32):
-        """What went wrong, or None."""
-        if self.error:
-            return self.error
-        if self.mismatch:
-            return f"{self.pattern}: {self.mismatch.describe(word_width)}"
-        return None
-
-
-@dataclass
-class Settings:
-    """What every recording of a run goes through."""
-
-    executable: Path
-    width: int
-    channels: int
-    word_width: int
-    idle: float = 0.0
-    backpressure: float = 0.0
-    seed: int = 1
-    limit: int | None = None  # samples a recording
-    reference: str = "golden"
-    near: int = 0  # the error bound of near-lossless coding
-    coder: str = "rice"
-
-    def patterns(self, name):
-        """``(label, idle, backpressure, seed)`` of the runs of recording ``name``."""
-        runs = [("full rate", 0.0, 0.0, self.seed)]
-        if self.idle or self.backpressure:
-            label = f"idle {self.idle:g}, backpressure {self.backpressure:g}"
-            runs.append((label, self.idle, self.backpressure,
-                         self.seed ^ zlib.crc32(name.encode())))
-        return runs
-
-
-def check(source, name, settings, vcd=None):
-    """One recording through the harness and the golden model: its :class:`FileResult`.
-
-    The recording goes through at full rate, and again with random idle input cycles and
-    output backpressure if ``settings`` asks for them; ``vcd`` records the last run.
-    """
-    result = FileResult(name)
-    try:
-        samples = recording_samples(source.read(name), settings.width)
-    except (VerifyError, OSError, zipfile.BadZipFile) as error:
-        result.error = str(error)
-        return result
-    samples = arrange(samples[: settings.limit], settings.channels)
-    result.samples = len(samples)
-    expected = golden_words(samples, settings.width, settings.channels, settings.word_width,
-                            settings.reference, settings.near, settings.coder)
-    if len(samples) == 0:  # an empty stream codes to no words and cannot be sent
-        return result
-    runs = settings.patterns(name)
-    for j, (label, idle, backpressure, seed) in enumerate(runs):
-        try:
-            run = harness.run(settings.executable, [samples], idle=idle,
-                              backpressure=backpressure, seed=seed,
-                              vcd=vcd if j == len(runs) - 1 else None)
-        except harness.HarnessError as error:
-            result.error = f"{label}: harness: {error}"
-            return result
-        if j == 0:
-            result.words, result.cycles = len(run.words), run.cycles
-        result.mismatch = compare(expected, run.words)
-        if result.mismatch:
-            result.pattern = label
-            return result
-    return result
-
-
-def _check(job):
-    return check(*job)
+__all__ = ["add_arguments", "describe", "main", "prepare", "summary"]
 
 
 def add_arguments(parser, idle=0.0, backpressure=0.0):
@@ -260,7 +57,7 @@ def add_arguments(parser, idle=0.0, backpressure=0.0):
                              f"(default {backpressure:g})")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the idle and backpressure patterns (default 1)")
-    from .options import add_coder
+    from ..options import add_coder
 
     add_coder(parser, hardware=True)
 
@@ -309,6 +106,10 @@ def describe(settings, verilog, version):
         f"handshake   {runs} (seed {settings.seed})",
         f"reference   {REFERENCES[settings.reference]}",
     ]
+
+
+def _check(job):
+    return check(*job)
 
 
 def main(argv=None):
