@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from . import verify
+from .recordings import Source
 
 __all__ = ["main"]
 
@@ -47,7 +48,7 @@ def main(argv=None):
     # only the run asked for: at full rate, or with the given idle and backpressure
     settings.patterns = lambda name: [("run", args.idle, args.backpressure, args.seed)]
 
-    result = verify.check(verify.Source(wav), wav.name, settings, vcd=args.vcd)
+    result = verify.check(Source(wav), wav.name, settings, vcd=args.vcd)
     lines = verify.describe(settings, verilog, version)
     lines[2] = (f"handshake   input idle {args.idle:g}, output backpressure "
                 f"{args.backpressure:g} (seed {args.seed})")

@@ -12,11 +12,10 @@
 - :mod:`.command`: the options, the build of the harness, and the report.
 """
 
-from ..recordings import Source  # neurorice.sim reads its recording as verify.Source
 from .command import add_arguments, describe, main, prepare
 from .comparison import compare
 from .expected import VerifyError, arrange, golden_words, recording_samples
 from .recording import check
 
-__all__ = ["Source", "VerifyError", "add_arguments", "arrange", "check", "compare",
+__all__ = ["VerifyError", "add_arguments", "arrange", "check", "compare",
            "describe", "golden_words", "main", "prepare", "recording_samples"]

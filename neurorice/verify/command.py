@@ -22,12 +22,12 @@ With ``--coder arith`` or ``--coder adc`` it is the encoder with that back end
 
 import argparse
 import concurrent.futures
-import os
 import sys
 import time
 from pathlib import Path
 
 from .. import harness
+from ..options import add_data, add_files, add_jobs
 from ..progress import Bar
 from ..recordings import RecordingsError, Source
 from .expected import REFERENCES, WIDTHS, VerifyError
@@ -116,20 +116,14 @@ def main(argv=None):
     purpose = __doc__.split("\n")[0].split(": ", 1)[1]
     parser = argparse.ArgumentParser(prog="neurorice verify",
                                      description=purpose[0].upper() + purpose[1:])
-    parser.add_argument("data", help="data.zip, a directory of .wav recordings, or one .wav")
+    add_data(parser)
     add_arguments(parser, idle=0.2, backpressure=0.3)
-    parser.add_argument("--files", type=int, metavar="N",
-                        help="check N recordings spread over the set (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="recordings checked at once (default: all cores)")
+    add_files(parser)
+    add_jobs(parser)
     parser.add_argument("--reference", choices=("golden", "fast"), default="golden",
                         help="the model to compare with: golden (default) or its compiled "
                              "fast path")
     args = parser.parse_args(argv)
-    if args.jobs < 1:
-        parser.error(f"--jobs must be at least 1, not {args.jobs}")
-    if args.files is not None and args.files < 1:
-        parser.error(f"--files must be at least 1, not {args.files}")
 
     started = time.perf_counter()
     try:
