@@ -8,7 +8,7 @@ minimum buffer drove 4 pF with a 45 ns transition until this pass. The clock net
 alone: static timing treats it as ideal and :mod:`neurorice.asic.clocktree` prices its tree.
 """
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 
 __all__ = ["BUFFER", "MAX_FANOUT", "buffer_fanout"]
 

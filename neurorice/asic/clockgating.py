@@ -15,7 +15,7 @@ enable, held by the gate's latch while the clock is high, is the one the multipl
 at the edge); the gate-level runs check it against the golden model.
 """
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 
 __all__ = ["GATE", "GROUP", "MIN_GROUP", "gate_clocks"]
 

@@ -13,7 +13,7 @@ does not hold: synthesis leaves the clock an ideal net.
 import math
 
 from . import wires
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 from .netlist import mean_energy
 
 __all__ = ["CLOCK_BUFFER", "CLOCK_FANOUT", "clock_tree", "placed_clock_tree"]

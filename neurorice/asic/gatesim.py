@@ -15,7 +15,7 @@ import re
 
 from neurorice.hardware import gatesim
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 
 __all__ = ["GATE_DELAY_NS", "simulate", "simulate_unit", "unit_delay"]
 

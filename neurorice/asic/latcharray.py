@@ -13,7 +13,7 @@ lines given), beside the floorplan's lines for the same array.
 import math
 
 from . import memory, wires
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 from .placement import place
 
 __all__ = ["bank_array", "check", "placed_lines"]

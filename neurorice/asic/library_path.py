@@ -4,7 +4,7 @@ laid out as open_pdks installs it (``$PDK_ROOT/sky130A/libs.ref/sky130_fd_sc_hd/
 import os
 import pathlib
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 
 __all__ = ["LibraryNotFound", "locate", "locate_lef"]
 

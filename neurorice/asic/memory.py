@@ -38,7 +38,7 @@ prices the same lines with the library's wire-load model instead.
 
 import math
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 from .netlist import INPUT_TRANSITION_NS, OUTPUT_LOAD_PF
 from .wires import LAYER_PF_PER_UM
 

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import pathlib
 
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 
 __all__ = ["analyse"]
 

@@ -20,7 +20,7 @@ import re
 from neurorice.hardware.tools import ToolError, run_tool, top_module
 
 from .buffering import buffer_fanout
-from .cells import SKY130_HD
+from ..hardware.targets import SKY130_HD
 from .clockgating import gate_clocks
 
 __all__ = ["DONT_USE", "AsicSynthesis", "synthesise"]

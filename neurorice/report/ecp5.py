@@ -17,23 +17,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from .ice40 import SEEDS, harness, harness_flops
+from ..hardware.targets import ECP5_PARTS
 from ..hardware.tools import ToolError, run_tool
 
 __all__ = ["PARTS", "Ecp5Result", "place_and_route"]
 
-#: The ECP5 parts nextpnr supports, smallest first: nextpnr's option, the part, the package
-#: (one that every size comes in) and what the data sheet (Lattice FPGA-DS-02012) gives it:
-#: LUT4s, 18 kbit block RAMs, 18x18 multipliers.
-PARTS = (
-    {"option": "--12k", "device": "LFE5U-12F", "package": "CABGA381",
-     "luts": 12288, "bram": 32, "dsp": 28},
-    {"option": "--25k", "device": "LFE5U-25F", "package": "CABGA381",
-     "luts": 24288, "bram": 56, "dsp": 28},
-    {"option": "--45k", "device": "LFE5U-45F", "package": "CABGA381",
-     "luts": 43848, "bram": 108, "dsp": 72},
-    {"option": "--85k", "device": "LFE5U-85F", "package": "CABGA381",
-     "luts": 83640, "bram": 208, "dsp": 156},
-)
+#: The parts tried, smallest first (:data:`neurorice.hardware.targets.ECP5_PARTS`).
+PARTS = ECP5_PARTS
 #: Data-sheet limits of :data:`PARTS` by nextpnr's cell kind.
 _LIMITS = {"TRELLIS_COMB": "luts", "DP16KD": "bram", "MULT18X18D": "dsp"}
 

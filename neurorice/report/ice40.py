@@ -13,14 +13,14 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ..hardware.targets import UP5K
 from ..hardware.tools import ToolError, run_tool
 
 __all__ = ["PART", "SEEDS", "PlaceAndRoute", "dsp_registers", "harness", "harness_flops",
            "place_and_route"]
 
 #: The device and package: the UltraPlus 5K in its 48-pin QFN.
-PART = {"device": "up5k", "package": "sg48", "logic_cells": 5280, "ebr": 30, "spram": 4,
-        "dsp": 8}
+PART = UP5K
 
 #: Yosys's iCE40 synthesis, with the UltraPlus's delays (``-device u``) for ABC's mapping
 #: of logic to LUTs, so that it spends its depth where this part is slow.
