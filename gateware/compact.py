@@ -17,7 +17,7 @@ state              golden model                                            bits 
 ``averages``       :attr:`golden.predictor.Predictor.averages`             2 (W + 8)
 ``weights``        :attr:`golden.predictor.Predictor.weights`              4 x 14
 ``total, count``   :attr:`golden.rice.RiceAdapter.total`, ``.count``       W + 8, 8
-``partial, fill``  :class:`golden.bits.BitWriter`'s unfinished word        ww - 1, log2 ww
+``partial, fill``  :class:`golden.bits.BitWriter`'s unfinished word        ww, log2 ww
 codeword           a sample's codeword on its way to the packer, and its   W + 16, 5, 2,
                    place in the word                                       log2 ww + 1
 held               the prediction and the sample, at the falling edge      2 W

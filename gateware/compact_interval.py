@@ -26,8 +26,8 @@ the samples, so a sample's reads see every earlier sample's update, as in the go
 The contexts' rows (:class:`~gateware.compact_model.Contexts`, shared by all channels, as
 the golden model's one :class:`golden.interval.Model` is) are 3280 flip-flops, most of the
 encoder's; a row loads only when its context updates, so with clock gates (``neurorice
-asic --low-power``) it is clocked on a quarter of its samples. docs/ASIC.md measures each
-step (``neurorice asic --channels 1 --compact --low-power --coder adc``).
+asic --low-power``) it is clocked on a quarter of its samples. docs/ADC.md measures what
+each step buys (``neurorice asic --channels 1 --compact --low-power --coder adc``).
 
 A sample is taken whenever the read stage is free or moving on (its interval taken by a
 free interval register); the range coder takes an interval a clock but holds one back while

@@ -42,13 +42,13 @@ bound), not a saturating one.
 The narrowing's products are held at the clock's falling edge, a barrier to the
 multipliers' glitches: the rest of the step (the normalising shift, ``X``, the bytes)
 sees them change once a clock, and the state and the item still load at the rising edge,
-as before (at one channel of the adc encoder, 15.0 to 12.7 µW; see
-:mod:`gateware.compact_interval`).
+as before (at one channel of the adc encoder, 15.0 to 12.7 µW: docs/ADC.md, "What each
+choice buys").
 
 The bytes are found a clock after the narrowing, from the settle register, so that their
 logic sees ``X`` change once a clock, not with the ripple of the normalising shift and the
-sum (at one channel of the adc encoder, 7.21 to 6.84 µW on a 96-cycle window; see
-:mod:`gateware.compact_interval`); only ``low``'s window stays in the loop.
+sum (at one channel of the adc encoder, 7.21 to 6.84 µW on a 96-cycle window: docs/ADC.md);
+only ``low``'s window stays in the loop.
 
 Latency: a word leaves three clocks after the interval that completes it; throughput: an
 interval a clock but for long items.
