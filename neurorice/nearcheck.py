@@ -9,7 +9,6 @@ scoring: raw bytes over compressed bytes).
 """
 
 import argparse
-import concurrent.futures
 import sys
 import time
 
@@ -19,6 +18,7 @@ from golden.samples import CODE_BITS
 from .recordings import RecordingsError
 from .recordings import load as load_recordings
 from .options import add_coder, add_data, add_files, add_jobs
+from .parallel import map_processes
 from .progress import Bar as Progress
 
 DEFAULT_NEARS = "0,1,2,4,8"
@@ -111,11 +111,9 @@ def main(argv=None):
     failures, totals = [], [0] * len(nears)
     raw = sum(len(original) for _, original in recordings)
     items = [(name, original, nears, args.coder) for name, original in recordings]
-    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        for done, (failed, sizes) in enumerate(pool.map(check, items, chunksize=2), 1):
-            failures += failed
-            totals = [t + s for t, s in zip(totals, sizes)]
-            progress.update(done)
+    for failed, sizes in map_processes(check, items, args.jobs, progress, chunksize=2):
+        failures += failed
+        totals = [t + s for t, s in zip(totals, sizes)]
     progress.close()
     for failure in failures:
         print(f"near-check: {failure}")

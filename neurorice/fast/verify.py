@@ -12,7 +12,6 @@ this.
 """
 
 import argparse
-import concurrent.futures
 import sys
 import time
 
@@ -20,6 +19,7 @@ from golden.core import CODERS
 
 from ..recordings import RecordingsError
 from ..recordings import load as load_recordings
+from ..parallel import map_processes
 from ..progress import Bar as Progress
 from ..options import add_coder, add_data, add_files, add_jobs
 
@@ -64,13 +64,11 @@ def main(argv=None):
     started = time.perf_counter()
     progress = Progress(len(recordings), "verify-fast", log_tenths=True)
     failures = []
-    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        coders = CHOICES.get(args.coder, (args.coder,))
-        items = [(name, original, coders) for name, original in recordings]
-        for done, failure in enumerate(pool.map(check, items, chunksize=2), 1):
-            if failure:
-                failures.append(failure)
-            progress.update(done)
+    coders = CHOICES.get(args.coder, (args.coder,))
+    items = [(name, original, coders) for name, original in recordings]
+    for failure in map_processes(check, items, args.jobs, progress, chunksize=2):
+        if failure:
+            failures.append(failure)
     progress.close()
     for failure in failures:
         print(f"verify-fast: {failure}")

@@ -13,7 +13,6 @@ detection is reported apart.
 """
 
 import argparse
-import concurrent.futures
 import ctypes
 import statistics
 import sys
@@ -25,6 +24,7 @@ import numpy as np
 from .. import recordings as recordings_module
 from .. import synth
 from ..options import add_data, add_files, add_jobs
+from ..parallel import map_processes
 from ..progress import Bar as Progress
 from . import codecs, metrics
 
@@ -278,17 +278,15 @@ def run(recordings, jobs, progress=None, synthetic=0):
     items = [(name, data, None) for name, data in recordings]
     items += [(f"synth_{index:03d}", None, index) for index in range(synthetic)]
     per_recording, candidates = [], []
-    with concurrent.futures.ProcessPoolExecutor(jobs, initializer=_reuse_freed_memory) as pool_:
-        for done, result in enumerate(pool_.map(measure_recording, items, chunksize=1), 1):
-            candidate = result.pop("overlay")
-            per_recording.append(result)
-            if candidate is not None:
-                # the best few so far: each recording's best spike, by its likeness to its
-                # recording's mean spike
-                candidates = sorted([*candidates, candidate],
-                                    key=lambda c: -c["correlation"])[:OVERLAY_SPIKES]
-            if progress:
-                progress.update(done)
+    for result in map_processes(measure_recording, items, jobs, progress,
+                                initializer=_reuse_freed_memory):
+        candidate = result.pop("overlay")
+        per_recording.append(result)
+        if candidate is not None:
+            # the best few so far: each recording's best spike, by its likeness to its
+            # recording's mean spike
+            candidates = sorted([*candidates, candidate],
+                                key=lambda c: -c["correlation"])[:OVERLAY_SPIKES]
     return pool(per_recording), summary(per_recording), candidates
 
 

@@ -21,13 +21,13 @@ With ``--coder arith`` or ``--coder adc`` it is the encoder with that back end
 """
 
 import argparse
-import concurrent.futures
 import sys
 import time
 from pathlib import Path
 
 from .. import harness
 from ..options import add_data, add_files, add_jobs
+from ..parallel import map_processes
 from ..progress import Bar
 from ..recordings import RecordingsError, Source
 from .expected import REFERENCES, WIDTHS, VerifyError
@@ -152,13 +152,11 @@ def main(argv=None):
     jobs = [(source, name, settings) for name in names]
     bar = Bar(len(jobs), "verify", log_tenths=True)
     try:
-        with concurrent.futures.ProcessPoolExecutor(min(args.jobs, len(jobs))) as pool:
-            for result in pool.map(_check, jobs, chunksize=1):
-                results.append(result)
-                problem = result.problem(settings.word_width)
-                if problem:
-                    bar.say(f"MISMATCH {result.name}: {problem}")
-                bar.update(len(results))
+        for result in map_processes(_check, jobs, args.jobs, bar):
+            results.append(result)
+            problem = result.problem(settings.word_width)
+            if problem:
+                bar.say(f"MISMATCH {result.name}: {problem}")
     except KeyboardInterrupt:
         bar.close()
         print("neurorice verify: interrupted", file=sys.stderr)
