@@ -48,7 +48,13 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           # and with more channels, its state rows (a memory): the logic that writes them,
           # and the row on its way there; the row read ahead is the memory's read port
           ("encoder.rows", "predictor"), ("encoder.written", "predictor"),
-          ("encoder.fetched", "state memory"))
+          ("encoder.fetched", "state memory"),
+          # the compact encoder with the adc back end (gateware.compact_interval): the
+          # analog prediction, the read stage, the held reads and the contexts' rows are
+          # the model; its range coder is a submodule (``encoder.coder``, above)
+          ("encoder.analog", "CDF model"), ("encoder.staged", "CDF model"),
+          ("encoder.cum_", "CDF model"), ("encoder.context", "CDF model"),
+          ("encoder.k", "Rice coder"))
 
 
 def block_of(name):
