@@ -22,7 +22,7 @@ from neurorice.options import add_data, add_files
 from neurorice.progress import Log as Progress
 from neurorice.hardware.tools import CACHE, ToolError
 
-from . import gatesim, liberty, memory, power, radio, sta
+from . import gatesim, latchbank, liberty, memory, power, radio, sta
 from .library_path import LibraryNotFound, locate, locate_lef
 from .memory_activity import memory_activity
 from .synthesis import synthesise
@@ -54,7 +54,8 @@ def configuration(channels, coder, library, models, recs, args, progress):
     progress(f"C={channels}: mapping onto {library.name} (Yosys, ABC; cached after a run)"
              + (", low-power variant with clock gating" if args.low_power else ""))
     synthesis = synthesise(design.verilog(), design.top(), library, CLOCK_MHZ,
-                           clock_gating=args.low_power, memory_flops=args.memory_flops)
+                           clock_gating=args.low_power, memory_flops=args.memory_flops,
+                           memory_latches=args.memory_latches, rows_per_bank=args.bank_rows)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
     placement = None
@@ -105,6 +106,14 @@ def configuration(channels, coder, library, models, recs, args, progress):
                                     halves=args.memory_ports == "middle")
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
+    # a memory simulated as a latch array is priced with the rest, from its own toggles;
+    # the model's figure for the same array stands beside it, not added
+    latch_arrays = latchbank.simulated(synthesis, library, zero, unit, glitch_zero, rate)
+    for a in latch_arrays:
+        a["model"] = memory.price_memory(library, a["width"], a["depth"], rate, rate * cps,
+                                         args.bank_rows, a["activity"], a["registered_read"],
+                                         lines=args.memory_lines,
+                                         halves=args.memory_ports == "middle")
     if wire_load is not None:
         # beside the placed figure, the memories' lines of the wire-load model too
         model_memory_w = sum(memory.price_memory(
@@ -131,7 +140,8 @@ def configuration(channels, coder, library, models, recs, args, progress):
     streams = [r.codes for r in recs if r.codes is not None]
     configuration = {
         "channels": channels, "low_power": args.low_power, "compact": args.compact,
-        "memory_flops": args.memory_flops,
+        "memory_flops": args.memory_flops, "memory_latches": args.memory_latches,
+        "latch_arrays": latch_arrays,
         "coder": design.coder,
         "near": design.near, "top": design.top(),
         "synthesis": synthesis.summary(library),
@@ -165,6 +175,7 @@ def name(c):
     return " ".join([f"C={c['channels']}"] + (["low-power"] if c["low_power"] else [])
                     + (["compact"] if c["compact"] else [])
                     + (["memory in flip-flops"] if c.get("memory_flops") else [])
+                    + (["memory in latches"] if c.get("memory_latches") else [])
                     + ([c["coder"]] if c["coder"] != "rice" else [])
                     + ([f"near {c['near']}"] if c["near"] else []))
 
@@ -231,10 +242,17 @@ def parser():
                    help="the latch arrays' floorplan: ports at the foot of the stacked banks "
                         "(default), or at the middle, a write driving only the written "
                         "half's line (neurorice/asic/memory.py)")
-    p.add_argument("--memory-flops", action="store_true",
-                   help="the state memories as flip-flop arrays (gated a row with "
-                        "--low-power), synthesised and simulated with the rest, instead of "
-                        "latch arrays priced by a model; for small channel counts")
+    simulated = p.add_mutually_exclusive_group()
+    simulated.add_argument("--memory-flops", action="store_true",
+                           help="the state memories as flip-flop arrays (gated a row with "
+                                "--low-power), synthesised and simulated with the rest, "
+                                "instead of latch arrays priced by a model; for small "
+                                "channel counts")
+    simulated.add_argument("--memory-latches", action="store_true",
+                           help="the state memories as the latch arrays the model prices, "
+                                "built of library cells (neurorice/asic/latchbank.py) and "
+                                "simulated and priced with the rest, the model's figure "
+                                "beside them; for small channel counts")
     from ..options import add_coder
 
     add_coder(p, hardware=True, several=True)  # the report compares them, with a radio

@@ -236,5 +236,21 @@ def markdown(report, figure, radio_figure=None):
                 f"{m['data_toggles_per_cycle']['read']:.3f}); the array itself is not "
                 f"simulated, and its written rows' latches are assumed to change half their "
                 f"bits")
+        for a in c.get("latch_arrays", []):
+            own, register, model = a["array"], a["read_register"], a["model"]
+            simulated = own["total_w"] + (register["total_w"] if register else 0.0)
+            lines.append(
+                f"- state memory {a['width']} x {a['depth']}: simulated as a latch array of "
+                f"{a['cells']} library cells ({a['banks']} banks of {a['rows_per_bank']} rows, "
+                "`neurorice/asic/latchbank.py`), written on the clock's low phase, priced "
+                f"from its own toggles with the rest: {_uw(own['total_w'])} (glitches "
+                f"{_uw(own['glitches_w'])}, leakage {_uw(own['leakage_w'])})"
+                + (f", and its read register's {a['read_register_flops']} flip-flops "
+                   f"{_uw(register['total_w'])}" if register else "")
+                + f", {_uw(simulated)} in all; the model's figure for the same array, at the "
+                f"measured data activity (write {a['activity']['write']:.3f}, read "
+                f"{a['activity']['read']:.3f} toggles a bit a cycle), "
+                f"{_uw(model['total_w'])} ({100 * (model['total_w'] / simulated - 1):+.0f} %; "
+                "not added to the total)")
         lines.append("")
     return "\n".join(lines) + "\n"

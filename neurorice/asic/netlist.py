@@ -17,7 +17,7 @@ import json
 
 from neurorice.hardware.tools import top_module
 
-__all__ = ["BLOCKS", "INPUT_TRANSITION_NS", "OUTPUT_LOAD_PF", "Netlist", "block_of",
+__all__ = ["BLOCKS", "INPUT_TRANSITION_NS", "OUTPUT_LOAD_PF", "Netlist", "block_of", "cells_energy",
            "energies", "mean_energy", "toggles_by_bit"]
 
 #: The input transition every internal-energy table is read at (ns): the middle of the
@@ -49,6 +49,8 @@ BLOCKS = (("encoder.predictor", "predictor"), ("encoder.rice", "Rice coder"),
           # and the row on its way there; the row read ahead is the memory's read port
           ("encoder.rows", "predictor"), ("encoder.written", "predictor"),
           ("encoder.fetched", "state memory"),
+          # a memory simulated as a latch array (:mod:`neurorice.asic.latchbank`)
+          ("latches.", "state memory"),
           # the compact encoder with the adc back end (gateware.compact_interval): the
           # analog prediction, the read stage, the held reads and the contexts' rows are
           # the model; its range coder is a submodule (``encoder.coder``, above)
@@ -256,3 +258,41 @@ def energies(netlist, run):
                     fall = mean_energy([t[2] for t in pin.internal], 0.0)
                     add("other internal", block, count * (rise + fall) / 2 * 1e-12)
     return terms, blocks, toggles
+
+
+def cells_energy(netlist, run, names):
+    """Toggle-priced energy (J over the run's window) of the cells ``names`` alone: their
+    internal energies (clock pins included), the nets they drive (pins and wire), and their
+    input pins' share of the nets that drive them from elsewhere."""
+    library = netlist.library
+    v2 = library.voltage ** 2
+    toggles = toggles_by_bit(netlist, run.toggles)
+    names = set(names)
+    joules = 0.0
+    for bit, count in toggles.items():
+        driver = netlist.driver.get(bit)
+        if count and driver and driver[0] in names:
+            joules += count * sum(netlist.load(bit)) * 1e-12 * v2 / 2
+    for cell_name in names:
+        cell = netlist.cells[cell_name]
+        lib = library.cells[cell["type"]]
+        for port, bits in cell["connections"].items():
+            pin, bit = lib.pins[port], bits[0]
+            count = toggles.get(bit, 0) if isinstance(bit, int) else 0
+            if not count:
+                continue
+            if pin.direction == "output":
+                load = sum(netlist.load(bit))
+                arcs = _arcs(lib, pin)
+                joules += count * (mean_energy([t[1] for t in arcs], load)
+                                   + mean_energy([t[2] for t in arcs], load)) / 2 * 1e-12
+                continue
+            driver = netlist.driver.get(bit)
+            if not (driver and driver[0] in names):
+                joules += count * pin.capacitance * 1e-12 * v2 / 2
+            if pin.internal:
+                energy = (mean_energy([t[1] for t in pin.internal], 0.0)
+                          + mean_energy([t[2] for t in pin.internal], 0.0))
+                # a clock pin: a rise and a fall a pulse; another pin: the mean a toggle
+                joules += count * energy / 2 * 1e-12
+    return joules

@@ -22,6 +22,8 @@ from neurorice.hardware.tools import ToolError, run_tool, top_module
 from .buffering import buffer_fanout
 from ..hardware.targets import SKY130_HD
 from .clockgating import gate_clocks
+from .latchbank import replace_memories
+from .memory import ROWS_PER_BANK
 
 __all__ = ["DONT_USE", "AsicSynthesis", "synthesise"]
 
@@ -169,17 +171,25 @@ def _untie_async_reads(module):
                     connections[control][port] = "0"
 
 
-def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_flops=False):
+def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_flops=False,
+               memory_latches=False, rows_per_bank=ROWS_PER_BANK):
     """Map ``verilog`` (module ``top``) onto ``library`` (a :class:`~neurorice.asic.liberty.
     Library`) for a ``clock_mhz`` clock, gate the enabled flip-flops' clocks (with
     ``clock_gating``, :mod:`neurorice.asic.clockgating`), and buffer its high-fanout nets;
     an :class:`AsicSynthesis`. With ``memory_flops`` the memories become arrays of
     flip-flops (a row's on its write enable, so gated a row with ``clock_gating``) and
-    read multiplexers, cells like the rest, rather than memories priced by a model."""
+    read multiplexers, cells like the rest, rather than memories priced by a model. With
+    ``memory_latches`` they become the banked latch arrays the model prices, of
+    ``rows_per_bank`` rows a bank (:mod:`neurorice.asic.latchbank`), their registered read
+    ports' registers left as the design's flip-flops; ``latch_arrays`` lists them."""
+    if memory_flops and memory_latches:
+        raise ValueError("the memories are flip-flops or latches, not both")
     dont_use = " ".join(f"-dont_use {glob}" for glob in DONT_USE)
     delay_ps = int(1e6 / clock_mhz)
     cells = library.path.read_bytes()
-    fine_script = FINE.format(top=top, memory_map="memory_map; " if memory_flops else "")
+    memory_map = ("memory_map; " if memory_flops else
+                  "memory_nordff; " if memory_latches else "")
+    fine_script = FINE.format(top=top, memory_map=memory_map)
     result = run_tool("yosys", ["-q", "-p", fine_script],
                       {"design.v": verilog.encode()}, ["fine.json"])
     if result["returncode"] != 0:
@@ -200,6 +210,7 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     netlist["modules"] = {name: m for name, m in netlist["modules"].items()
                           if name.lstrip("\\") == top}
     module = top_module(netlist, top)
+    arrays = replace_memories(module, library, rows_per_bank) if memory_latches else []
     for cell in module["cells"].values():  # Yosys knows no library cell's port directions
         if cell["type"] in library.cells:
             pins = library.cells[cell["type"]].pins
@@ -209,7 +220,9 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     clock = set(module["netnames"].get("clk", {"bits": []})["bits"])
     gated = {c["connections"]["GCLK"][0] for c in module["cells"].values()
              if c["type"] in library.cells and library.cells[c["type"]].clock_gate}
-    buffers = buffer_fanout(module, clock | gated)
+    # the latch arrays' decoders and drivers drive their rows unbuffered, as priced
+    unbuffered = {b for a in arrays for b in a["nets"]}
+    buffers = buffer_fanout(module, clock | gated | unbuffered)
     result = run_tool("yosys", ["-q", "-p", WRITE.format(top=top)],
                       {"buffered.json": json.dumps(netlist).encode(), "cells.lib": cells},
                       ["stat.json", "netlist.v", "netlist.json", "sta.v"])
@@ -223,4 +236,6 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     synthesis.sta_verilog = files["sta.v"].decode()
     synthesis.fanout_buffers = buffers
     synthesis.clock_gates = gates
+    synthesis.latch_arrays = [{k: v for k, v in a.items() if k not in ("cells", "nets", "clock")}
+                              | {"cells": len(a["cells"])} for a in arrays]
     return synthesis

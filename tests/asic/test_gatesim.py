@@ -79,3 +79,24 @@ def test_compact_memory_as_flip_flops_is_the_golden_model(pdk):
     assert synthesis.clock_gates >= channels * 164 // 16
     for m in gate_level_runs(synthesis, design, library, models, 40)[2]:
         assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
+
+
+def test_compact_memory_as_latch_array_is_the_golden_model(pdk):
+    """With ``memory_latches`` the compact encoder's state rows are the banked latch array
+    the memory model prices (two banks of two rows here, so the banks' decoders and read
+    trees are built too), written on the clock's low phase and simulated with the rest; the
+    words are the golden model's at zero and unit delay."""
+    library, models = pdk
+    channels = 4
+    design = Design(channels, compact=True, low_power=True)
+    synthesis = synthesise(design.verilog(), design.top(), library, command.CLOCK_MHZ,
+                           clock_gating=True, memory_latches=True, rows_per_bank=2)
+    assert synthesis.memories == []
+    (array,) = synthesis.latch_arrays
+    assert (array["width"], array["depth"], array["banks"]) == (164, channels, 2)
+    kinds = synthesis.kinds(library)
+    assert kinds["latches"] == channels * 164
+    # the rows' and banks' clock gates besides the flip-flops'
+    assert synthesis.cells["sky130_fd_sc_hd__dlclkp_1"] >= channels + 2
+    for m in gate_level_runs(synthesis, design, library, models, 40)[2]:
+        assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
