@@ -98,5 +98,5 @@ def test_compact_memory_as_latch_array_is_the_golden_model(pdk):
     assert kinds["latches"] == channels * 164
     # the rows' and banks' clock gates besides the flip-flops'
     assert synthesis.cells["sky130_fd_sc_hd__dlclkp_1"] >= channels + 2
-    for m in gate_level_runs(synthesis, design, library, models, 40)[2]:
+    for m in gate_level_runs(synthesis, design, library, models, 24)[2]:
         assert m["matches_golden"] and m["samples_per_cycle"] > 0.99
