@@ -329,6 +329,18 @@ def test_adc_escapes_and_start():
     assert fast.decode(coded, len(samples), 10, 1, coder="adc") == samples
 
 
+@pytest.mark.parametrize("width", [4, 10, 16])
+def test_adc_far_bins_on_several_channels(width):
+    # full-scale steps and lone spikes: targets past the first 16 bins on both sides of the
+    # middle, which the decoder finds from the range decoder's state, not the target
+    # (interval.c, adc_bin_at()); 3 channels: the loops' vector features (features_sum())
+    top = (1 << width) - 1
+    samples = [(n // 30) % 2 * top for n in range(600)] + [
+        top >> 1 if n % 37 else 0 if n % 74 else top for n in range(300)]
+    coded = assert_same_encode(samples, width, 3, "adc")
+    assert fast.decode(coded, len(samples), width, 3, coder="adc") == samples
+
+
 #: Width tables: each period a power of two, some with codes of zero width and exceptions.
 TABLES = {
     "uniform": adc.UNIFORM,

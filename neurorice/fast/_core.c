@@ -4,9 +4,11 @@
  * errors); golden/ is the specification and tests/test_fast_*.py hold the two together. The
  * constants are the golden model's and are exported so that a test can check them.
  *
- * Widths: a sample has at most 16 bits, so a feature fits 17 bits and a weight 16; the
- * prediction sums four 33-bit products in 64 bits. A codeword is at most ESCAPE_ZEROS + 16 =
- * 32 bits, so the bit packer's 64-bit accumulator never holds more than 63 pending bits.
+ * Widths: a sample has at most 16 bits, so a feature lies within +-(2^16 - 1) and a weight
+ * within -2^13 .. 2^13 - 1 (WEIGHT_MIN, WEIGHT_MAX); the four products sum within
+ * +-(2^31 - 2^15), so the prediction's weighted sum and its rounding are int32. A codeword
+ * is at most ESCAPE_ZEROS + 16 = 32 bits, so the bit packer's 64-bit accumulator never
+ * holds more than 63 pending bits.
  * `>>` on negative values is arithmetic, as golden's floor shift; gcc or clang (for
  * __builtin_clzll).
  *
@@ -20,6 +22,7 @@
 #define Py_LIMITED_API 0x030B0000
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
