@@ -22,7 +22,7 @@ from neurorice.options import add_data, add_files
 from neurorice.progress import Log as Progress
 from neurorice.hardware.tools import CACHE, ToolError
 
-from . import gatesim, latchbank, liberty, memory, power, radio, sta
+from . import gatesim, latchbank, liberty, memory, power, radio, sta, supply
 from .library_path import LibraryNotFound, locate, locate_lef
 from .memory_activity import memory_activity
 from .synthesis import synthesise
@@ -46,6 +46,12 @@ def cycles_per_sample(channels, compact=False, near=0):
     if channels == 1:
         return span
     return span + 1 if channels <= span else 1
+
+
+def _ports(args):
+    """The latch arrays' ports, as :func:`memory.price_memory` takes them."""
+    return {"halves": args.memory_ports in ("middle", "segmented"),
+            "segmented": args.memory_ports == "segmented"}
 
 
 def configuration(channels, coder, library, models, recs, args, progress):
@@ -103,7 +109,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
                                     args.bank_rows, activity.get(m["name"]),
                                     m["registered_read"],
                                     lines=args.memory_lines,
-                                    halves=args.memory_ports == "middle")
+                                    **_ports(args))
                 for m in synthesis.memories]
     memory_w = sum(m["total_w"] for m in memories)
     # a memory simulated as a latch array is priced with the rest, from its own toggles;
@@ -113,7 +119,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
         a["model"] = memory.price_memory(library, a["width"], a["depth"], rate, rate * cps,
                                          args.bank_rows, a["activity"], a["registered_read"],
                                          lines=args.memory_lines,
-                                         halves=args.memory_ports == "middle")
+                                         **_ports(args))
     if wire_load is not None:
         # beside the placed figure, the memories' lines of the wire-load model too
         model_memory_w = sum(memory.price_memory(
@@ -166,6 +172,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
         "radio": {"bits_per_sample": radio.bits_per_sample(streams, design.coder, design.near),
                   "recordings": len(streams)},
     }
+    configuration["supply_estimate"] = supply.estimate(configuration, library.voltage)
     configuration["name"] = name(configuration)
     return configuration
 
@@ -238,10 +245,12 @@ def parser():
     p.add_argument("--memory-lines", choices=("floorplan", "wire-load"), default="floorplan",
                    help="the latch arrays' lines: from their floorplan (default) or the "
                         "library's wire-load model")
-    p.add_argument("--memory-ports", choices=("foot", "middle"), default="foot",
+    p.add_argument("--memory-ports", choices=("foot", "middle", "segmented"), default="foot",
                    help="the latch arrays' floorplan: ports at the foot of the stacked banks "
-                        "(default), or at the middle, a write driving only the written "
-                        "half's line (neurorice/asic/memory.py)")
+                        "(default); at the middle, a write driving only the written half's "
+                        "line; or at the middle with each half's line segmented a bank at a "
+                        "time, a write driving it only as far as the written bank "
+                        "(neurorice/asic/memory.py)")
     simulated = p.add_mutually_exclusive_group()
     simulated.add_argument("--memory-flops", action="store_true",
                            help="the state memories as flip-flop arrays (gated a row with "

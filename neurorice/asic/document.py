@@ -15,6 +15,19 @@ BLOCKS = ("clock", "predictor", "Rice coder", "CDF model", "range coder", "packe
           "skid buffers", "state memory", "other", "inputs")
 
 
+#: Where a latch array's ports are (``price_memory``'s ``halves`` and ``segmented``).
+_PORTS = {(False, False): "ports at its foot", (True, False): "ports at its middle",
+          (True, True): "ports at its middle, write lines segmented a bank at a time"}
+
+
+def _times(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:.2f}"
+
+
+def _period(ns):
+    return f"{ns / 1000:.4g} µs" if ns >= 1000 else f"{ns:.4g} ns"
+
+
 def _uw(w):
     return f"{w * 1e3:.3g} mW" if w >= 1e-3 else f"{w * 1e6:.3g} µW"
 
@@ -167,6 +180,19 @@ def markdown(report, figure, radio_figure=None):
                          f"{c['target_uw_per_channel']:g} µW); the largest term is {worst}, "
                          f"{_uw(terms[worst])} ({100 * terms[worst] / c['power']['total_w']:.0f} %"
                          " of the total).")
+    for c in report["configurations"]:
+        e = c.get("supply_estimate")
+        if e and e["timing_margin"]:
+            lines.append(
+                f"- {_name(c)}, **an estimate, not a measurement**: at {e['volts']:g} V "
+                f"(the lowest supply the PDK characterises the library at, its slow corner; "
+                f"the library here only at {e['library_volts']:g} V) every dynamic term "
+                f"scales by (V / {e['library_volts']:g} V)² = {e['scale']:.3f}: "
+                f"{_uw(e['total_w'])}, {_uw(e['per_channel_w'])} a channel (leakage kept at "
+                f"{_uw(e['leakage_w'])}). Timing there is not checked: it holds if the cells "
+                f"are at most {_times(e['timing_margin'])} times slower than at "
+                f"{e['library_volts']:g} V (the critical path against the "
+                f"{_period(e['period_ns'])} clock period this configuration runs at).")
     placed = [c for c in report["configurations"] if c.get("placement")]
     if placed:
         lines += [""] + placement_markdown(placed)
@@ -223,7 +249,8 @@ def markdown(report, figure, radio_figure=None):
         for m in c["memories"]:
             lines.append(
                 f"- state memory {m['width']} x {m['depth']}: modelled as a latch array from "
-                f"library cells ({m['banks']} banks of {m['rows_per_bank']} rows; "
+                f"library cells ({m['banks']} banks of {m['rows_per_bank']} rows, "
+                f"{_PORTS[(m.get('halves', False), m.get('segmented', False))]}; "
                 f"{', '.join(f'{k} {v}' for k, v in m['cells'].items())}), read "
                 f"{m['read_energy_j'] * 1e12:.2f} pJ, write {m['write_energy_j'] * 1e12:.2f} pJ, "
                 f"bank clock gates{' and read register' if m.get('registered_read') else ''} "

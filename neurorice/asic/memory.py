@@ -33,7 +33,9 @@ end; a bank is :data:`ROWS_PER_BANK` such rows over a row of its write drivers a
 OR trees' roots; the banks are stacked, the array's ports on its lower edge. A column's
 lines (the write-data line through every bank, a bank's write bus, the read trees) run
 up the array; a row's (its gated clock, its read enable) along it. ``lines="wire-load"``
-prices the same lines with the library's wire-load model instead.
+prices the same lines with the library's wire-load model instead. The ports may sit at the
+array's middle instead (``halves``), and each half's write-data line may be cut a bank at a
+time by gated repeaters (``segmented``), which sit in the banks' driver rows.
 """
 
 import math
@@ -52,6 +54,8 @@ DECODER = SKY130_HD.decoder
 DRIVER = SKY130_HD.driver
 #: A read port's output register, where the design reads through one (a synchronous read).
 READ_FLOP = SKY130_HD.flop
+#: A segmented write-data line's gated repeater, a bit a bank: its line is a bank long.
+REPEATER = SKY130_HD.repeater
 ROWS_PER_BANK = 32
 #: The floorplan: a standard-cell row's height (µm), the cells' share of a row's length
 #: (the rest: tap cells and room for the router), a net between neighbouring cells (µm).
@@ -121,7 +125,7 @@ def floorplan(library, width, depth, rows_per_bank=ROWS_PER_BANK):
 
 def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
                  rows_per_bank=ROWS_PER_BANK, activity=None, registered_read=False,
-                 lines="floorplan", halves=False):
+                 lines="floorplan", halves=False, segmented=False):
     """Area, leakage and access power of a ``width`` x ``depth`` latch array of banks of
     ``rows_per_bank`` rows, read and written ``accesses_per_second`` times each, clocked at
     ``cycles_per_second``; ``activity``, where measured, is ``{"write", "read"}``: toggles
@@ -131,20 +135,32 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     ``"wire-load"`` or each line's wire given, ``{line: pF}``. With ``halves`` the ports
     sit at the array's middle and a write-data toggle drives only the written half's line
     (through a gated :data:`DRIVER` a half a bit), and a read bit's path runs from its bank
-    to the middle."""
+    to the middle. With ``segmented`` too, each half's write-data line is a chain of
+    segments a bank long, each driven by a gated :data:`REPEATER` a bit that is open only
+    where the written bank lies at or beyond it, so a toggle charges the line only as far
+    as the written bank (half the half's line on average) and not the banks past it."""
+    if segmented and not halves:
+        raise ValueError("a segmented write line has its ports at the middle (halves)")
     cells, v2 = library.cells, library.voltage ** 2
     cap = {name: {p: pin.capacitance for p, pin in cells[name].pins.items()}
-           for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER, READ_FLOP)}
+           for name in (LATCH, READ_GATE, OR_GATE, CLOCK_GATE, DECODER, DRIVER, READ_FLOP,
+                        REPEATER)}
     rows = min(depth, rows_per_bank)
     banks = math.ceil(depth / rows)
     or_row = math.ceil((rows - 1) / 3)  # four-input ORs to join a bank's rows, a column
     or_bank = math.ceil((banks - 1) / 3) if banks > 1 else 0
-    counts = {LATCH: width * depth, READ_GATE: width * depth,
-              OR_GATE: width * (banks * or_row + or_bank),
-              CLOCK_GATE: depth + banks, DECODER: 2 * depth,
-              # a bank's local write-data bus drivers, and the segmented line's repeaters
-              DRIVER: width * banks + (2 * width if halves else 0),
-              READ_FLOP: width if registered_read else 0}
+    if segmented and banks == 1:
+        segmented = False  # one bank: the halves' drivers, nothing to segment
+    counts = {}
+    for name, k in ((LATCH, width * depth), (READ_GATE, width * depth),
+                    (OR_GATE, width * (banks * or_row + or_bank)),
+                    (CLOCK_GATE, depth + banks), (DECODER, 2 * depth),
+                    # a bank's local write-data bus drivers; the halves' drivers at the
+                    # middle, or the segmented line's repeaters (a cell may serve twice)
+                    (DRIVER, width * banks + (2 * width if halves and not segmented else 0)),
+                    (REPEATER, width * 2 * math.ceil(banks / 2) if segmented else 0),
+                    (READ_FLOP, width if registered_read else 0)):
+        counts[name] = counts.get(name, 0) + k
     area = sum(cells[n].area * k for n, k in counts.items())
     leakage = sum(cells[n].leakage * k for n, k in counts.items()) * 1e-9
 
@@ -192,7 +208,32 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
     bus = rows * cap[LATCH]["D"] + line_pf["bank bus"]
     local_bus = (_toggle_energy(library, DRIVER, "A", bus) + switch(bus)
                  + rows * _pin_energy(library, LATCH, "D"))
-    if halves and banks > 1:
+    if segmented:
+        # the ports at the middle; a half's line a chain of segments a bank long, segment
+        # ``i`` (from the middle) driven by its repeater, open while the written bank is
+        # ``i`` or beyond; a segment carries its bank's driver and the next repeater. A
+        # write to the ``k``-th bank of a half toggles the repeaters and segments 0..k
+        h = math.ceil(banks / 2)
+        segment = (plan["bank_height_um"] * LAYER_PF_PER_UM[COLUMN_LAYER]
+                   if lines == "floorplan" else line_pf["write line"] / banks)
+        root = 2 * cap[REPEATER]["A"] + line_pf["local"]
+
+        def hop(last):
+            load = segment + cap[DRIVER]["A"] + (0 if last else cap[REPEATER]["A"])
+            return (_toggle_energy(library, REPEATER, "A", load) + switch(load)
+                    + _pin_energy(library, DRIVER, "A")
+                    + (0 if last else _pin_energy(library, REPEATER, "A")))
+
+        chains = [sum(hop(i == h - 1) for i in range(k + 1)) for k in range(h)]
+        data_toggle = (switch(root) + 2 * _pin_energy(library, REPEATER, "A")
+                       + sum(chains) / h + local_bus)
+        # a repeater's opening toggles twice a round of the rows (on as the written bank
+        # reaches it, off as the writes go back to the first bank): a line along the foot
+        # to its ``width`` repeaters
+        opening = width * cap[REPEATER]["B"] + plan["width_um"] * LAYER_PF_PER_UM[ROW_LAYER]
+        write += 2 * h * 2 / depth * (switch(opening)
+                                      + width * _pin_energy(library, REPEATER, "B"))
+    elif halves and banks > 1:
         # the ports at the array's middle, a stack of banks above and one below: a write-data
         # toggle reaches the two halves' gated drivers (a :data:`DRIVER` each, opened by
         # the written half), and the open one drives its half's line to its banks' drivers
@@ -251,7 +292,7 @@ def price_memory(library, width, depth, accesses_per_second, cycles_per_second,
             "leakage_w": leakage, "read_energy_j": read, "write_energy_j": write,
             "clock_energy_per_cycle_j": bank_clock, "dynamic_w": dynamic,
             "data_toggles_per_cycle": activity, "activity_measured": measured,
-            "registered_read": registered_read, "halves": halves,
+            "registered_read": registered_read, "halves": halves, "segmented": segmented,
             "lines": lines if isinstance(lines, str) else "given",
             "floorplan": plan, "lines_pf": line_pf,
             "floorplan_area_um2": plan["width_um"] * plan["height_um"],

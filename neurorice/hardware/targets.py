@@ -57,13 +57,15 @@ class Library:
     #: an integrated clock gate (latch and AND): the clock-gated flip-flop groups
     clock_gate: str
     #: the latch-array memory model: the storage latch, the read tree's AND and OR, the
-    #: row decoder's AND, the write data's driver, and a read port's output register
+    #: row decoder's AND, the write data's driver, a read port's output register, and a
+    #: segmented write line's gated repeater (a segment is a bank long)
     latch: str
     read_and: str
     read_or: str
     decoder: str
     driver: str
     flop: str
+    repeater: str
 
     def cell(self, kind):
         """The library's cell of the base name ``kind`` (e.g. ``"inv_2"``)."""
@@ -77,7 +79,7 @@ SKY130_HD = Library(
     clock_gate="sky130_fd_sc_hd__dlclkp_1", latch="sky130_fd_sc_hd__dlxtp_1",
     read_and="sky130_fd_sc_hd__and2_1", read_or="sky130_fd_sc_hd__or4_1",
     decoder="sky130_fd_sc_hd__and4_1", driver="sky130_fd_sc_hd__and2_4",
-    flop="sky130_fd_sc_hd__dfxtp_1",
+    flop="sky130_fd_sc_hd__dfxtp_1", repeater="sky130_fd_sc_hd__and2_1",
 )
 
 #: Standard-cell libraries by name.

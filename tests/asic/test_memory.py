@@ -92,3 +92,51 @@ def test_a_registered_read_prices_its_flip_flops(pdk):
     assert extra == approx(clock + net * 1e-12 * 1.8 ** 2)
     assert registered["area_um2"] - plain["area_um2"] == approx(8 * flop.area)
     assert registered["cells"]["dfxtp_1"] == 8 and "dfxtp_1" not in plain["cells"]
+
+
+def test_a_segmented_write_line_is_charged_as_far_as_the_written_bank(pdk):
+    """Ports at the middle, each half's line a chain of repeaters a bank apart: a write to
+    a half's ``k``-th bank toggles segments 0..k (each a bank's height of met2, the bank's
+    driver and the next repeater on it), averaged over the half's banks."""
+    library, _ = pdk
+    pj, v2, t = 1e-12, 1.8 ** 2, INPUT_TRANSITION_NS
+    cells = library.cells
+    width, depth, rows = 3, 16, 4  # four banks, two a half
+    quiet, busy = (memory.price_memory(library, width, depth, 1.0, 1.0, rows,
+                                       {"write": a, "read": 0}, halves=True, segmented=True)
+                   for a in (0, 1))
+    driver, latch, repeater = (cells[memory.DRIVER], cells[memory.LATCH],
+                               cells[memory.REPEATER])
+
+    def pin(cell, name):
+        _, rise, fall = cell.pins[name].internal[0]
+        return (rise.lookup(t) + fall.lookup(t)) / 2 * pj
+
+    def out(cell, load):
+        arcs = [a for a in cell.outputs()[0].internal if a[0] == "A"]
+        return sum((a[1].lookup(t, load) + a[2].lookup(t, load)) / 2 for a in arcs) \
+            / len(arcs) * pj
+
+    def switch(load):
+        return load * pj * v2 / 2
+
+    met1, met2 = wires.LAYER_PF_PER_UM["met1"], wires.LAYER_PF_PER_UM["met2"]
+    segment = 5 * 2.72 * met2  # a bank: four rows and its driver row
+    inner = segment + driver.pins["A"].capacitance + repeater.pins["A"].capacitance
+    outer = segment + driver.pins["A"].capacitance
+    hop_inner = out(repeater, inner) + switch(inner) + pin(driver, "A") + pin(repeater, "A")
+    hop_outer = out(repeater, outer) + switch(outer) + pin(driver, "A")
+    root = 2 * repeater.pins["A"].capacitance + 5.0 * met1
+    bus = rows * latch.pins["D"].capacitance + 4 * 2.72 * met2
+    write = (switch(root) + 2 * pin(repeater, "A") + (hop_inner + (hop_inner + hop_outer)) / 2
+             + out(driver, bus) + switch(bus) + rows * pin(latch, "D"))
+    assert busy["write_energy_j"] - quiet["write_energy_j"] == approx(width * write)
+    assert busy["cells"]["and2_1"] == width * depth + width * 4  # read gates and repeaters
+
+    # at 1024 channels a toggle charges about half the half's line: less than halves alone
+    activity = {"write": 0.34, "read": 0.2}
+    halves, segmented = (memory.price_memory(library, 164, 1024, 1.0, 1.0, 32, activity,
+                                             halves=True, segmented=s) for s in (False, True))
+    assert 0.8 < segmented["write_energy_j"] / halves["write_energy_j"] < 0.95
+    with pytest.raises(ValueError):
+        memory.price_memory(library, 3, 16, 1.0, 1.0, 4, segmented=True)
