@@ -15,6 +15,9 @@ BLOCKS = ("clock", "predictor", "Rice coder", "CDF model", "range coder", "packe
           "skid buffers", "state memory", "other", "inputs")
 
 
+#: Registers shown in the report's power by register, the largest first.
+REGISTERS_SHOWN = 15
+
 #: Where a latch array's ports are (``price_memory``'s ``halves`` and ``segmented``).
 _PORTS = {(False, False): "ports at its foot", (True, False): "ports at its middle",
           (True, True): "ports at its middle, write lines segmented a bank at a time"}
@@ -212,7 +215,21 @@ def markdown(report, figure, radio_figure=None):
     for block in BLOCKS:
         lines.append(f"| {block} | " + " | ".join(
             _uw(c["power"]["blocks_w"].get(block, 0)) for c in report["configurations"]) + " |")
-    lines += ["", "## How each figure was made", ""]
+    lines += ["", "## Power by register", "",
+              "Each register's flip-flops (their clock pins included), the logic that feeds "
+              "them (a gate counts with the first register it reaches) and its glitches; the "
+              "clock tree and a modelled memory are apart. The largest "
+              f"{REGISTERS_SHOWN} of each configuration:", ""]
+    for c in report["configurations"]:
+        registers = c["power"].get("registers_w")
+        if not registers:
+            continue
+        total = c["power"]["total_w"]
+        lines += [f"{_name(c)}:", "", "| register | power | share |", "| --- | --- | --- |"]
+        for register, w in list(registers.items())[:REGISTERS_SHOWN]:
+            lines.append(f"| `{register}` | {_uw(w)} | {100 * w / total:.1f} % |")
+        lines.append("")
+    lines += ["## How each figure was made", ""]
     for c in report["configurations"]:
         p, x = c["power"], c["opensta_cross_check"]
         tree = p["clock_tree"]

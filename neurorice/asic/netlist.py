@@ -14,6 +14,7 @@ because the memory's activity (:mod:`neurorice.asic.memory_activity`) and the cl
 """
 
 import json
+import re
 
 from neurorice.hardware.tools import top_module
 
@@ -120,6 +121,7 @@ class Netlist:
                       if library.cells[cell["type"]].pins[port].direction == "output"
                       for bit in bits}
         self.blocks = self._blocks()
+        self._registers = None
 
     def capacitance_violations(self):
         """Nets whose load (pins and wire) exceeds their driver pin's ``max_capacitance``:
@@ -138,6 +140,24 @@ class Netlist:
             return self.pin_cap.get(bit, 0.0), self.wires.get(bit, 0.0)
         return self.pin_cap.get(bit, 0.0), self.library.wire_capacitance(self.fanout.get(bit, 0))
 
+    @property
+    def registers(self):
+        """Each cell's register: a flip-flop's the signal its output is named after (the
+        gateware's name, without the encoder's prefix), logic the first register it feeds,
+        as :meth:`_blocks` does for blocks; a finer map of where the energy goes."""
+        if self._registers is None:
+            named = {}
+            for name, bits in self.names.items():
+                if name.startswith(("$", "_")):
+                    continue  # Yosys's and ABC's own
+                # a bit's flip-flop may be named after its bit: the register is the signal
+                label = re.sub(r"(\[\d+\])+$", "", name.removeprefix("encoder."))
+                for bit in bits:
+                    if isinstance(bit, int) and (bit not in named or len(label) < len(named[bit])):
+                        named[bit] = label
+            self._registers = self._cones(named, lambda cell_name: "state memory")
+        return self._registers
+
     def _blocks(self):
         """Each cell's block: a flip-flop's from its output's name, logic from the
         flip-flops it feeds (backwards from their inputs, the first block to reach it); a
@@ -149,12 +169,18 @@ class Netlist:
                 for bit in bits:
                     if isinstance(bit, int):
                         named[bit] = block
+        return self._cones(named, lambda cell_name: block_of(cell_name) or "state memory")
+
+    def _cones(self, named, memory_feeds):
+        """Each cell's label: a flip-flop's from ``named`` (output bit -> label), logic the
+        label of the first flip-flop or memory it feeds (backwards from their inputs); a
+        memory is the state memory, and the logic that feeds it is ``memory_feeds(cell)``."""
         blocks, frontier, feeds = {}, [], {}
         for cell_name, cell in self.cells.items():
             lib = self.library.cells.get(cell["type"])
             if lib is None:
                 blocks[cell_name] = "state memory"
-                feeds[cell_name] = block_of(cell_name) or "state memory"
+                feeds[cell_name] = memory_feeds(cell_name)
                 frontier.append(cell_name)
                 continue
             if lib.sequential:
@@ -202,11 +228,15 @@ def toggles_by_bit(netlist, toggles):
     return by_bit
 
 
-def energies(netlist, run):
-    """Toggle-priced energies of one run (J over its window), by term and by block."""
+def energies(netlist, run, labels=None):
+    """Toggle-priced energies of one run (J over its window), by term and by block, or by
+    ``labels`` (cell -> label, e.g. :attr:`Netlist.registers`) instead of blocks: then a
+    flip-flop's clock pins count in its own label, not in the clock's."""
     library = netlist.library
     v2 = library.voltage ** 2
     toggles = toggles_by_bit(netlist, run.toggles)
+    own_clock = labels is not None
+    labels = netlist.blocks if labels is None else labels
     terms = {"clock pins": 0.0, "other internal": 0.0, "switching on pins": 0.0,
              "wires": 0.0}
     blocks = {}
@@ -217,7 +247,7 @@ def energies(netlist, run):
 
     driven_block = {}
     for bit, (cell_name, _) in netlist.driver.items():
-        driven_block[bit] = netlist.blocks.get(cell_name, "other")
+        driven_block[bit] = labels.get(cell_name, "other")
     for bit, count in toggles.items():
         if not count:
             continue
@@ -232,7 +262,7 @@ def energies(netlist, run):
         lib = library.cells.get(cell["type"])
         if lib is None:
             continue
-        block = netlist.blocks[cell_name]
+        block = labels[cell_name]
         for port, bits in cell["connections"].items():
             pin = lib.pins[port]
             bit = bits[0]
@@ -250,7 +280,8 @@ def energies(netlist, run):
                 # a clock pin, on the clock or a gated clock: a rise and a fall a pulse
                 rise = mean_energy([t[1] for t in pin.internal], 0.0)
                 fall = mean_energy([t[2] for t in pin.internal], 0.0)
-                add("clock pins", "clock", toggles.get(bit, 0) / 2 * (rise + fall) * 1e-12)
+                add("clock pins", block if own_clock else "clock",
+                    toggles.get(bit, 0) / 2 * (rise + fall) * 1e-12)
             else:
                 count = toggles.get(bit, 0)
                 if count:

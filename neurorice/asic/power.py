@@ -64,6 +64,7 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
             if block != "clock":
                 extra = joules / unit_samples - base_blocks.get(block, 0.0) / base_samples
                 block_sample[block] = block_sample.get(block, 0.0) + extra
+    registers = _by_register(netlist, zero, unit, glitch_zero)
     cycles_per_sample = zero.window / samples
     clock_sinks = sum(netlist.fanout.get(b, 0) for b in netlist.clock)
     sink_cap = sum(netlist.pin_cap.get(b, 0.0) for b in netlist.clock)
@@ -85,9 +86,14 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
     for block, w in leak_by_block.items():
         by_block[block] = by_block.get(block, 0.0) + w
     by_block["clock"] = by_block.get("clock", 0.0) + tree["leakage_w"]
+    for register, leak in _leakage_by(netlist, synthesis).items():
+        registers[register] = registers.get(register, 0.0) + leak / samples_per_second
     nets = len(toggles)
     net_toggles = sum(c for b, c in toggles.items() if b not in netlist.clock)
     return {"terms_w": watts, "blocks_w": by_block, "total_w": sum(watts.values()),
+            "registers_w": dict(sorted(((k, v * samples_per_second)
+                                        for k, v in registers.items()),
+                                       key=lambda item: -item[1])),
             "energy_per_sample_j": sum(per_sample.values()) + leakage / samples_per_second,
             "samples_per_second": samples_per_second, "window_cycles": zero.window,
             "window_samples": zero.samples_in_window, "cycles_per_sample": cycles_per_sample,
@@ -128,3 +134,34 @@ def _wire_summary(netlist, lengths):
     if lengths is not None:
         summary["length_um"] = sum(v for b, v in lengths.items() if b not in netlist.clock)
     return summary
+
+
+def _by_register(netlist, zero, unit, glitch_zero):
+    """Energy a sample (J) by register (:attr:`~neurorice.asic.netlist.Netlist.registers`):
+    its flip-flops with their clock pins and the logic that feeds them, their glitches
+    included as for the blocks; the clock tree and the memory's model are not in it."""
+    labels = netlist.registers
+    _, zero_by, _ = energies(netlist, zero, labels)
+    samples = max(1, zero.samples_in_window)
+    by = {k: v / samples for k, v in zero_by.items()}
+    if unit is not None:
+        _, unit_by, _ = energies(netlist, unit, labels)
+        base, base_samples = zero_by, samples
+        if glitch_zero is not None:
+            _, base, _ = energies(netlist, glitch_zero, labels)
+            base_samples = max(1, glitch_zero.samples_in_window)
+        unit_samples = max(1, unit.samples_in_window)
+        for k, v in unit_by.items():
+            if k != "clock":
+                by[k] = by.get(k, 0.0) + v / unit_samples - base.get(k, 0.0) / base_samples
+    return by
+
+
+def _leakage_by(netlist, synthesis):
+    """Leakage (W) by register."""
+    library, leak = netlist.library, {}
+    for cell_name, cell in synthesis.module["cells"].items():
+        if cell["type"] in library.cells:
+            register = netlist.registers[cell_name]
+            leak[register] = leak.get(register, 0.0) + library.cells[cell["type"]].leakage * 1e-9
+    return leak

@@ -75,3 +75,17 @@ def test_pricer_on_a_hand_sized_netlist(pdk):
     assert priced["clock_tree"]["buffers"] == 1
     # the clock pin, the largest term, is about 41 fJ a cycle (0.0163 + 0.0248 pJ)
     assert 0.035e-12 < clock < 0.05e-12
+
+
+def test_power_by_register_adds_up_to_the_logic(pdk):
+    """By register, a flip-flop's clock pins count with it: the hand netlist's one register
+    (``q``, its inverter feeding it) holds every term but the clock tree."""
+    library, _ = pdk
+    cycles = 100
+    run = GateRun(toggles={"clk": [2 * cycles], "rstn": [0], "n": [cycles], "q": [cycles]},
+                  window=cycles, samples_in_window=cycles)
+    priced = power.price(_Hand(), library, run, None, samples_per_second=1.0)
+    assert set(priced["registers_w"]) <= {"q", "clock"}
+    logic = priced["total_w"] - priced["terms_w"]["clock tree"] \
+        - priced["clock_tree"]["leakage_w"]
+    assert sum(priced["registers_w"].values()) == approx(logic)
