@@ -77,17 +77,11 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
     watts = {k: v * samples_per_second for k, v in per_sample.items()}
     watts["leakage"] = leakage
     by_block = {k: v * samples_per_second for k, v in block_sample.items()}
-    leak_by_block = {}
-    for cell_name, cell in synthesis.module["cells"].items():
-        if cell["type"] in library.cells:
-            block = netlist.blocks[cell_name]
-            leak_by_block[block] = leak_by_block.get(block, 0.0) + \
-                library.cells[cell["type"]].leakage * 1e-9
-    for block, w in leak_by_block.items():
+    for block, w in _leakage_by(netlist, synthesis, netlist.blocks).items():
         by_block[block] = by_block.get(block, 0.0) + w
     by_block["clock"] = by_block.get("clock", 0.0) + tree["leakage_w"]
-    for register, leak in _leakage_by(netlist, synthesis).items():
-        registers[register] = registers.get(register, 0.0) + leak / samples_per_second
+    for register, w in _leakage_by(netlist, synthesis, netlist.registers).items():
+        registers[register] = registers.get(register, 0.0) + w / samples_per_second
     nets = len(toggles)
     net_toggles = sum(c for b, c in toggles.items() if b not in netlist.clock)
     return {"terms_w": watts, "blocks_w": by_block, "total_w": sum(watts.values()),
@@ -157,11 +151,11 @@ def _by_register(netlist, zero, unit, glitch_zero):
     return by
 
 
-def _leakage_by(netlist, synthesis):
-    """Leakage (W) by register."""
+def _leakage_by(netlist, synthesis, labels):
+    """The cells' leakage (W) by their ``labels`` (blocks or registers)."""
     library, leak = netlist.library, {}
     for cell_name, cell in synthesis.module["cells"].items():
         if cell["type"] in library.cells:
-            register = netlist.registers[cell_name]
-            leak[register] = leak.get(register, 0.0) + library.cells[cell["type"]].leakage * 1e-9
+            label = labels[cell_name]
+            leak[label] = leak.get(label, 0.0) + library.cells[cell["type"]].leakage * 1e-9
     return leak
