@@ -182,7 +182,8 @@ def encode_options(argv):
         else:
             top = max_near(CODE_BITS)
             if not (text.isdecimal() and text.isascii() and len(text) <= 6 and int(text) <= top):
-                raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {text!r}")
+                shown = text if len(text) <= 20 else text[:20] + "..."
+                raise CodecError(f"--near must be an integer 0..{top} (ADC codes), not {shown!r}")
             keywords["near"] = int(text)
         argv = argv[2:]
     if "table" in keywords and keywords.get("coder", DEFAULT_CODER) != "adc":
