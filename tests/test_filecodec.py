@@ -642,7 +642,7 @@ def test_a_huge_near_is_the_usage_error(tmp_path, clip):
     result = run("encode", "--near", "9" * 5000, tmp_path / "in.wav", tmp_path / "o")
     assert result.returncode == 2 and result.stderr.startswith("encode: error: --near must")
     # one short line: the value is cut, not echoed in full
-    assert result.stderr.count(b"\n") == 1 and len(result.stderr) < 200
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 200
 
 
 def test_double_dash_ends_the_options(tmp_path, clip):
