@@ -102,7 +102,8 @@ def configuration(channels, coder, library, models, recs, args, progress):
                              design.near, design.coder)["matches_golden"]
     rate = CHANNEL_RATE_HZ * channels
     priced = power.price(synthesis, library, zero, unit, rate, glitch_zero, placement)
-    wire_load = (power.price(synthesis, library, zero, unit, rate, glitch_zero)
+    wire_load = (power.price(synthesis, library, zero, unit, rate, glitch_zero,
+                             by_register=False)
                  if placement is not None else None)
     activity = memory_activity(synthesis, library, zero, unit, glitch_zero)
     memories = [memory.price_memory(library, m["width"], m["depth"], rate, rate * cps,

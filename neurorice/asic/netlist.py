@@ -13,6 +13,7 @@ because the memory's activity (:mod:`neurorice.asic.memory_activity`) and the cl
 (:mod:`neurorice.asic.clocktree`) read the same nets and tables.
 """
 
+import functools
 import json
 import re
 
@@ -121,7 +122,6 @@ class Netlist:
                       if library.cells[cell["type"]].pins[port].direction == "output"
                       for bit in bits}
         self.blocks = self._blocks()
-        self._registers = None
 
     def capacitance_violations(self):
         """Nets whose load (pins and wire) exceeds their driver pin's ``max_capacitance``:
@@ -140,23 +140,21 @@ class Netlist:
             return self.pin_cap.get(bit, 0.0), self.wires.get(bit, 0.0)
         return self.pin_cap.get(bit, 0.0), self.library.wire_capacitance(self.fanout.get(bit, 0))
 
-    @property
+    @functools.cached_property
     def registers(self):
         """Each cell's register: a flip-flop's the signal its output is named after (the
         gateware's name, without the encoder's prefix), logic the first register it feeds,
         as :meth:`_blocks` does for blocks; a finer map of where the energy goes."""
-        if self._registers is None:
-            named = {}
-            for name, bits in self.names.items():
-                if name.startswith(("$", "_")):
-                    continue  # Yosys's and ABC's own
-                # a bit's flip-flop may be named after its bit: the register is the signal
-                label = re.sub(r"(\[\d+\])+$", "", name.removeprefix("encoder."))
-                for bit in bits:
-                    if isinstance(bit, int) and (bit not in named or len(label) < len(named[bit])):
-                        named[bit] = label
-            self._registers = self._cones(named, lambda cell_name: "state memory")
-        return self._registers
+        named = {}
+        for name, bits in self.names.items():
+            if name.startswith(("$", "_")):
+                continue  # Yosys's and ABC's own
+            # a bit's flip-flop may be named after its bit: the register is the signal
+            label = re.sub(r"(\[\d+\])+$", "", name.removeprefix("encoder."))
+            for bit in bits:
+                if isinstance(bit, int) and (bit not in named or len(label) < len(named[bit])):
+                    named[bit] = label
+        return self._cones(named, lambda cell_name: "state memory")
 
     def _blocks(self):
         """Each cell's block: a flip-flop's from its output's name, logic from the

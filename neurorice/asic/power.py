@@ -32,39 +32,24 @@ __all__ = ["price"]
 
 
 def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
-          placement=None):
+          placement=None, by_register=True):
     """Power of ``synthesis`` from its zero-delay run ``zero`` and unit-delay run ``unit``
     (or None: glitches not measured) at ``samples_per_second``; a dict of figures in SI.
     ``unit`` may cover a shorter window than ``zero``: then ``glitch_zero`` is a
     zero-delay run of that same window, and the glitches are ``unit`` less ``glitch_zero``.
     With ``placement`` (:class:`~neurorice.asic.placement.Placement`) every net's wire
     and the clock tree come from the cells' places (:mod:`neurorice.asic.wires`), else
-    from the library's wire-load model."""
+    from the library's wire-load model. With ``by_register`` the figures are split by
+    register too (``registers_w``), else that split is empty."""
     wire_pf = lengths = None
     if placement is not None:
         plain = Netlist(synthesis.netlist_json, synthesis.top, library)
         wire_pf, lengths = wires.placed_wires(placement, skip=plain.clock)
     netlist = Netlist(synthesis.netlist_json, synthesis.top, library, wire_pf)
-    terms, blocks, toggles = energies(netlist, zero)
+    per_sample, block_sample, toggles = _per_sample(netlist, zero, unit, glitch_zero)
+    registers = (_per_sample(netlist, zero, unit, glitch_zero, netlist.registers)[1]
+                 if by_register else {})
     samples = max(1, zero.samples_in_window)
-    per_sample = {k: v / samples for k, v in terms.items()}
-    block_sample = {k: v / samples for k, v in blocks.items()}
-    glitch = None
-    if unit is not None:
-        unit_terms, unit_blocks, _ = energies(netlist, unit)
-        unit_samples = max(1, unit.samples_in_window)
-        base_terms, base_blocks, base_samples = terms, blocks, samples
-        if glitch_zero is not None:
-            base_terms, base_blocks, _ = energies(netlist, glitch_zero)
-            base_samples = max(1, glitch_zero.samples_in_window)
-        glitch = sum(v for k, v in unit_terms.items() if k != "clock pins") / unit_samples \
-            - sum(v for k, v in base_terms.items() if k != "clock pins") / base_samples
-        per_sample["glitches"] = glitch
-        for block, joules in unit_blocks.items():
-            if block != "clock":
-                extra = joules / unit_samples - base_blocks.get(block, 0.0) / base_samples
-                block_sample[block] = block_sample.get(block, 0.0) + extra
-    registers = _by_register(netlist, zero, unit, glitch_zero)
     cycles_per_sample = zero.window / samples
     clock_sinks = sum(netlist.fanout.get(b, 0) for b in netlist.clock)
     sink_cap = sum(netlist.pin_cap.get(b, 0.0) for b in netlist.clock)
@@ -80,8 +65,9 @@ def price(synthesis, library, zero, unit, samples_per_second, glitch_zero=None,
     for block, w in _leakage_by(netlist, synthesis, netlist.blocks).items():
         by_block[block] = by_block.get(block, 0.0) + w
     by_block["clock"] = by_block.get("clock", 0.0) + tree["leakage_w"]
-    for register, w in _leakage_by(netlist, synthesis, netlist.registers).items():
-        registers[register] = registers.get(register, 0.0) + w / samples_per_second
+    if by_register:
+        for register, w in _leakage_by(netlist, synthesis, netlist.registers).items():
+            registers[register] = registers.get(register, 0.0) + w / samples_per_second
     nets = len(toggles)
     net_toggles = sum(c for b, c in toggles.items() if b not in netlist.clock)
     return {"terms_w": watts, "blocks_w": by_block, "total_w": sum(watts.values()),
@@ -130,25 +116,30 @@ def _wire_summary(netlist, lengths):
     return summary
 
 
-def _by_register(netlist, zero, unit, glitch_zero):
-    """Energy a sample (J) by register (:attr:`~neurorice.asic.netlist.Netlist.registers`):
-    its flip-flops with their clock pins and the logic that feeds them, their glitches
-    included as for the blocks; the clock tree and the memory's model are not in it."""
-    labels = netlist.registers
-    _, zero_by, _ = energies(netlist, zero, labels)
+def _per_sample(netlist, zero, unit, glitch_zero, labels=None):
+    """Energy a sample (J) by term, and by block or by ``labels``
+    (:func:`~neurorice.asic.netlist.energies`), the glitches (``unit`` less ``glitch_zero``,
+    or less ``zero``) added as a term and to each label but the clock; and the zero-delay
+    run's toggles."""
+    terms, by, toggles = energies(netlist, zero, labels)
     samples = max(1, zero.samples_in_window)
-    by = {k: v / samples for k, v in zero_by.items()}
+    per_term = {k: v / samples for k, v in terms.items()}
+    per_label = {k: v / samples for k, v in by.items()}
     if unit is not None:
-        _, unit_by, _ = energies(netlist, unit, labels)
-        base, base_samples = zero_by, samples
-        if glitch_zero is not None:
-            _, base, _ = energies(netlist, glitch_zero, labels)
-            base_samples = max(1, glitch_zero.samples_in_window)
+        unit_terms, unit_by, _ = energies(netlist, unit, labels)
         unit_samples = max(1, unit.samples_in_window)
-        for k, v in unit_by.items():
-            if k != "clock":
-                by[k] = by.get(k, 0.0) + v / unit_samples - base.get(k, 0.0) / base_samples
-    return by
+        base_terms, base_by, base_samples = terms, by, samples
+        if glitch_zero is not None:
+            base_terms, base_by, _ = energies(netlist, glitch_zero, labels)
+            base_samples = max(1, glitch_zero.samples_in_window)
+        per_term["glitches"] = \
+            sum(v for k, v in unit_terms.items() if k != "clock pins") / unit_samples \
+            - sum(v for k, v in base_terms.items() if k != "clock pins") / base_samples
+        for label, joules in unit_by.items():
+            if label != "clock":
+                extra = joules / unit_samples - base_by.get(label, 0.0) / base_samples
+                per_label[label] = per_label.get(label, 0.0) + extra
+    return per_term, per_label, toggles
 
 
 def _leakage_by(netlist, synthesis, labels):
