@@ -22,17 +22,20 @@ asked for (:func:`near_of` says which a compressed file is).
 """
 
 import io
+import itertools
 import struct
 import zlib
 
 from . import adc, backends, core, samples, wav, xz
 from . import near as near_module
+from . import order
 
 MAGIC = b"NRC"
-#: The version written. Versions 1 (no ADC flag, no table) and 2 (no pieces, outputs of at
-#: most 256 MiB) still decode.
-VERSION = 3
-VERSIONS = (1, 2, 3)
+#: The version written. Versions 1 (no ADC flag, no table), 2 (no pieces, outputs of at
+#: most 256 MiB) and 3 (Rice and arithmetic-coded streams in the codes' natural order)
+#: still decode.
+VERSION = 4
+VERSIONS = (1, 2, 3, 4)
 
 # modes
 STORED = 0
@@ -49,7 +52,12 @@ ARITH = backends.BACK_ENDS["arith"].flag  # the arithmetic-coded back end (golde
 ADC = backends.BACK_ENDS["adc"].flag  # the ADC-aware back end (golden.interval); version 2
 PIECES = 16  # the samples are coded in pieces; version 3
 CORE_FLAGS = {1: CANONICAL_HEADER | ARITH | NEAR, 2: CANONICAL_HEADER | ARITH | NEAR | ADC,
-              3: CANONICAL_HEADER | ARITH | NEAR | ADC | PIECES}
+              3: CANONICAL_HEADER | ARITH | NEAR | ADC | PIECES,
+              4: CANONICAL_HEADER | ARITH | NEAR | ADC | PIECES}
+#: The encoder codes a file in its table's rank order (golden.order) unless the table's
+#: missing codes are more than one in this many of its first piece's samples: each costs
+#: about 40 bits where the order saves about 0.017 bits a sample (docs/FORMAT.md 2.2).
+MISSING_CODES_RARITY = 4096
 #: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
 ARITH_SAMPLES_A_BIT = backends.BACK_ENDS["arith"].samples_a_bit
 #: A sample of the ADC-aware back end takes at least 1/32768 of a bit (docs/FORMAT.md, 6).
@@ -171,6 +179,12 @@ class SampleSteps:
         """16-bit signed samples as the unsigned values of the 16-bit mapping."""
         return [v + 0x8000 for v in values]
 
+    @staticmethod
+    def count_codes(codes, wanted):
+        """How many of ``codes`` (from :meth:`to_codes`) are in ``wanted``."""
+        wanted = set(wanted)
+        return sum(1 for code in codes if code in wanted)
+
     encode = staticmethod(core.encode)  # (values, width, channels, *, coder, near, table)
     decode = staticmethod(core.decode)  # (data, count, width, channels, *, coder, near, table)
 
@@ -191,6 +205,26 @@ def _table_field(table):
         if table == known:
             return bytes([number])
     return bytes([INLINE_TABLE]) + table.to_bytes()
+
+
+def table_in_header(version, mapping, coder, near):
+    """Whether a core header carries a width table: the ``adc`` back end's, and from
+    version 4 the rank order's (:mod:`golden.order`) of a lossless Rice or arithmetic-coded
+    ADC10 stream."""
+    if coder == "adc":
+        return True
+    return (version >= 4 and mapping == MAP_ADC10 and not near
+            and coder in order.RANKED_CODERS)
+
+
+def _order_table(codes, size, table, steps):
+    """The table whose rank order a Rice or arithmetic-coded file uses: ``table``, unless
+    its missing codes are not rare in the ``size`` ``codes`` (an ADC that produces them), then the
+    natural order's."""
+    missing = order.missing_codes(table, samples.CODE_BITS)
+    if missing and steps.count_codes(codes, missing) * MISSING_CODES_RARITY > size:
+        return adc.UNIFORM
+    return table
 
 
 def piece_size(channels):
@@ -226,7 +260,7 @@ def _core_header(layout, prefix, suffix, mapping, coder, near, table, piece):
     head += bytes([flags])
     if near:
         head += _varint(near)
-    if coder == "adc":
+    if table_in_header(VERSION, mapping, coder, near):
         head += _table_field(table)
     if count > piece:
         head += _varint(piece)
@@ -248,21 +282,29 @@ def _encode_core(source, sink, layout, prefix, suffix, steps, mapping, coder, ne
         # a table is a calibration of the 10-bit ADC: 16-bit samples get an ideal one
         width, near, table = 16, 0, adc.UNIFORM
     piece = piece_size(channels)
+
+    def pieces():
+        for start in range(0, max(count, 1), piece):  # no samples: one empty piece
+            size = min(piece, count - start)
+            source.seek(body + 2 * start)
+            raw = source.read(2 * size)
+            values = steps.unpack(raw, 0, size)
+            yield size, raw, (steps.to_codes(values) if mapping == MAP_ADC10
+                              else steps.to_linear(values))
+
+    coded = pieces()
+    first = next(coded)
+    if first[2] is None:
+        return False
+    if table_in_header(VERSION, mapping, coder, near) and coder != "adc":
+        table = _order_table(first[2], first[0], table, steps)
     sink.write(_core_header(layout, prefix, suffix, mapping, coder, near, table, piece))
     crc_at = sink.tell()
     sink.write(bytes(4))
     crc = zlib.crc32(prefix)
-    for start in range(0, max(count, 1), piece):  # no samples: one empty piece
-        size = min(piece, count - start)
-        source.seek(body + 2 * start)
-        raw = source.read(2 * size)
-        values = steps.unpack(raw, 0, size)
-        if mapping == MAP_ADC10:
-            values = steps.to_codes(values)
-            if values is None:
-                return False
-        else:
-            values = steps.to_linear(values)
+    for size, raw, values in itertools.chain([first], coded):
+        if values is None:
+            return False
         payload = steps.encode(values, width, channels, coder=coder, near=near, table=table)
         if count > piece:
             sink.write(_varint(len(payload)))
@@ -487,7 +529,12 @@ def _decompress_core(cursor, out, steps, version):
     near = cursor.varint() if flags & NEAR else 0
     if flags & NEAR and not (mapping == MAP_ADC10 and 1 <= near <= near_module.max_near(width)):
         raise FormatError(f"near-lossless bound {near} is invalid for this sample mapping")
-    table = _read_table(cursor, width) if coder == "adc" else adc.DEFAULT
+    if table_in_header(version, mapping, coder, near):
+        table = _read_table(cursor, width)
+    else:
+        # the codes in their natural order: near-lossless, 16-bit samples, and the Rice and
+        # arithmetic-coded streams before version 4
+        table = adc.UNIFORM
     if flags & PIECES:
         piece = cursor.varint()
         if not (0 < piece <= MAX_PIECE and piece % channels == 0 and piece < count):

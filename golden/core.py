@@ -33,11 +33,17 @@ With ``coder="adc"`` (:mod:`golden.interval`) each sample is coded as the analog
 of its code, on the axis of an ADC's code widths (``table``, :mod:`golden.adc`), about a
 prediction kept in fractions of a code; ``k`` chooses the model's scale.
 
+The lossless Rice and arithmetic back ends code each sample as its rank
+(:mod:`golden.order`): the codes ``table`` gives no width (the ADC's missing codes) come
+last, so a residual across a missing code is no larger than the signal's change. Every
+other stream, and every table without a missing code, codes the samples as they are.
+
 This module is the specification the gateware implements; it is written for clarity.
 """
 
 from . import adc, backends
 from . import near as nl
+from . import order as code_order
 from .arith import ArithDecoder, ArithEncoder
 from .interval import IntervalDecoder, IntervalEncoder, Sample
 from .bits import BitReader, BitWriter
@@ -114,18 +120,21 @@ def encode_stream(samples, width, channels=1, writer=None, *, coder="rice", near
 
     ``coder`` is the back end (:data:`CODERS`); an arithmetic-coded stream is ended (flushed)
     here. ``near`` is the error bound δ of near-lossless coding; 0 is lossless. ``table`` is
-    the ADC's code widths of the ``"adc"`` back end (:mod:`golden.adc`), by default
-    :func:`golden.adc.default` of ``width``.
+    the ADC's code widths (:mod:`golden.adc`), by default :func:`golden.adc.default` of
+    ``width``: the ``"adc"`` back end's axis, and the order the lossless ``"rice"`` and
+    ``"arith"`` back ends code in (:func:`golden.order.for_stream`).
     """
     check_parameters(width, channels, coder)
     nl.check_near(near, width)
     writer = BitWriter() if writer is None else writer
     back_end = _back_end(coder, width, writer, table, near, encoder=True)
     state = [ChannelState(width) for _ in range(channels)]
+    ranks = code_order.for_stream(coder, near, table, width).ranks
     limit = 1 << width
     for i, sample in enumerate(samples):
         if not 0 <= sample < limit:
             raise ValueError(f"sample {i} is {sample!r}, not a {width}-bit unsigned value")
+        sample = ranks[sample]
         channel = state[i % channels]
         prediction = channel.predictor.predict()
         quantised = nl.quantise(sample - prediction, near)
@@ -159,6 +168,7 @@ def decode(data, count, width, channels=1, *, coder="rice", near=0, table=None):
     reader = BitReader(data)
     back_end = _back_end(coder, width, reader, table, near, encoder=False)
     state = [ChannelState(width) for _ in range(channels)]
+    codes = code_order.for_stream(coder, near, table, width).codes
     samples = []
     for i in range(count):
         channel = state[i % channels]
@@ -172,7 +182,7 @@ def decode(data, count, width, channels=1, *, coder="rice", near=0, table=None):
             if nl.reduce(error, near, width) != error:
                 raise ValueError(f"residual of sample {i} is out of range: corrupted stream")
         sample = nl.restore(prediction, error, near, width)
-        samples.append(sample)
+        samples.append(codes[sample])
         channel.predictor.update(sample, prediction)
         channel.rice.update(error)
     if reader.remaining_bits() >= 8 or not reader.rest_is_zero() or not back_end.at_end():

@@ -109,20 +109,66 @@ def test_independent_decoder_inline_tables(table):
         assert independent.decompress(data) == original, name
 
 
+def _table_at(data):
+    """Where a core file's table field is, after its channels, count and flags (2.2)."""
+    at = 6
+    for _ in range(2):  # channels, count: varints
+        while data[at] & 0x80:
+            at += 1
+        at += 1
+    return at + 1
+
+
+def _natural_order(data, version):
+    """A lossless Rice or arithmetic-coded ADC10 file of version 4 written with the uniform
+    table, as ``version`` (1 to 3) wrote it: without the table field (2.2, 5.9)."""
+    data = bytearray(data)
+    assert data[3] == 4 and data[_table_at(data)] == 0
+    del data[_table_at(data)]
+    data[3] = version
+    return bytes(data)
+
+
 def test_a_version_1_file_still_decodes():
-    # a file of the previous version: the arithmetic-coded stream of 10.3's samples
+    # a file of an earlier version: the arithmetic-coded stream of 10.3's samples
     samples = [487, 480, 475, 486, 482, 491, 487, 489]
     body = struct.pack("<8h", *[CODE_TO_VALUE[c] for c in samples])
     original = wav.header(19531, 1, 8) + body
-    data = bytearray(container.compress(original, coder="arith"))
-    assert data[3] == 3
-    data[3] = 1
-    assert container.decompress(bytes(data)) == original
-    assert independent.decompress(bytes(data)) == original
+    data = _natural_order(container.compress(original, coder="arith", table=adc.UNIFORM), 1)
+    assert container.decompress(data) == original
+    assert independent.decompress(data) == original
+
+
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_a_version_3_file_still_decodes(coder):
+    # the natural order of codes above 511, which version 4 ranks one lower (5.9)
+    for name, original in training_recordings(2, samples=20_000):
+        data = container.compress(original, coder=coder, table=adc.UNIFORM)
+        old = _natural_order(data, 3)
+        assert container.decompress(old) == original, name
+        assert independent.decompress(old) == original, name
+        ranked = container.compress(original, coder=coder)
+        assert ranked[_table_at(ranked)] == 1 and len(ranked) < len(data), name
+        assert independent.decompress(ranked) == original, name
+
+
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_independent_decoder_rank_orders(coder):
+    # missing codes of an inline table, at the ends and in the middle, and samples on them
+    table = adc.AdcTable([16] * 4, {0: 0, 511: 0, 600: 0, 1023: 0})
+    # (rare: the encoder takes the natural order for an ADC that produces them, 5.9)
+    codes = [c for c in (512 + (i * 37) % 301 - 150 for i in range(20_000)) if c not in (511, 600)]
+    codes = [0, *codes[:9000], 511, *codes[9000:], 600, 1023]
+    original = wav.header(19531, 2, len(codes)) + struct.pack(
+        f"<{len(codes)}h", *[CODE_TO_VALUE[c] for c in codes])
+    data = container.compress(original, coder=coder, table=table)
+    assert data[_table_at(data)] == 255  # inline, and so the rank order
+    assert container.decompress(data) == original
+    assert independent.decompress(data) == original
 
 
 def test_a_version_2_file_still_decodes():
-    # the ADC-aware form, as version 2 wrote it: version 3's without pieces
+    # the ADC-aware form, as version 2 wrote it: version 4's without pieces
     for name, original in training_recordings(1, samples=5_000):
         data = bytearray(container.compress(original, coder="adc"))
         data[3] = 2

@@ -215,6 +215,16 @@ def read_table(cur, width):
     return widths, exceptions
 
 
+def rank_codes(table, width):
+    """5.9: the code of each rank, the table's codes of width 0 last."""
+    widths, exceptions = table
+    size = 1 << width
+    wid = [exceptions.get(x, widths[x % len(widths)]) for x in range(size)]
+    if not any(wid):
+        raise Reject("table's codes all have width 0")
+    return [x for x in range(size) if wid[x]] + [x for x in range(size) if not wid[x]]
+
+
 class Adc:
     """The decoder of 5.8: the range coder of 5.6, four contexts, and the width table."""
 
@@ -399,17 +409,20 @@ def decode_core(cur, version):
     if channels == 0:
         raise Reject("zero channels")
     flags = cur.byte()
-    if flags & ~{1: 7, 2: 15, 3: 31}[version] or flags & 10 == 10:
+    if flags & ~{1: 7, 2: 15, 3: 31, 4: 31}[version] or flags & 10 == 10:
         raise Reject(f"unknown flags {flags}")
     near = cur.varint() if flags & 4 else 0
     if flags & 4 and (mapping != 1 or not 1 <= near <= 511):
         raise Reject(f"bad near {near}")
     table = read_table(cur, width) if flags & 8 else None
+    # 5.9: from version 4 a lossless Rice or arithmetic-coded ADC10 stream is in rank order
+    ranked = version >= 4 and mapping == 1 and not flags & 12
+    codes = rank_codes(read_table(cur, width), width) if ranked else None
     if flags & 16:
         piece = cur.varint()
         if not (0 < piece <= 1 << 24 and piece % channels == 0 and piece < count):
             raise Reject(f"bad piece size {piece}")
-    elif version == 3 and count > 1 << 24:
+    elif version >= 3 and count > 1 << 24:
         raise Reject("more than 2^24 samples in one piece")
     if flags & 1:
         prefix, suffix = canonical_header(cur.varint(), channels, count), b""
@@ -436,6 +449,8 @@ def decode_core(cur, version):
         if size > (2048 if arith else 32768 if table else 1) * 8 * len(payload):
             raise Reject("count larger than the payload can hold")
         values += decode_stream(payload, size, width, channels, near, arith, table)
+    if codes:
+        values = [codes[x] for x in values]
     if cur.rest():
         raise Reject("bytes after the last piece")
     body = [ADC_VALUES[c] for c in values] if mapping == 1 else [u - 32768 for u in values]
@@ -449,7 +464,7 @@ def decompress(data):
     if cur.take(3) != b"NRC":
         raise Reject("bad magic")
     version = cur.byte()
-    if version not in (1, 2, 3):
+    if version not in (1, 2, 3, 4):
         raise Reject(f"unsupported version {version}")
     mode = cur.byte()
     if mode == 0:

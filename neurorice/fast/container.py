@@ -17,6 +17,7 @@ from golden.container import FormatError
 
 from . import require
 from .edges import back_end
+from .order import ranked, restored
 
 __all__ = ["FormatError", "compress", "compress_file", "decompress", "decompress_file"]
 
@@ -48,14 +49,23 @@ class FastSteps(spec.SampleSteps):
     to_linear = staticmethod(_core.offset_values)
 
     @staticmethod
+    def count_codes(codes, wanted):
+        # each wanted code to 1, every other to 0: the 16-bit ones are the only b"\1\0"
+        marks = bytearray(2 << 16)
+        for code in wanted:
+            marks[2 * code] = 1
+        return _core.values_to_codes(codes, bytes(marks)).count(b"\1\0")
+
+    @staticmethod
     def encode(values, width, channels, *, coder="rice", near=0, table=None):
-        return _core.encode(values, width, channels, near=near,
-                            **back_end(coder, width, table))
+        return _core.encode(ranked(values, coder, near, table, width), width, channels,
+                            near=near, **back_end(coder, width, table))
 
     @staticmethod
     def decode(data, count, width, channels, *, coder="rice", near=0, table=None):
-        return _core.decode(data, count, width, channels, near=near,
-                            **back_end(coder, width, table))
+        return restored(_core.decode(data, count, width, channels, near=near,
+                                     **back_end(coder, width, table)),
+                        coder, near, table, width)
 
     @staticmethod
     def from_codes(codes):

@@ -12,6 +12,7 @@ from golden.near import check_near
 
 from . import require
 from .edges import back_end
+from .order import ranked, restored
 
 _core = require()
 
@@ -21,16 +22,19 @@ def encode(samples, width, channels=1, *, coder="rice", near=0, table=None):
     check_parameters(width, channels, coder)
     check_near(near, width)
     options = back_end(coder, width, table)
+    if not isinstance(samples, (list, tuple, range, array)):
+        samples = list(samples)  # read twice on an error
     try:
-        values = array("H", samples)
+        values = ranked(array("H", samples), coder, near, table, width)
     except OverflowError:
-        # a value outside 0 .. 65535: golden's error names the first bad sample
+        values = None
+    if values is None:
+        # a value outside 0 .. 65535, or beyond the order's codes: golden's error names the
+        # first bad sample
         limit = 1 << width
         for i, sample in enumerate(samples):
             if not 0 <= sample < limit:
-                raise ValueError(
-                    f"sample {i} is {sample!r}, not a {width}-bit unsigned value") from None
-        raise
+                raise ValueError(f"sample {i} is {sample!r}, not a {width}-bit unsigned value")
     return _core.encode(values, width, channels, near=near, **options)
 
 
@@ -44,5 +48,6 @@ def decode(data, count, width, channels=1, *, coder="rice", near=0, table=None):
     # sample (that many times as many)
     count = max(0, min(count, samples_a_bit(coder) * 8 * len(data) + 1))
     samples = array("H")
-    samples.frombytes(_core.decode(data, count, width, channels, near=near, **options))
+    samples.frombytes(restored(_core.decode(data, count, width, channels, near=near, **options),
+                               coder, near, table, width))
     return samples.tolist()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from golden import adc, container, wav
 from golden.container import FormatError, compress, decompress
-from golden.samples import CODE_TO_VALUE, codes_to_values
+from golden.samples import CODE_TO_VALUE, codes_to_values, values_to_codes
 
 quick = settings(database=None, deadline=None, max_examples=20)
 TRAIN = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "train.zip"
@@ -96,11 +96,21 @@ def describe(data):
     }
 
 
+def table_at(data):
+    """Where a lossless ADC10 core file's width table id is: after its flags."""
+    if data[4] != container.CORE or data[5] != container.MAP_ADC10:
+        return None
+    _, offset = varint(data, 6)
+    _, offset = varint(data, offset)
+    return offset + 1
+
+
 def coder_of(data):
     """The back end of a core-mode compressed file, from its flags."""
     _, offset = varint(data, 6)
     _, offset = varint(data, offset)
-    return "arith" if data[offset] & container.ARITH else "rice"
+    flags = data[offset]
+    return "arith" if flags & container.ARITH else "adc" if flags & container.ADC else "rice"
 
 
 def round_trip(original):
@@ -393,8 +403,16 @@ def test_bit_flips_raise(compressed_files, name):
     original = decompress(data)
     for bit in positions(data):
         if bit // 8 == 3 and flipped(data, bit)[3] in container.VERSIONS:
-            # version 3 is 1 or 2 with a bit flipped, and a file of one piece reads alike
-            # in all three: the original, or an error, never another output
+            # another version is this one with a bit flipped, and a file may read alike in
+            # several: the original, or an error, never another output
+            try:
+                assert decompress(flipped(data, bit)) == original
+            except FormatError:
+                pass
+            continue
+        if bit // 8 == table_at(data):
+            # the built-in table and the uniform one order the codes alike below the
+            # implant's missing code 511: the original, or an error, never another output
             try:
                 assert decompress(flipped(data, bit)) == original
             except FormatError:
@@ -442,6 +460,10 @@ def core_header(
 ):
     head = container.MAGIC + bytes([container.VERSION, container.CORE, mapping])
     head += container._varint(channels) + container._varint(count) + bytes([flags])
+    coder = "adc" if flags & container.ADC else "arith" if flags & container.ARITH else "rice"
+    if not flags & container.NEAR and container.table_in_header(
+            container.VERSION, mapping, coder, 0):
+        head += b"\x01"  # the built-in table
     if flags & container.CANONICAL_HEADER:
         head += container._varint(rate)
     return head + b"\x00" * 4
@@ -455,7 +477,7 @@ MALFORMED = [
     ("a WAV", wav_file([1, 2, 3]), "bad magic"),
     ("magic only", b"NRC", "truncated"),
     ("version 0", b"NRC\x00\x00\x00" + b"\x00" * 4, "version 0"),
-    ("version 4", b"NRC\x04\x00\x00" + b"\x00" * 4, "version 4"),
+    ("version 5", b"NRC\x05\x00\x00" + b"\x00" * 4, "version 5"),
     ("version 0", b"NRC\x00\x00\x00" + b"\x00" * 4, "version 0"),
     ("unknown mode", b"NRC\x01\x07\x00" + b"\x00" * 4, "mode 7"),
     ("unknown stored flag", b"NRC\x01\x00\x05" + b"\x00" * 4, "flag 5"),
@@ -501,7 +523,7 @@ def test_crc_guards_the_samples(clip):
     # another signal's payload under the clip's header decodes to valid samples: the CRC
     # is what refuses them
     data = compress(clip)
-    other = compress(clip[:44] + pcm(codes_to_values([511] * 1000)))
+    other = compress(clip[:44] + pcm(codes_to_values([510] * 1000)))
     start = payload_offset(data)
     assert data[: start - 4] == other[: start - 4]
     with pytest.raises(FormatError, match="CRC mismatch"):
@@ -596,7 +618,7 @@ def test_the_width_table_is_stored_by_id_or_inline(table, field):
     original = _adc_recording()
     data = compress(original, coder="adc", table=table)
     flags_at = 3 + 1 + 1 + 1 + 1 + len(container._varint(400))
-    assert data[3] == container.VERSION == 3
+    assert data[3] == container.VERSION == 4
     assert data[flags_at] & container.ADC and not data[flags_at] & container.ARITH
     assert data[flags_at + 1 : flags_at + 1 + len(field)] == field
     assert decompress(data) == original
@@ -750,13 +772,84 @@ def test_files_are_coded_from_and_to_files(tmp_path, clip):
     assert restored.read_bytes() == clip
 
 
+def codes_of(original):
+    """The ADC codes of a canonical WAV file's samples."""
+    return values_to_codes(struct.unpack_from(f"<{(len(original) - 44) // 2}h", original, 44))
+
+
+def as_version(data, version):
+    """A lossless core file as an earlier version wrote it: a Rice or arithmetic-coded ADC10
+    stream had no table field and coded the codes in their natural order, which this
+    version writes as the uniform table (id 0)."""
+    coded = bytearray(data)
+    coded[3] = version
+    if version < 4 and coder_of(data) != "adc" and table_at(data) is not None:
+        assert coded[table_at(data)] == 0, "coded in the rank order"
+        del coded[table_at(data)]
+    return bytes(coded)
+
+
 def test_old_versions_still_decode(clip):
-    # the files versions 1 and 2 wrote: a Rice-coded file of version 1, an ADC-aware one of
-    # version 2, a stored one; the version 3 forms are the same but for the version byte
-    for coder, version in (("rice", 1), ("arith", 1), ("adc", 2)):
-        coded = bytearray(compress(clip, coder=coder))
-        coded[3] = version
-        assert decompress(bytes(coded)) == clip
+    # the files versions 1 to 3 wrote: Rice and arithmetic-coded files of versions 1 and 3
+    # (the codes in their natural order), an ADC-aware one of version 2, a stored one
+    assert max(codes_of(clip)) > 511  # codes the rank order moves
+    for coder, version in (("rice", 1), ("arith", 1), ("rice", 3), ("arith", 3), ("adc", 2),
+                           ("adc", 3)):
+        table = adc.UNIFORM if coder != "adc" else None
+        coded = as_version(compress(clip, coder=coder, table=table), version)
+        assert decompress(coded) == clip, (coder, version)
+        # read as version 4 (a table id where its payload starts), it is not the clip
+        if coder != "adc":
+            with pytest.raises(FormatError):
+                decompress(bytes([*coded[:3], 4, *coded[4:]]))
     stored = bytearray(compress(b"hello, implant\n" * 100))
     stored[3] = 2
     assert decompress(bytes(stored)) == b"hello, implant\n" * 100
+
+
+# --- version 4: the rank order of Rice and arithmetic-coded ADC10 streams -----------------
+
+
+def _codes_file(codes, channels=1):
+    return wav.header(19531, channels, len(codes)) + pcm(codes_to_values(codes))
+
+
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_recordings_are_coded_in_the_rank_order(recordings, coder):
+    for name, (raw, _) in recordings.items():
+        data = compress(raw, coder=coder)
+        natural = compress(raw, coder=coder, table=adc.UNIFORM)
+        assert data[table_at(data)] == 1 and natural[table_at(natural)] == 0, name
+        assert len(data) < len(natural), name
+        assert decompress(data) == raw == decompress(natural), name
+
+
+@pytest.mark.parametrize("coder", ["rice", "arith"])
+def test_an_adc_that_produces_the_missing_code_keeps_the_natural_order(coder):
+    # one 511 in 4096 samples is rare enough; one more is not
+    rng = random.Random(4)
+    codes = [rng.choice((509, 510, 512, 513)) for _ in range(2 * 4096)]
+    for count, field in ((2, 1), (3, 0)):
+        for i in range(count):
+            codes[i * 1000] = 511
+        data = compress(_codes_file(codes), coder=coder)
+        assert data[table_at(data)] == field, count
+        assert decompress(data) == _codes_file(codes)
+
+
+def test_near_lossless_and_16_bit_files_carry_no_rank_table(clip):
+    near = compress(clip, near=2)
+    linear = compress(wav.header(8000, 1, 3) + pcm([1, 2, 3]))
+    # the flags are followed by δ (near) or the rate (16-bit), not a table id
+    flags_at = table_at(near) - 1
+    assert near[flags_at] & container.NEAR and near[flags_at + 1] == 2
+    assert linear[5] == container.MAP_LINEAR16 and table_at(linear) is None
+
+
+@pytest.mark.parametrize("field, message", [(b"\x07", "unknown built-in width table 7"),
+                                            (b"\xff\x00\x00\x00", "zero width")])
+def test_a_bad_rank_table_is_refused(field, message):
+    head = container.MAGIC + bytes([4, container.CORE, container.MAP_ADC10])
+    head += container._varint(1) + container._varint(10) + bytes([container.CANONICAL_HEADER])
+    with pytest.raises(FormatError, match=message):
+        decompress(head + field + container._varint(RATE) + b"\x00" * 12)

@@ -1,0 +1,50 @@
+"""The rank order of :mod:`golden.order` on the C module's packed arrays.
+
+The C module codes the samples it is given; ranking the codes (and restoring them) is a
+lookup in a table of 65536 entries through ``values_to_codes``, which the container already
+uses for the lattice: ``ranks`` for the encoder, ``codes`` for the decoder. Tables are kept
+for the few orders a process uses.
+"""
+
+import struct
+
+from golden import order as spec
+
+_core = None
+_kept = {}
+
+
+def _tables(order):
+    found = _kept.get(order)
+    if found is None:
+        def padded(entries):
+            return struct.pack(f"{1 << 16}H", *entries, *[0xFFFF] * ((1 << 16) - len(entries)))
+        found = padded(order.ranks), padded(order.codes)
+        if len(_kept) >= 8:
+            _kept.pop(next(iter(_kept)))
+        _kept[order] = found
+    return found
+
+
+def _module():
+    global _core
+    if _core is None:
+        from . import require
+        _core = require()
+    return _core
+
+
+def ranked(values, coder, near, table, width):
+    """The packed native uint16 ``values`` as the stream codes them (:func:`spec.for_stream`)."""
+    order = spec.for_stream(coder, near, table, width)
+    if order.identity:
+        return values
+    return _module().values_to_codes(values, _tables(order)[0])
+
+
+def restored(values, coder, near, table, width):
+    """The packed native uint16 coded ``values`` of a decoded stream as codes."""
+    order = spec.for_stream(coder, near, table, width)
+    if order.identity:
+        return values
+    return _module().values_to_codes(values, _tables(order)[1])
