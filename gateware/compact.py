@@ -57,8 +57,11 @@ from amaranth.hdl import ClockDomain, ClockSignal, Const, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
+from golden import adc
+from golden import order as code_order
 from golden import rice as gr
 
+from .code_order import ranked
 from .compact_front import ChannelState, predict, residual, rice_k, state_layout
 from .compact_packer import CompactPacker
 from .packer import word_layout
@@ -105,12 +108,18 @@ class CompactEncoder(wiring.Component):
         than one.
     word_width : int
         Bits a word: 8, 16, ... 64, and at least ``16 + W``.
+    table : golden.adc.AdcTable or None
+        The ADC's code widths, whose missing codes are coded last
+        (:mod:`gateware.code_order`); by default :func:`golden.adc.default` of ``width``.
     """
 
-    def __init__(self, width=10, channels=1, word_width=32):
+    def __init__(self, width=10, channels=1, word_width=32, table=None):
         check_width(width)
         check_word_width(word_width, width)
         check_channels(channels)
+        table = adc.default(width) if table is None else table
+        table.check(width)
+        self.order = code_order.for_stream("rice", 0, table, width)
         self.width = width
         self.word_width = word_width
         self.channels = channels
@@ -137,17 +146,18 @@ class CompactEncoder(wiring.Component):
 
         channel = ChannelState(m, w, self.channels, take, last)
         _acc, predicted = predict(m, w, channel.state)
-        prediction, sample = self._hold(m, predicted)
+        arriving = ranked(m, self.i.p.sample, self.order)
+        prediction, sample = self._hold(m, predicted, arriving)
         error = residual(m, w, sample, prediction)
         value, length = rice_codeword(m, w, error, channel.count, channel.state.total)
-        channel.update(m, sample, prediction, self.i.p.sample, error)
+        channel.update(m, sample, prediction, arriving, error)
         channel.advance_count(m, take, last)
 
         packer.load(m, take, value, length, last)
         packer.pack_word(m)
         return m
 
-    def _hold(self, m, predicted):
+    def _hold(self, m, predicted, arriving):
         """The prediction and the sample, held at the clock's falling edge.
 
         The weighted sum's glitches and the sample's arrival end there, and what follows
@@ -157,5 +167,5 @@ class CompactEncoder(wiring.Component):
         m.d.comb += ClockSignal("fall").eq(ClockSignal())
         prediction = Signal(self.width)
         sample = Signal(self.width)
-        m.d.fall += [prediction.eq(predicted), sample.eq(self.i.p.sample)]
+        m.d.fall += [prediction.eq(predicted), sample.eq(arriving)]
         return prediction, sample

@@ -20,10 +20,12 @@ from amaranth.lib.fifo import SyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
 from golden import adc, backends
+from golden import order as code_order
 
 from .arith import ArithModel
 from .bytepacker import BytePacker, ItemBytes
 from .bytepacker import check_word_width as check_byte_word_width
+from .code_order import CodeOrder
 from .packer import LATENCY as PACKER_LATENCY
 from .packer import BitPacker, word_layout
 from .parameters import check_channels, check_near, check_width, check_word_width
@@ -77,8 +79,6 @@ def check_parameters(width, channels, word_width, state_memory="generic", near=0
     if coder != "rice":
         check_byte_word_width(word_width)
     if table is not None:
-        if coder != "adc":
-            raise ValueError(f"a width table goes with coder adc, not {coder!r}")
         if not isinstance(table, adc.AdcTable):
             raise TypeError(f"table must be a golden.adc.AdcTable, not {table!r}")
         table.check(width)
@@ -155,8 +155,10 @@ class Encoder(wiring.Component):
         the same with the ADC-aware model (:class:`~gateware.interval.IntervalModel`): the
         output of ``encode_stream(..., coder="adc", table=table)``.
     table : golden.adc.AdcTable or None
-        With ``"adc"``, the ADC's code widths, fixed here; by default
-        :func:`golden.adc.default` of ``width``.
+        The ADC's code widths, fixed here; by default :func:`golden.adc.default` of
+        ``width``. With ``"adc"``, the model's axis; with ``"rice"`` and ``"arith"``,
+        lossless, the order the codes are coded in, the table's missing codes last
+        (:class:`~gateware.code_order.CodeOrder`; :func:`golden.order.for_stream`).
 
     Members
     -------
@@ -178,7 +180,8 @@ class Encoder(wiring.Component):
         check_parameters(width, channels, word_width, state_memory, near, coder, table)
         self.low_power = low_power
         self.coder = coder
-        self.table = adc.default(width) if coder == "adc" and table is None else table
+        self.table = adc.default(width) if table is None else table
+        self.order = code_order.for_stream(coder, near, self.table, width)
         self.width = width
         self.channels = channels
         self.word_width = word_width
@@ -198,13 +201,20 @@ class Encoder(wiring.Component):
         m.submodules.predictor = predictor = Predictor(self.width, self.channels, **spram, **near,
                                                        low_power=self.low_power,
                                                        analog=self.coder == "adc")
+        if not self.order.identity:
+            # the codes as ranks, in front of everything
+            m.submodules.order = order = CodeOrder(self.order)
+            wiring.connect(m, wiring.flipped(self.i), order.i)
+            samples = order.o
+        else:
+            samples = wiring.flipped(self.i)
         if self.coder != "rice":
-            return self._elaborate_arith(m, spram)
+            return self._elaborate_arith(m, spram, samples)
         m.submodules.rice = rice = RiceCoder(self.width, self.channels, **spram)
         m.submodules.packer = packer = BitPacker(self.width, self.word_width)
         m.submodules.residuals = residuals = SkidBuffer(residual_layout(self.width))
         m.submodules.codewords = codewords = SkidBuffer(codeword_layout(self.width))
-        wiring.connect(m, wiring.flipped(self.i), predictor.i)
+        wiring.connect(m, samples, predictor.i)
         wiring.connect(m, predictor.o, residuals.i)
         wiring.connect(m, residuals.o, rice.i)
         wiring.connect(m, rice.o, codewords.i)
@@ -212,7 +222,7 @@ class Encoder(wiring.Component):
         wiring.connect(m, packer.o, wiring.flipped(self.o))
         return m
 
-    def _elaborate_arith(self, m, spram):
+    def _elaborate_arith(self, m, spram, samples):
         """The arithmetic back ends after the Rice coder's ``(u, k)``::
 
             Predictor ─▶ Skid ─▶ RiceCoder ─▶ Skid ─▶ ArithModel ─▶ RangeCoder ─▶ FIFO
@@ -238,7 +248,7 @@ class Encoder(wiring.Component):
             width=coder.o.p.shape().size, depth=ITEM_QUEUE)
         m.submodules.spell = spell = ItemBytes()
         m.submodules.packer = packer = BytePacker(self.word_width)
-        wiring.connect(m, wiring.flipped(self.i), predictor.i)
+        wiring.connect(m, samples, predictor.i)
         wiring.connect(m, predictor.o, residuals.i)
         wiring.connect(m, residuals.o, rice.i)
         wiring.connect(m, rice.o, pairs.i)

@@ -31,9 +31,9 @@ module neurorice_encoder_c1024_w10_arith(rst, i__payload, i__valid, o__ready, i_
     .i__payload(i__payload),
     .i__ready(i__ready),
     .i__valid(i__valid),
-    .\o__payload$54 (o__payload),
-    .\o__ready$56 (o__ready),
-    .\o__valid$58 (o__valid),
+    .\o__payload$60 (o__payload),
+    .\o__ready$62 (o__ready),
+    .\o__valid$64 (o__valid),
     .rst(rst)
   );
   assign \i__payload.sample  = i__payload[9:0];
@@ -42,21 +42,21 @@ module neurorice_encoder_c1024_w10_arith(rst, i__payload, i__valid, o__ready, i_
   assign \o__payload.last  = o__payload[32];
 endmodule
 
-module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o__ready$56 , i__ready, \o__valid$58 , \o__payload$54 , clk);
+module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o__ready$62 , i__ready, \o__valid$64 , \o__payload$60 , clk);
   input rst;
   wire rst;
   input [10:0] i__payload;
   wire [10:0] i__payload;
   input i__valid;
   wire i__valid;
-  input \o__ready$56 ;
-  wire \o__ready$56 ;
+  input \o__ready$62 ;
+  wire \o__ready$62 ;
   output i__ready;
   wire i__ready;
-  output \o__valid$58 ;
-  wire \o__valid$58 ;
-  output [32:0] \o__payload$54 ;
-  wire [32:0] \o__payload$54 ;
+  output \o__valid$64 ;
+  wire \o__valid$64 ;
+  output [32:0] \o__payload$60 ;
+  wire [32:0] \o__payload$60 ;
   input clk;
   wire clk;
   wire [10:0] \i__payload$1 ;
@@ -65,35 +65,38 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
   wire [10:0] \i__payload$12 ;
   wire signed [9:0] \i__payload$12.error ;
   wire \i__payload$12.last ;
-  wire [14:0] \i__payload$18 ;
-  wire [3:0] \i__payload$18.k ;
+  wire [10:0] \i__payload$18 ;
+  wire signed [9:0] \i__payload$18.error ;
   wire \i__payload$18.last ;
-  wire [9:0] \i__payload$18.u ;
   wire [14:0] \i__payload$24 ;
   wire [3:0] \i__payload$24.k ;
   wire \i__payload$24.last ;
   wire [9:0] \i__payload$24.u ;
-  wire [46:0] \i__payload$30 ;
-  wire [3:0] \i__payload$30.bits ;
-  wire [15:0] \i__payload$30.end ;
+  wire [14:0] \i__payload$30 ;
+  wire [3:0] \i__payload$30.k ;
   wire \i__payload$30.last ;
-  wire [9:0] \i__payload$30.rest ;
-  wire [15:0] \i__payload$30.start ;
-  wire [68:0] \i__payload$42 ;
-  wire [1:0] \i__payload$42.count ;
-  wire \i__payload$42.has_head ;
-  wire [7:0] \i__payload$42.head ;
-  wire \i__payload$42.last ;
-  wire [23:0] \i__payload$42.own ;
-  wire [31:0] \i__payload$42.run ;
-  wire \i__payload$42.zeros ;
-  wire [35:0] \i__payload$48 ;
-  wire [31:0] \i__payload$48.bytes ;
-  wire [2:0] \i__payload$48.count ;
+  wire [9:0] \i__payload$30.u ;
+  wire [46:0] \i__payload$36 ;
+  wire [3:0] \i__payload$36.bits ;
+  wire [15:0] \i__payload$36.end ;
+  wire \i__payload$36.last ;
+  wire [9:0] \i__payload$36.rest ;
+  wire [15:0] \i__payload$36.start ;
+  wire [68:0] \i__payload$48 ;
+  wire [1:0] \i__payload$48.count ;
+  wire \i__payload$48.has_head ;
+  wire [7:0] \i__payload$48.head ;
   wire \i__payload$48.last ;
+  wire [23:0] \i__payload$48.own ;
+  wire [31:0] \i__payload$48.run ;
+  wire \i__payload$48.zeros ;
+  wire [35:0] \i__payload$54 ;
+  wire [31:0] \i__payload$54.bytes ;
+  wire [2:0] \i__payload$54.count ;
+  wire \i__payload$54.last ;
   wire [10:0] \i__payload$6 ;
-  wire signed [9:0] \i__payload$6.error ;
   wire \i__payload$6.last ;
+  wire [9:0] \i__payload$6.sample ;
   wire \i__payload.last ;
   wire [9:0] \i__payload.sample ;
   wire \i__ready$15 ;
@@ -101,70 +104,77 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
   wire \i__ready$27 ;
   wire \i__ready$3 ;
   wire \i__ready$33 ;
-  wire \i__ready$47 ;
-  wire \i__ready$51 ;
+  wire \i__ready$39 ;
+  wire \i__ready$53 ;
+  wire \i__ready$57 ;
   wire \i__ready$9 ;
   wire \i__valid$10 ;
   wire \i__valid$16 ;
   wire \i__valid$22 ;
   wire \i__valid$28 ;
   wire \i__valid$34 ;
-  wire \i__valid$44 ;
+  wire \i__valid$40 ;
   wire \i__valid$5 ;
-  wire \i__valid$52 ;
+  wire \i__valid$50 ;
+  wire \i__valid$58 ;
   wire [10:0] o__payload;
   wire [10:0] \o__payload$13 ;
   wire signed [9:0] \o__payload$13.error ;
   wire \o__payload$13.last ;
-  wire [14:0] \o__payload$19 ;
-  wire [3:0] \o__payload$19.k ;
+  wire [10:0] \o__payload$19 ;
+  wire signed [9:0] \o__payload$19.error ;
   wire \o__payload$19.last ;
-  wire [9:0] \o__payload$19.u ;
   wire [14:0] \o__payload$25 ;
   wire [3:0] \o__payload$25.k ;
   wire \o__payload$25.last ;
   wire [9:0] \o__payload$25.u ;
-  wire [46:0] \o__payload$31 ;
-  wire [3:0] \o__payload$31.bits ;
-  wire [15:0] \o__payload$31.end ;
+  wire [14:0] \o__payload$31 ;
+  wire [3:0] \o__payload$31.k ;
   wire \o__payload$31.last ;
-  wire [9:0] \o__payload$31.rest ;
-  wire [15:0] \o__payload$31.start ;
-  wire [68:0] \o__payload$37 ;
-  wire [1:0] \o__payload$37.count ;
-  wire \o__payload$37.has_head ;
-  wire [7:0] \o__payload$37.head ;
+  wire [9:0] \o__payload$31.u ;
+  wire [46:0] \o__payload$37 ;
+  wire [3:0] \o__payload$37.bits ;
+  wire [15:0] \o__payload$37.end ;
   wire \o__payload$37.last ;
-  wire [23:0] \o__payload$37.own ;
-  wire [31:0] \o__payload$37.run ;
-  wire \o__payload$37.zeros ;
-  wire [35:0] \o__payload$49 ;
-  wire [31:0] \o__payload$49.bytes ;
-  wire [2:0] \o__payload$49.count ;
-  wire \o__payload$49.last ;
-  wire \o__payload$54.last ;
-  wire [31:0] \o__payload$54.word ;
-  wire [32:0] \o__payload$55 ;
+  wire [9:0] \o__payload$37.rest ;
+  wire [15:0] \o__payload$37.start ;
+  wire [68:0] \o__payload$43 ;
+  wire [1:0] \o__payload$43.count ;
+  wire \o__payload$43.has_head ;
+  wire [7:0] \o__payload$43.head ;
+  wire \o__payload$43.last ;
+  wire [23:0] \o__payload$43.own ;
+  wire [31:0] \o__payload$43.run ;
+  wire \o__payload$43.zeros ;
+  wire [35:0] \o__payload$55 ;
+  wire [31:0] \o__payload$55.bytes ;
+  wire [2:0] \o__payload$55.count ;
   wire \o__payload$55.last ;
-  wire [31:0] \o__payload$55.word ;
-  wire signed [9:0] \o__payload.error ;
+  wire \o__payload$60.last ;
+  wire [31:0] \o__payload$60.word ;
+  wire [32:0] \o__payload$61 ;
+  wire \o__payload$61.last ;
+  wire [31:0] \o__payload$61.word ;
   wire \o__payload.last ;
+  wire [9:0] \o__payload.sample ;
   wire o__ready;
   wire \o__ready$14 ;
   wire \o__ready$20 ;
   wire \o__ready$26 ;
   wire \o__ready$32 ;
-  wire \o__ready$40 ;
-  wire \o__ready$50 ;
-  wire \o__ready$57 ;
+  wire \o__ready$38 ;
+  wire \o__ready$46 ;
+  wire \o__ready$56 ;
+  wire \o__ready$63 ;
   wire o__valid;
   wire \o__valid$17 ;
   wire \o__valid$23 ;
   wire \o__valid$29 ;
   wire \o__valid$35 ;
-  wire \o__valid$39 ;
-  wire \o__valid$53 ;
+  wire \o__valid$41 ;
+  wire \o__valid$45 ;
   wire \o__valid$59 ;
+  wire \o__valid$65 ;
   wire [68:0] r_data;
   wire r_en;
   wire r_rdy;
@@ -173,25 +183,51 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
   wire w_rdy;
   \neurorice_encoder_c1024_w10_arith.encoder.coder  coder (
     .clk(clk),
-    .i__payload(\i__payload$30 ),
-    .i__ready(\o__ready$32 ),
-    .i__valid(\i__valid$34 ),
+    .i__payload(\i__payload$36 ),
+    .i__ready(\o__ready$38 ),
+    .i__valid(\i__valid$40 ),
     .o__payload(w_data),
-    .o__ready(\o__ready$40 ),
+    .o__ready(\o__ready$46 ),
     .o__valid(w_en),
     .rst(rst)
   );
   \neurorice_encoder_c1024_w10_arith.encoder.items  items (
     .clk(clk),
-    .r_data(\i__payload$42 ),
+    .r_data(\i__payload$48 ),
     .r_en(r_en),
-    .r_rdy(\i__valid$44 ),
+    .r_rdy(\i__valid$50 ),
     .rst(rst),
     .w_en(w_en),
     .w_port__data(w_data),
-    .w_rdy(\o__ready$40 )
+    .w_rdy(\o__ready$46 )
   );
   \neurorice_encoder_c1024_w10_arith.encoder.model  model (
+    .clk(clk),
+    .i__payload(\i__payload$30 ),
+    .i__ready(\o__ready$32 ),
+    .i__valid(\i__valid$34 ),
+    .o__payload(\i__payload$36 ),
+    .o__ready(\o__ready$38 ),
+    .o__valid(\i__valid$40 ),
+    .rst(rst)
+  );
+  \neurorice_encoder_c1024_w10_arith.encoder.order  order (
+    .i__payload(i__payload),
+    .i__ready(i__ready),
+    .o__payload(\i__payload$6 ),
+    .o__valid(i__valid)
+  );
+  \neurorice_encoder_c1024_w10_arith.encoder.packer  packer (
+    .clk(clk),
+    .i__payload(\i__payload$54 ),
+    .i__ready(\o__ready$56 ),
+    .i__valid(\i__valid$58 ),
+    .o__payload(\o__payload$60 ),
+    .o__ready(\o__ready$62 ),
+    .o__valid(\o__valid$64 ),
+    .rst(rst)
+  );
+  \neurorice_encoder_c1024_w10_arith.encoder.pairs  pairs (
     .clk(clk),
     .i__payload(\i__payload$24 ),
     .i__ready(\o__ready$26 ),
@@ -201,47 +237,17 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
     .o__valid(\i__valid$34 ),
     .rst(rst)
   );
-  \neurorice_encoder_c1024_w10_arith.encoder.packer  packer (
-    .clk(clk),
-    .i__payload(\i__payload$48 ),
-    .i__ready(\o__ready$50 ),
-    .i__valid(\i__valid$52 ),
-    .o__payload(\o__payload$54 ),
-    .o__ready(\o__ready$56 ),
-    .o__valid(\o__valid$58 ),
-    .rst(rst)
-  );
-  \neurorice_encoder_c1024_w10_arith.encoder.pairs  pairs (
-    .clk(clk),
-    .i__payload(\i__payload$18 ),
-    .i__ready(\o__ready$20 ),
-    .i__valid(\i__valid$22 ),
-    .o__payload(\i__payload$24 ),
-    .o__ready(\o__ready$26 ),
-    .o__valid(\i__valid$28 ),
-    .rst(rst)
-  );
   \neurorice_encoder_c1024_w10_arith.encoder.predictor  predictor (
     .clk(clk),
-    .i__payload(i__payload),
+    .i__payload(\i__payload$6 ),
     .i__ready(i__ready),
     .i__valid(i__valid),
-    .o__payload(\i__payload$6 ),
-    .o__ready(o__ready),
-    .o__valid(\i__valid$10 ),
-    .rst(rst)
-  );
-  \neurorice_encoder_c1024_w10_arith.encoder.residuals  residuals (
-    .clk(clk),
-    .i__payload(\i__payload$6 ),
-    .i__ready(o__ready),
-    .i__valid(\i__valid$10 ),
     .o__payload(\i__payload$12 ),
     .o__ready(\o__ready$14 ),
     .o__valid(\i__valid$16 ),
     .rst(rst)
   );
-  \neurorice_encoder_c1024_w10_arith.encoder.rice  rice (
+  \neurorice_encoder_c1024_w10_arith.encoder.residuals  residuals (
     .clk(clk),
     .i__payload(\i__payload$12 ),
     .i__ready(\o__ready$14 ),
@@ -251,22 +257,34 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
     .o__valid(\i__valid$22 ),
     .rst(rst)
   );
+  \neurorice_encoder_c1024_w10_arith.encoder.rice  rice (
+    .clk(clk),
+    .i__payload(\i__payload$18 ),
+    .i__ready(\o__ready$20 ),
+    .i__valid(\i__valid$22 ),
+    .o__payload(\i__payload$24 ),
+    .o__ready(\o__ready$26 ),
+    .o__valid(\i__valid$28 ),
+    .rst(rst)
+  );
   \neurorice_encoder_c1024_w10_arith.encoder.spell  spell (
     .clk(clk),
-    .i__payload(\i__payload$42 ),
+    .i__payload(\i__payload$48 ),
     .i__ready(r_en),
-    .i__valid(\i__valid$44 ),
-    .o__payload(\i__payload$48 ),
-    .o__ready(\o__ready$50 ),
-    .o__valid(\i__valid$52 ),
+    .i__valid(\i__valid$50 ),
+    .o__payload(\i__payload$54 ),
+    .o__ready(\o__ready$56 ),
+    .o__valid(\i__valid$58 ),
     .rst(rst)
   );
   assign \i__payload$1  = i__payload;
   assign \i__ready$3  = i__ready;
   assign \i__valid$5  = i__valid;
   assign o__payload = \i__payload$6 ;
-  assign \i__ready$9  = o__ready;
-  assign o__valid = \i__valid$10 ;
+  assign o__ready = i__ready;
+  assign \i__ready$9  = i__ready;
+  assign \i__valid$10  = i__valid;
+  assign o__valid = i__valid;
   assign \o__payload$13  = \i__payload$12 ;
   assign \i__ready$15  = \o__ready$14 ;
   assign \o__valid$17  = \i__valid$16 ;
@@ -279,76 +297,83 @@ module \neurorice_encoder_c1024_w10_arith.encoder (rst, i__payload, i__valid, \o
   assign \o__payload$31  = \i__payload$30 ;
   assign \i__ready$33  = \o__ready$32 ;
   assign \o__valid$35  = \i__valid$34 ;
-  assign \o__payload$37  = w_data;
-  assign \o__valid$39  = w_en;
-  assign w_rdy = \o__ready$40 ;
-  assign r_data = \i__payload$42 ;
-  assign r_rdy = \i__valid$44 ;
-  assign \i__ready$47  = r_en;
-  assign \o__payload$49  = \i__payload$48 ;
-  assign \i__ready$51  = \o__ready$50 ;
-  assign \o__valid$53  = \i__valid$52 ;
-  assign \o__payload$55  = \o__payload$54 ;
-  assign \o__ready$57  = \o__ready$56 ;
-  assign \o__valid$59  = \o__valid$58 ;
+  assign \o__payload$37  = \i__payload$36 ;
+  assign \i__ready$39  = \o__ready$38 ;
+  assign \o__valid$41  = \i__valid$40 ;
+  assign \o__payload$43  = w_data;
+  assign \o__valid$45  = w_en;
+  assign w_rdy = \o__ready$46 ;
+  assign r_data = \i__payload$48 ;
+  assign r_rdy = \i__valid$50 ;
+  assign \i__ready$53  = r_en;
+  assign \o__payload$55  = \i__payload$54 ;
+  assign \i__ready$57  = \o__ready$56 ;
+  assign \o__valid$59  = \i__valid$58 ;
+  assign \o__payload$61  = \o__payload$60 ;
+  assign \o__ready$63  = \o__ready$62 ;
+  assign \o__valid$65  = \o__valid$64 ;
   assign \i__payload.sample  = i__payload[9:0];
   assign \i__payload.last  = i__payload[10];
   assign \i__payload$1.sample  = i__payload[9:0];
   assign \i__payload$1.last  = i__payload[10];
-  assign \i__payload$6.error  = \i__payload$6 [9:0];
+  assign \i__payload$6.sample  = \i__payload$6 [9:0];
   assign \i__payload$6.last  = \i__payload$6 [10];
-  assign \o__payload.error  = \i__payload$6 [9:0];
+  assign \o__payload.sample  = \i__payload$6 [9:0];
   assign \o__payload.last  = \i__payload$6 [10];
   assign \i__payload$12.error  = \i__payload$12 [9:0];
   assign \i__payload$12.last  = \i__payload$12 [10];
   assign \o__payload$13.error  = \i__payload$12 [9:0];
   assign \o__payload$13.last  = \i__payload$12 [10];
-  assign \i__payload$18.u  = \i__payload$18 [9:0];
-  assign \i__payload$18.k  = \i__payload$18 [13:10];
-  assign \i__payload$18.last  = \i__payload$18 [14];
-  assign \o__payload$19.u  = \i__payload$18 [9:0];
-  assign \o__payload$19.k  = \i__payload$18 [13:10];
-  assign \o__payload$19.last  = \i__payload$18 [14];
+  assign \i__payload$18.error  = \i__payload$18 [9:0];
+  assign \i__payload$18.last  = \i__payload$18 [10];
+  assign \o__payload$19.error  = \i__payload$18 [9:0];
+  assign \o__payload$19.last  = \i__payload$18 [10];
   assign \i__payload$24.u  = \i__payload$24 [9:0];
   assign \i__payload$24.k  = \i__payload$24 [13:10];
   assign \i__payload$24.last  = \i__payload$24 [14];
   assign \o__payload$25.u  = \i__payload$24 [9:0];
   assign \o__payload$25.k  = \i__payload$24 [13:10];
   assign \o__payload$25.last  = \i__payload$24 [14];
-  assign \i__payload$30.start  = \i__payload$30 [15:0];
-  assign \i__payload$30.end  = \i__payload$30 [31:16];
-  assign \i__payload$30.rest  = \i__payload$30 [41:32];
-  assign \i__payload$30.bits  = \i__payload$30 [45:42];
-  assign \i__payload$30.last  = \i__payload$30 [46];
-  assign \o__payload$31.start  = \i__payload$30 [15:0];
-  assign \o__payload$31.end  = \i__payload$30 [31:16];
-  assign \o__payload$31.rest  = \i__payload$30 [41:32];
-  assign \o__payload$31.bits  = \i__payload$30 [45:42];
-  assign \o__payload$31.last  = \i__payload$30 [46];
-  assign \o__payload$37.has_head  = w_data[0];
-  assign \o__payload$37.head  = w_data[8:1];
-  assign \o__payload$37.run  = w_data[40:9];
-  assign \o__payload$37.zeros  = w_data[41];
-  assign \o__payload$37.own  = w_data[65:42];
-  assign \o__payload$37.count  = w_data[67:66];
-  assign \o__payload$37.last  = w_data[68];
-  assign \i__payload$42.has_head  = \i__payload$42 [0];
-  assign \i__payload$42.head  = \i__payload$42 [8:1];
-  assign \i__payload$42.run  = \i__payload$42 [40:9];
-  assign \i__payload$42.zeros  = \i__payload$42 [41];
-  assign \i__payload$42.own  = \i__payload$42 [65:42];
-  assign \i__payload$42.count  = \i__payload$42 [67:66];
-  assign \i__payload$42.last  = \i__payload$42 [68];
-  assign \i__payload$48.bytes  = \i__payload$48 [31:0];
-  assign \i__payload$48.count  = \i__payload$48 [34:32];
-  assign \i__payload$48.last  = \i__payload$48 [35];
-  assign \o__payload$49.bytes  = \i__payload$48 [31:0];
-  assign \o__payload$49.count  = \i__payload$48 [34:32];
-  assign \o__payload$49.last  = \i__payload$48 [35];
-  assign \o__payload$54.word  = \o__payload$54 [31:0];
-  assign \o__payload$54.last  = \o__payload$54 [32];
-  assign \o__payload$55.word  = \o__payload$54 [31:0];
-  assign \o__payload$55.last  = \o__payload$54 [32];
+  assign \i__payload$30.u  = \i__payload$30 [9:0];
+  assign \i__payload$30.k  = \i__payload$30 [13:10];
+  assign \i__payload$30.last  = \i__payload$30 [14];
+  assign \o__payload$31.u  = \i__payload$30 [9:0];
+  assign \o__payload$31.k  = \i__payload$30 [13:10];
+  assign \o__payload$31.last  = \i__payload$30 [14];
+  assign \i__payload$36.start  = \i__payload$36 [15:0];
+  assign \i__payload$36.end  = \i__payload$36 [31:16];
+  assign \i__payload$36.rest  = \i__payload$36 [41:32];
+  assign \i__payload$36.bits  = \i__payload$36 [45:42];
+  assign \i__payload$36.last  = \i__payload$36 [46];
+  assign \o__payload$37.start  = \i__payload$36 [15:0];
+  assign \o__payload$37.end  = \i__payload$36 [31:16];
+  assign \o__payload$37.rest  = \i__payload$36 [41:32];
+  assign \o__payload$37.bits  = \i__payload$36 [45:42];
+  assign \o__payload$37.last  = \i__payload$36 [46];
+  assign \o__payload$43.has_head  = w_data[0];
+  assign \o__payload$43.head  = w_data[8:1];
+  assign \o__payload$43.run  = w_data[40:9];
+  assign \o__payload$43.zeros  = w_data[41];
+  assign \o__payload$43.own  = w_data[65:42];
+  assign \o__payload$43.count  = w_data[67:66];
+  assign \o__payload$43.last  = w_data[68];
+  assign \i__payload$48.has_head  = \i__payload$48 [0];
+  assign \i__payload$48.head  = \i__payload$48 [8:1];
+  assign \i__payload$48.run  = \i__payload$48 [40:9];
+  assign \i__payload$48.zeros  = \i__payload$48 [41];
+  assign \i__payload$48.own  = \i__payload$48 [65:42];
+  assign \i__payload$48.count  = \i__payload$48 [67:66];
+  assign \i__payload$48.last  = \i__payload$48 [68];
+  assign \i__payload$54.bytes  = \i__payload$54 [31:0];
+  assign \i__payload$54.count  = \i__payload$54 [34:32];
+  assign \i__payload$54.last  = \i__payload$54 [35];
+  assign \o__payload$55.bytes  = \i__payload$54 [31:0];
+  assign \o__payload$55.count  = \i__payload$54 [34:32];
+  assign \o__payload$55.last  = \i__payload$54 [35];
+  assign \o__payload$60.word  = \o__payload$60 [31:0];
+  assign \o__payload$60.last  = \o__payload$60 [32];
+  assign \o__payload$61.word  = \o__payload$60 [31:0];
+  assign \o__payload$61.last  = \o__payload$60 [32];
 endmodule
 
 module \neurorice_encoder_c1024_w10_arith.encoder.coder (rst, i__ready, o__ready, i__valid, i__payload, o__valid, o__payload, clk);
@@ -2652,6 +2677,45 @@ module \neurorice_encoder_c1024_w10_arith.encoder.model (rst, i__ready, o__ready
   assign \$138  = 28'h0008000;
 endmodule
 
+module \neurorice_encoder_c1024_w10_arith.encoder.order (o__valid, i__ready, o__payload, i__payload);
+  input o__valid;
+  wire o__valid;
+  input i__ready;
+  wire i__ready;
+  output [10:0] o__payload;
+  wire [10:0] o__payload;
+  input [10:0] i__payload;
+  wire [10:0] i__payload;
+  wire \$1 ;
+  wire [1:0] \$2 ;
+  wire [10:0] \$3 ;
+  wire \$4 ;
+  wire [9:0] \$procmux$445_Y ;
+  wire \$procmux$446_CMP ;
+  wire \i__payload.last ;
+  wire [9:0] \i__payload.sample ;
+  wire i__valid;
+  wire \o__payload.last ;
+  wire [9:0] \o__payload.sample ;
+  wire o__ready;
+  wire [9:0] rank;
+  assign \$1  = i__payload[9:0] > 9'h1ff;
+  assign \$2  = 1'h0 + \$1 ;
+  assign \$3  = i__payload[9:0] - \$2 ;
+  assign \$4  = i__payload[9:0] == 9'h1ff;
+  assign \$procmux$445_Y  = \$procmux$446_CMP  ? 10'h3ff : \$3 [9:0];
+  assign i__valid = o__valid;
+  assign o__ready = i__ready;
+  assign \i__payload.sample  = i__payload[9:0];
+  assign \i__payload.last  = i__payload[10];
+  assign \o__payload.sample  = o__payload[9:0];
+  assign \o__payload.last  = o__payload[10];
+  assign o__payload[9:0] = rank;
+  assign o__payload[10] = i__payload[10];
+  assign \$procmux$446_CMP  = \$4 ;
+  assign rank = \$procmux$445_Y ;
+endmodule
+
 module \neurorice_encoder_c1024_w10_arith.encoder.packer (rst, o__ready, i__ready, i__valid, i__payload, o__valid, o__payload, clk);
   input rst;
   wire rst;
@@ -2948,11 +3012,9 @@ module \neurorice_encoder_c1024_w10_arith.encoder.pairs (rst, i__ready, o__ready
   assign \$13  = \$procmux$259_Y ;
 endmodule
 
-module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i__valid, i__ready, o__ready, o__valid, o__payload, clk);
+module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__valid, i__ready, o__ready, o__valid, o__payload, i__payload, clk);
   input rst;
   wire rst;
-  input [10:0] i__payload;
-  wire [10:0] i__payload;
   input i__valid;
   wire i__valid;
   output i__ready;
@@ -2963,6 +3025,8 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   reg o__valid = 1'h0;
   output [10:0] o__payload;
   reg [10:0] o__payload = 11'h000;
+  input [10:0] i__payload;
+  wire [10:0] i__payload;
   input clk;
   wire clk;
   wire \$1 ;
@@ -3255,11 +3319,9 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$97 ;
   wire \$98 ;
   wire \$99 ;
-  wire \$procmux$497_Y ;
-  wire \$procmux$498_CMP ;
-  wire [9:0] \$procmux$499_Y ;
+  wire \$procmux$499_Y ;
   wire \$procmux$500_CMP ;
-  wire \$procmux$501_Y ;
+  wire [9:0] \$procmux$501_Y ;
   wire \$procmux$502_CMP ;
   wire \$procmux$503_Y ;
   wire \$procmux$504_CMP ;
@@ -3267,9 +3329,9 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$506_CMP ;
   wire \$procmux$507_Y ;
   wire \$procmux$508_CMP ;
-  wire [9:0] \$procmux$509_Y ;
+  wire \$procmux$509_Y ;
   wire \$procmux$510_CMP ;
-  wire [13:0] \$procmux$511_Y ;
+  wire [9:0] \$procmux$511_Y ;
   wire \$procmux$512_CMP ;
   wire [13:0] \$procmux$513_Y ;
   wire \$procmux$514_CMP ;
@@ -3341,13 +3403,13 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$580_CMP ;
   wire [13:0] \$procmux$581_Y ;
   wire \$procmux$582_CMP ;
-  wire [14:0] \$procmux$583_Y ;
+  wire [13:0] \$procmux$583_Y ;
   wire \$procmux$584_CMP ;
-  wire [26:0] \$procmux$585_Y ;
+  wire [14:0] \$procmux$585_Y ;
   wire \$procmux$586_CMP ;
   wire [26:0] \$procmux$587_Y ;
   wire \$procmux$588_CMP ;
-  wire [24:0] \$procmux$589_Y ;
+  wire [26:0] \$procmux$589_Y ;
   wire \$procmux$590_CMP ;
   wire [24:0] \$procmux$591_Y ;
   wire \$procmux$592_CMP ;
@@ -3355,7 +3417,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$594_CMP ;
   wire [24:0] \$procmux$595_Y ;
   wire \$procmux$596_CMP ;
-  wire [9:0] \$procmux$597_Y ;
+  wire [24:0] \$procmux$597_Y ;
   wire \$procmux$598_CMP ;
   wire [9:0] \$procmux$599_Y ;
   wire \$procmux$600_CMP ;
@@ -3377,7 +3439,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$616_CMP ;
   wire [9:0] \$procmux$617_Y ;
   wire \$procmux$618_CMP ;
-  wire [1:0] \$procmux$619_Y ;
+  wire [9:0] \$procmux$619_Y ;
   wire \$procmux$620_CMP ;
   wire [1:0] \$procmux$621_Y ;
   wire \$procmux$622_CMP ;
@@ -3409,7 +3471,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$648_CMP ;
   wire [1:0] \$procmux$649_Y ;
   wire \$procmux$650_CMP ;
-  wire [13:0] \$procmux$651_Y ;
+  wire [1:0] \$procmux$651_Y ;
   wire \$procmux$652_CMP ;
   wire [13:0] \$procmux$653_Y ;
   wire \$procmux$654_CMP ;
@@ -3433,7 +3495,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$672_CMP ;
   wire [13:0] \$procmux$673_Y ;
   wire \$procmux$674_CMP ;
-  wire [1:0] \$procmux$675_Y ;
+  wire [13:0] \$procmux$675_Y ;
   wire \$procmux$676_CMP ;
   wire [1:0] \$procmux$677_Y ;
   wire \$procmux$678_CMP ;
@@ -3457,21 +3519,21 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$696_CMP ;
   wire [1:0] \$procmux$697_Y ;
   wire \$procmux$698_CMP ;
-  wire [10:0] \$procmux$699_Y ;
+  wire [1:0] \$procmux$699_Y ;
   wire \$procmux$700_CMP ;
-  wire [13:0] \$procmux$701_Y ;
+  wire [10:0] \$procmux$701_Y ;
   wire \$procmux$702_CMP ;
-  wire [10:0] \$procmux$703_Y ;
+  wire [13:0] \$procmux$703_Y ;
   wire \$procmux$704_CMP ;
-  wire [13:0] \$procmux$705_Y ;
+  wire [10:0] \$procmux$705_Y ;
   wire \$procmux$706_CMP ;
-  wire [10:0] \$procmux$707_Y ;
+  wire [13:0] \$procmux$707_Y ;
   wire \$procmux$708_CMP ;
-  wire [13:0] \$procmux$709_Y ;
+  wire [10:0] \$procmux$709_Y ;
   wire \$procmux$710_CMP ;
-  wire [10:0] \$procmux$711_Y ;
+  wire [13:0] \$procmux$711_Y ;
   wire \$procmux$712_CMP ;
-  wire [13:0] \$procmux$713_Y ;
+  wire [10:0] \$procmux$713_Y ;
   wire \$procmux$714_CMP ;
   wire [13:0] \$procmux$715_Y ;
   wire \$procmux$716_CMP ;
@@ -3481,7 +3543,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$720_CMP ;
   wire [13:0] \$procmux$721_Y ;
   wire \$procmux$722_CMP ;
-  wire [10:0] \$procmux$723_Y ;
+  wire [13:0] \$procmux$723_Y ;
   wire \$procmux$724_CMP ;
   wire [10:0] \$procmux$725_Y ;
   wire \$procmux$726_CMP ;
@@ -3489,7 +3551,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$728_CMP ;
   wire [10:0] \$procmux$729_Y ;
   wire \$procmux$730_CMP ;
-  wire [18:0] \$procmux$731_Y ;
+  wire [10:0] \$procmux$731_Y ;
   wire \$procmux$732_CMP ;
   wire [18:0] \$procmux$733_Y ;
   wire \$procmux$734_CMP ;
@@ -3497,13 +3559,13 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$736_CMP ;
   wire [18:0] \$procmux$737_Y ;
   wire \$procmux$738_CMP ;
-  wire [9:0] \$procmux$739_Y ;
+  wire [18:0] \$procmux$739_Y ;
   wire \$procmux$740_CMP ;
   wire [9:0] \$procmux$741_Y ;
   wire \$procmux$742_CMP ;
   wire [9:0] \$procmux$743_Y ;
   wire \$procmux$744_CMP ;
-  wire \$procmux$745_Y ;
+  wire [9:0] \$procmux$745_Y ;
   wire \$procmux$746_CMP ;
   wire \$procmux$747_Y ;
   wire \$procmux$748_CMP ;
@@ -3517,9 +3579,9 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$756_CMP ;
   wire \$procmux$757_Y ;
   wire \$procmux$758_CMP ;
-  wire [9:0] \$procmux$759_Y ;
+  wire \$procmux$759_Y ;
   wire \$procmux$760_CMP ;
-  wire \$procmux$761_Y ;
+  wire [9:0] \$procmux$761_Y ;
   wire \$procmux$762_CMP ;
   wire \$procmux$763_Y ;
   wire \$procmux$764_CMP ;
@@ -3535,6 +3597,8 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   wire \$procmux$774_CMP ;
   wire \$procmux$775_Y ;
   wire \$procmux$776_CMP ;
+  wire \$procmux$777_Y ;
+  wire \$procmux$778_CMP ;
   wire advance;
   wire \advance$16 ;
   reg [18:0] average0_term0_1 = 19'h00000;
@@ -4142,146 +4206,146 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   always @(posedge clk, posedge rst)
     if (rst) o__payload <= 11'h000;
     else o__payload <= \$290 ;
-  assign \$procmux$497_Y  = \$procmux$498_CMP  ? last_6 : o__payload[10];
-  assign \$procmux$499_Y  = \$procmux$500_CMP  ? difference[9:0] : o__payload[9:0];
-  assign \$procmux$501_Y  = \$procmux$502_CMP  ? \$151  : equal_7;
-  assign \$procmux$503_Y  = \$procmux$504_CMP  ? difference[10] : below_7;
-  assign \$procmux$505_Y  = \$procmux$506_CMP  ? \$148  : over_6;
-  assign \$procmux$507_Y  = \$procmux$508_CMP  ? \$8 [13] : under_6;
-  assign \$procmux$509_Y  = \$procmux$510_CMP  ? \$8 [9:0] : inside_6;
-  assign \$procmux$511_Y  = \$procmux$512_CMP  ? kept3_6 : kept3_7;
-  assign \$procmux$513_Y  = \$procmux$514_CMP  ? weight3_5 : kept3_6;
-  assign \$procmux$515_Y  = \$procmux$516_CMP  ? if_below3_6 : if_below3_7;
-  assign \$procmux$517_Y  = \$procmux$518_CMP  ? \$145  : if_below3_6;
-  assign \$procmux$519_Y  = \$procmux$520_CMP  ? if_above3_6 : if_above3_7;
-  assign \$procmux$521_Y  = \$procmux$522_CMP  ? \$143  : if_above3_6;
-  assign \$procmux$523_Y  = \$procmux$524_CMP  ? weight3_4 : weight3_5;
-  assign \$procmux$525_Y  = \$procmux$526_CMP  ? \$141 [13:0] : down3_5;
-  assign \$procmux$527_Y  = \$procmux$528_CMP  ? \$139 [13:0] : up3_5;
-  assign \$procmux$529_Y  = \$procmux$530_CMP  ? kept2_6 : kept2_7;
-  assign \$procmux$531_Y  = \$procmux$532_CMP  ? weight2_5 : kept2_6;
-  assign \$procmux$533_Y  = \$procmux$534_CMP  ? if_below2_6 : if_below2_7;
-  assign \$procmux$535_Y  = \$procmux$536_CMP  ? \$137  : if_below2_6;
-  assign \$procmux$537_Y  = \$procmux$538_CMP  ? if_above2_6 : if_above2_7;
-  assign \$procmux$539_Y  = \$procmux$540_CMP  ? \$135  : if_above2_6;
-  assign \$procmux$541_Y  = \$procmux$542_CMP  ? weight2_4 : weight2_5;
-  assign \$procmux$543_Y  = \$procmux$544_CMP  ? \$133 [13:0] : down2_5;
-  assign \$procmux$545_Y  = \$procmux$546_CMP  ? \$131 [13:0] : up2_5;
-  assign \$procmux$547_Y  = \$procmux$548_CMP  ? kept1_6 : kept1_7;
-  assign \$procmux$549_Y  = \$procmux$550_CMP  ? weight1_5 : kept1_6;
-  assign \$procmux$551_Y  = \$procmux$552_CMP  ? if_below1_6 : if_below1_7;
-  assign \$procmux$553_Y  = \$procmux$554_CMP  ? \$129  : if_below1_6;
-  assign \$procmux$555_Y  = \$procmux$556_CMP  ? if_above1_6 : if_above1_7;
-  assign \$procmux$557_Y  = \$procmux$558_CMP  ? \$127  : if_above1_6;
-  assign \$procmux$559_Y  = \$procmux$560_CMP  ? weight1_4 : weight1_5;
-  assign \$procmux$561_Y  = \$procmux$562_CMP  ? \$125 [13:0] : down1_5;
-  assign \$procmux$563_Y  = \$procmux$564_CMP  ? \$123 [13:0] : up1_5;
-  assign \$procmux$565_Y  = \$procmux$566_CMP  ? kept0_6 : kept0_7;
-  assign \$procmux$567_Y  = \$procmux$568_CMP  ? weight0_5 : kept0_6;
-  assign \$procmux$569_Y  = \$procmux$570_CMP  ? if_below0_6 : if_below0_7;
-  assign \$procmux$571_Y  = \$procmux$572_CMP  ? \$121  : if_below0_6;
-  assign \$procmux$573_Y  = \$procmux$574_CMP  ? if_above0_6 : if_above0_7;
-  assign \$procmux$575_Y  = \$procmux$576_CMP  ? \$119  : if_above0_6;
-  assign \$procmux$577_Y  = \$procmux$578_CMP  ? weight0_4 : weight0_5;
-  assign \$procmux$579_Y  = \$procmux$580_CMP  ? \$117 [13:0] : down0_5;
-  assign \$procmux$581_Y  = \$procmux$582_CMP  ? \$115 [13:0] : up0_5;
-  assign \$procmux$583_Y  = \$procmux$584_CMP  ? \$113 [14:0] : scaled_5;
-  assign \$procmux$585_Y  = \$procmux$586_CMP  ? { \$111 [25], \$111  } : pair1_4;
-  assign \$procmux$587_Y  = \$procmux$588_CMP  ? { \$110 [25], \$110  } : pair0_4;
-  assign \$procmux$589_Y  = \$procmux$590_CMP  ? \$109  : product3_3;
-  assign \$procmux$591_Y  = \$procmux$592_CMP  ? \$108  : product2_3;
-  assign \$procmux$593_Y  = \$procmux$594_CMP  ? \$107  : product1_3;
-  assign \$procmux$595_Y  = \$procmux$596_CMP  ? \$106  : product0_3;
-  assign \$procmux$597_Y  = \$procmux$598_CMP  ? sample_5 : sample_6;
-  assign \$procmux$599_Y  = \$procmux$600_CMP  ? sample_4 : sample_5;
-  assign \$procmux$601_Y  = \$procmux$602_CMP  ? sample_3 : sample_4;
-  assign \$procmux$603_Y  = \$procmux$604_CMP  ? sample_2 : sample_3;
-  assign \$procmux$605_Y  = \$procmux$606_CMP  ? sample_1 : sample_2;
-  assign \$procmux$607_Y  = \$procmux$608_CMP  ? sample_0 : sample_1;
-  assign \$procmux$609_Y  = \$procmux$610_CMP  ? newest_4 : newest_5;
-  assign \$procmux$611_Y  = \$procmux$612_CMP  ? newest_3 : newest_4;
-  assign \$procmux$613_Y  = \$procmux$614_CMP  ? newest_2 : newest_3;
-  assign \$procmux$615_Y  = \$procmux$616_CMP  ? newest_1 : newest_2;
-  assign \$procmux$617_Y  = \$procmux$618_CMP  ? state[9:0] : newest_1;
-  assign \$procmux$619_Y  = \$procmux$620_CMP  ? feature_sign3_4 : feature_sign3_5;
-  assign \$procmux$621_Y  = \$procmux$622_CMP  ? feature_sign3_3 : feature_sign3_4;
-  assign \$procmux$623_Y  = \$procmux$624_CMP  ? feature_sign3_2 : feature_sign3_3;
-  assign \$procmux$625_Y  = \$procmux$626_CMP  ? { \$105 , \$104  } : feature_sign3_2;
-  assign \$procmux$627_Y  = \$procmux$628_CMP  ? feature_sign2_4 : feature_sign2_5;
-  assign \$procmux$629_Y  = \$procmux$630_CMP  ? feature_sign2_3 : feature_sign2_4;
-  assign \$procmux$631_Y  = \$procmux$632_CMP  ? feature_sign2_2 : feature_sign2_3;
-  assign \$procmux$633_Y  = \$procmux$634_CMP  ? { \$103 , \$102  } : feature_sign2_2;
-  assign \$procmux$635_Y  = \$procmux$636_CMP  ? feature_sign1_4 : feature_sign1_5;
-  assign \$procmux$637_Y  = \$procmux$638_CMP  ? feature_sign1_3 : feature_sign1_4;
-  assign \$procmux$639_Y  = \$procmux$640_CMP  ? feature_sign1_2 : feature_sign1_3;
-  assign \$procmux$641_Y  = \$procmux$642_CMP  ? { \$101 , \$100  } : feature_sign1_2;
-  assign \$procmux$643_Y  = \$procmux$644_CMP  ? feature_sign0_4 : feature_sign0_5;
-  assign \$procmux$645_Y  = \$procmux$646_CMP  ? feature_sign0_3 : feature_sign0_4;
-  assign \$procmux$647_Y  = \$procmux$648_CMP  ? feature_sign0_2 : feature_sign0_3;
-  assign \$procmux$649_Y  = \$procmux$650_CMP  ? { \$99 , \$98  } : feature_sign0_2;
-  assign \$procmux$651_Y  = \$procmux$652_CMP  ? weight3_3 : weight3_4;
-  assign \$procmux$653_Y  = \$procmux$654_CMP  ? weight3_2 : weight3_3;
-  assign \$procmux$655_Y  = \$procmux$656_CMP  ? weight3_1 : weight3_2;
-  assign \$procmux$657_Y  = \$procmux$658_CMP  ? weight2_3 : weight2_4;
-  assign \$procmux$659_Y  = \$procmux$660_CMP  ? weight2_2 : weight2_3;
-  assign \$procmux$661_Y  = \$procmux$662_CMP  ? weight2_1 : weight2_2;
-  assign \$procmux$663_Y  = \$procmux$664_CMP  ? weight1_3 : weight1_4;
-  assign \$procmux$665_Y  = \$procmux$666_CMP  ? weight1_2 : weight1_3;
-  assign \$procmux$667_Y  = \$procmux$668_CMP  ? weight1_1 : weight1_2;
-  assign \$procmux$669_Y  = \$procmux$670_CMP  ? weight0_3 : weight0_4;
-  assign \$procmux$671_Y  = \$procmux$672_CMP  ? weight0_2 : weight0_3;
-  assign \$procmux$673_Y  = \$procmux$674_CMP  ? weight0_1 : weight0_2;
-  assign \$procmux$675_Y  = \$procmux$676_CMP  ? bounds3_3 : bounds3_4;
-  assign \$procmux$677_Y  = \$procmux$678_CMP  ? bounds3_2 : bounds3_3;
-  assign \$procmux$679_Y  = \$procmux$680_CMP  ? { \$83 , \$81  } : bounds3_2;
-  assign \$procmux$681_Y  = \$procmux$682_CMP  ? bounds2_3 : bounds2_4;
-  assign \$procmux$683_Y  = \$procmux$684_CMP  ? bounds2_2 : bounds2_3;
-  assign \$procmux$685_Y  = \$procmux$686_CMP  ? { \$76 , \$74  } : bounds2_2;
-  assign \$procmux$687_Y  = \$procmux$688_CMP  ? bounds1_3 : bounds1_4;
-  assign \$procmux$689_Y  = \$procmux$690_CMP  ? bounds1_2 : bounds1_3;
-  assign \$procmux$691_Y  = \$procmux$692_CMP  ? { \$69 , \$67  } : bounds1_2;
-  assign \$procmux$693_Y  = \$procmux$694_CMP  ? bounds0_3 : bounds0_4;
-  assign \$procmux$695_Y  = \$procmux$696_CMP  ? bounds0_2 : bounds0_3;
-  assign \$procmux$697_Y  = \$procmux$698_CMP  ? { \$62 , \$60  } : bounds0_2;
-  assign \$procmux$699_Y  = \$procmux$700_CMP  ? feature3_1 : feature_operand3_2;
-  assign \$procmux$701_Y  = \$procmux$702_CMP  ? weight3_1 : weight_operand3_2;
-  assign \$procmux$703_Y  = \$procmux$704_CMP  ? feature2_1 : feature_operand2_2;
-  assign \$procmux$705_Y  = \$procmux$706_CMP  ? weight2_1 : weight_operand2_2;
-  assign \$procmux$707_Y  = \$procmux$708_CMP  ? feature1_1 : feature_operand1_2;
-  assign \$procmux$709_Y  = \$procmux$710_CMP  ? weight1_1 : weight_operand1_2;
-  assign \$procmux$711_Y  = \$procmux$712_CMP  ? feature0_1 : feature_operand0_2;
-  assign \$procmux$713_Y  = \$procmux$714_CMP  ? weight0_1 : weight_operand0_2;
-  assign \$procmux$715_Y  = \$procmux$716_CMP  ? \state$71 [55:42] : weight3_1;
-  assign \$procmux$717_Y  = \$procmux$718_CMP  ? \state$71 [41:28] : weight2_1;
-  assign \$procmux$719_Y  = \$procmux$720_CMP  ? \state$71 [27:14] : weight1_1;
-  assign \$procmux$721_Y  = \$procmux$722_CMP  ? \state$71 [13:0] : weight0_1;
-  assign \$procmux$723_Y  = \$procmux$724_CMP  ? \$57 [10:0] : feature3_1;
-  assign \$procmux$725_Y  = \$procmux$726_CMP  ? \$55 [10:0] : feature2_1;
-  assign \$procmux$727_Y  = \$procmux$728_CMP  ? \$53  : feature1_1;
-  assign \$procmux$729_Y  = \$procmux$730_CMP  ? \$52  : feature0_1;
-  assign \$procmux$731_Y  = \$procmux$732_CMP  ? { \$51 [24:7], \$42  } : average1_term1_1;
-  assign \$procmux$733_Y  = \$procmux$734_CMP  ? { \$41 [25:8], \$37  } : average1_term0_1;
-  assign \$procmux$735_Y  = \$procmux$736_CMP  ? { \$36 [19:2], \$27  } : average0_term1_1;
-  assign \$procmux$737_Y  = \$procmux$738_CMP  ? { \$26 [20:3], \$22  } : average0_term0_1;
-  assign \$procmux$739_Y  = \$procmux$740_CMP  ? state[19:10] : updated2_1;
-  assign \$procmux$741_Y  = \$procmux$742_CMP  ? state[9:0] : updated1_1;
-  assign \$procmux$743_Y  = \$procmux$744_CMP  ? sample_0 : updated0_1;
-  assign \$procmux$745_Y  = \$procmux$746_CMP  ? last_5 : last_6;
-  assign \$procmux$747_Y  = \$procmux$748_CMP  ? last_4 : last_5;
-  assign \$procmux$749_Y  = \$procmux$750_CMP  ? last_3 : last_4;
-  assign \$procmux$751_Y  = \$procmux$752_CMP  ? last_2 : last_3;
-  assign \$procmux$753_Y  = \$procmux$754_CMP  ? last_1 : last_2;
-  assign \$procmux$755_Y  = \$procmux$756_CMP  ? last_0 : last_1;
-  assign \$procmux$757_Y  = \$procmux$758_CMP  ? i__payload[10] : last_0;
-  assign \$procmux$759_Y  = \$procmux$760_CMP  ? i__payload[9:0] : sample_0;
-  assign \$procmux$761_Y  = \$procmux$762_CMP  ? valid_6 : o__valid;
-  assign \$procmux$763_Y  = \$procmux$764_CMP  ? valid_5 : valid_6;
-  assign \$procmux$765_Y  = \$procmux$766_CMP  ? valid_4 : valid_5;
-  assign \$procmux$767_Y  = \$procmux$768_CMP  ? valid_3 : valid_4;
-  assign \$procmux$769_Y  = \$procmux$770_CMP  ? valid_2 : valid_3;
-  assign \$procmux$771_Y  = \$procmux$772_CMP  ? valid_1 : valid_2;
-  assign \$procmux$773_Y  = \$procmux$774_CMP  ? valid_0 : valid_1;
-  assign \$procmux$775_Y  = \$procmux$776_CMP  ? \$21  : valid_0;
+  assign \$procmux$499_Y  = \$procmux$500_CMP  ? last_6 : o__payload[10];
+  assign \$procmux$501_Y  = \$procmux$502_CMP  ? difference[9:0] : o__payload[9:0];
+  assign \$procmux$503_Y  = \$procmux$504_CMP  ? \$151  : equal_7;
+  assign \$procmux$505_Y  = \$procmux$506_CMP  ? difference[10] : below_7;
+  assign \$procmux$507_Y  = \$procmux$508_CMP  ? \$148  : over_6;
+  assign \$procmux$509_Y  = \$procmux$510_CMP  ? \$8 [13] : under_6;
+  assign \$procmux$511_Y  = \$procmux$512_CMP  ? \$8 [9:0] : inside_6;
+  assign \$procmux$513_Y  = \$procmux$514_CMP  ? kept3_6 : kept3_7;
+  assign \$procmux$515_Y  = \$procmux$516_CMP  ? weight3_5 : kept3_6;
+  assign \$procmux$517_Y  = \$procmux$518_CMP  ? if_below3_6 : if_below3_7;
+  assign \$procmux$519_Y  = \$procmux$520_CMP  ? \$145  : if_below3_6;
+  assign \$procmux$521_Y  = \$procmux$522_CMP  ? if_above3_6 : if_above3_7;
+  assign \$procmux$523_Y  = \$procmux$524_CMP  ? \$143  : if_above3_6;
+  assign \$procmux$525_Y  = \$procmux$526_CMP  ? weight3_4 : weight3_5;
+  assign \$procmux$527_Y  = \$procmux$528_CMP  ? \$141 [13:0] : down3_5;
+  assign \$procmux$529_Y  = \$procmux$530_CMP  ? \$139 [13:0] : up3_5;
+  assign \$procmux$531_Y  = \$procmux$532_CMP  ? kept2_6 : kept2_7;
+  assign \$procmux$533_Y  = \$procmux$534_CMP  ? weight2_5 : kept2_6;
+  assign \$procmux$535_Y  = \$procmux$536_CMP  ? if_below2_6 : if_below2_7;
+  assign \$procmux$537_Y  = \$procmux$538_CMP  ? \$137  : if_below2_6;
+  assign \$procmux$539_Y  = \$procmux$540_CMP  ? if_above2_6 : if_above2_7;
+  assign \$procmux$541_Y  = \$procmux$542_CMP  ? \$135  : if_above2_6;
+  assign \$procmux$543_Y  = \$procmux$544_CMP  ? weight2_4 : weight2_5;
+  assign \$procmux$545_Y  = \$procmux$546_CMP  ? \$133 [13:0] : down2_5;
+  assign \$procmux$547_Y  = \$procmux$548_CMP  ? \$131 [13:0] : up2_5;
+  assign \$procmux$549_Y  = \$procmux$550_CMP  ? kept1_6 : kept1_7;
+  assign \$procmux$551_Y  = \$procmux$552_CMP  ? weight1_5 : kept1_6;
+  assign \$procmux$553_Y  = \$procmux$554_CMP  ? if_below1_6 : if_below1_7;
+  assign \$procmux$555_Y  = \$procmux$556_CMP  ? \$129  : if_below1_6;
+  assign \$procmux$557_Y  = \$procmux$558_CMP  ? if_above1_6 : if_above1_7;
+  assign \$procmux$559_Y  = \$procmux$560_CMP  ? \$127  : if_above1_6;
+  assign \$procmux$561_Y  = \$procmux$562_CMP  ? weight1_4 : weight1_5;
+  assign \$procmux$563_Y  = \$procmux$564_CMP  ? \$125 [13:0] : down1_5;
+  assign \$procmux$565_Y  = \$procmux$566_CMP  ? \$123 [13:0] : up1_5;
+  assign \$procmux$567_Y  = \$procmux$568_CMP  ? kept0_6 : kept0_7;
+  assign \$procmux$569_Y  = \$procmux$570_CMP  ? weight0_5 : kept0_6;
+  assign \$procmux$571_Y  = \$procmux$572_CMP  ? if_below0_6 : if_below0_7;
+  assign \$procmux$573_Y  = \$procmux$574_CMP  ? \$121  : if_below0_6;
+  assign \$procmux$575_Y  = \$procmux$576_CMP  ? if_above0_6 : if_above0_7;
+  assign \$procmux$577_Y  = \$procmux$578_CMP  ? \$119  : if_above0_6;
+  assign \$procmux$579_Y  = \$procmux$580_CMP  ? weight0_4 : weight0_5;
+  assign \$procmux$581_Y  = \$procmux$582_CMP  ? \$117 [13:0] : down0_5;
+  assign \$procmux$583_Y  = \$procmux$584_CMP  ? \$115 [13:0] : up0_5;
+  assign \$procmux$585_Y  = \$procmux$586_CMP  ? \$113 [14:0] : scaled_5;
+  assign \$procmux$587_Y  = \$procmux$588_CMP  ? { \$111 [25], \$111  } : pair1_4;
+  assign \$procmux$589_Y  = \$procmux$590_CMP  ? { \$110 [25], \$110  } : pair0_4;
+  assign \$procmux$591_Y  = \$procmux$592_CMP  ? \$109  : product3_3;
+  assign \$procmux$593_Y  = \$procmux$594_CMP  ? \$108  : product2_3;
+  assign \$procmux$595_Y  = \$procmux$596_CMP  ? \$107  : product1_3;
+  assign \$procmux$597_Y  = \$procmux$598_CMP  ? \$106  : product0_3;
+  assign \$procmux$599_Y  = \$procmux$600_CMP  ? sample_5 : sample_6;
+  assign \$procmux$601_Y  = \$procmux$602_CMP  ? sample_4 : sample_5;
+  assign \$procmux$603_Y  = \$procmux$604_CMP  ? sample_3 : sample_4;
+  assign \$procmux$605_Y  = \$procmux$606_CMP  ? sample_2 : sample_3;
+  assign \$procmux$607_Y  = \$procmux$608_CMP  ? sample_1 : sample_2;
+  assign \$procmux$609_Y  = \$procmux$610_CMP  ? sample_0 : sample_1;
+  assign \$procmux$611_Y  = \$procmux$612_CMP  ? newest_4 : newest_5;
+  assign \$procmux$613_Y  = \$procmux$614_CMP  ? newest_3 : newest_4;
+  assign \$procmux$615_Y  = \$procmux$616_CMP  ? newest_2 : newest_3;
+  assign \$procmux$617_Y  = \$procmux$618_CMP  ? newest_1 : newest_2;
+  assign \$procmux$619_Y  = \$procmux$620_CMP  ? state[9:0] : newest_1;
+  assign \$procmux$621_Y  = \$procmux$622_CMP  ? feature_sign3_4 : feature_sign3_5;
+  assign \$procmux$623_Y  = \$procmux$624_CMP  ? feature_sign3_3 : feature_sign3_4;
+  assign \$procmux$625_Y  = \$procmux$626_CMP  ? feature_sign3_2 : feature_sign3_3;
+  assign \$procmux$627_Y  = \$procmux$628_CMP  ? { \$105 , \$104  } : feature_sign3_2;
+  assign \$procmux$629_Y  = \$procmux$630_CMP  ? feature_sign2_4 : feature_sign2_5;
+  assign \$procmux$631_Y  = \$procmux$632_CMP  ? feature_sign2_3 : feature_sign2_4;
+  assign \$procmux$633_Y  = \$procmux$634_CMP  ? feature_sign2_2 : feature_sign2_3;
+  assign \$procmux$635_Y  = \$procmux$636_CMP  ? { \$103 , \$102  } : feature_sign2_2;
+  assign \$procmux$637_Y  = \$procmux$638_CMP  ? feature_sign1_4 : feature_sign1_5;
+  assign \$procmux$639_Y  = \$procmux$640_CMP  ? feature_sign1_3 : feature_sign1_4;
+  assign \$procmux$641_Y  = \$procmux$642_CMP  ? feature_sign1_2 : feature_sign1_3;
+  assign \$procmux$643_Y  = \$procmux$644_CMP  ? { \$101 , \$100  } : feature_sign1_2;
+  assign \$procmux$645_Y  = \$procmux$646_CMP  ? feature_sign0_4 : feature_sign0_5;
+  assign \$procmux$647_Y  = \$procmux$648_CMP  ? feature_sign0_3 : feature_sign0_4;
+  assign \$procmux$649_Y  = \$procmux$650_CMP  ? feature_sign0_2 : feature_sign0_3;
+  assign \$procmux$651_Y  = \$procmux$652_CMP  ? { \$99 , \$98  } : feature_sign0_2;
+  assign \$procmux$653_Y  = \$procmux$654_CMP  ? weight3_3 : weight3_4;
+  assign \$procmux$655_Y  = \$procmux$656_CMP  ? weight3_2 : weight3_3;
+  assign \$procmux$657_Y  = \$procmux$658_CMP  ? weight3_1 : weight3_2;
+  assign \$procmux$659_Y  = \$procmux$660_CMP  ? weight2_3 : weight2_4;
+  assign \$procmux$661_Y  = \$procmux$662_CMP  ? weight2_2 : weight2_3;
+  assign \$procmux$663_Y  = \$procmux$664_CMP  ? weight2_1 : weight2_2;
+  assign \$procmux$665_Y  = \$procmux$666_CMP  ? weight1_3 : weight1_4;
+  assign \$procmux$667_Y  = \$procmux$668_CMP  ? weight1_2 : weight1_3;
+  assign \$procmux$669_Y  = \$procmux$670_CMP  ? weight1_1 : weight1_2;
+  assign \$procmux$671_Y  = \$procmux$672_CMP  ? weight0_3 : weight0_4;
+  assign \$procmux$673_Y  = \$procmux$674_CMP  ? weight0_2 : weight0_3;
+  assign \$procmux$675_Y  = \$procmux$676_CMP  ? weight0_1 : weight0_2;
+  assign \$procmux$677_Y  = \$procmux$678_CMP  ? bounds3_3 : bounds3_4;
+  assign \$procmux$679_Y  = \$procmux$680_CMP  ? bounds3_2 : bounds3_3;
+  assign \$procmux$681_Y  = \$procmux$682_CMP  ? { \$83 , \$81  } : bounds3_2;
+  assign \$procmux$683_Y  = \$procmux$684_CMP  ? bounds2_3 : bounds2_4;
+  assign \$procmux$685_Y  = \$procmux$686_CMP  ? bounds2_2 : bounds2_3;
+  assign \$procmux$687_Y  = \$procmux$688_CMP  ? { \$76 , \$74  } : bounds2_2;
+  assign \$procmux$689_Y  = \$procmux$690_CMP  ? bounds1_3 : bounds1_4;
+  assign \$procmux$691_Y  = \$procmux$692_CMP  ? bounds1_2 : bounds1_3;
+  assign \$procmux$693_Y  = \$procmux$694_CMP  ? { \$69 , \$67  } : bounds1_2;
+  assign \$procmux$695_Y  = \$procmux$696_CMP  ? bounds0_3 : bounds0_4;
+  assign \$procmux$697_Y  = \$procmux$698_CMP  ? bounds0_2 : bounds0_3;
+  assign \$procmux$699_Y  = \$procmux$700_CMP  ? { \$62 , \$60  } : bounds0_2;
+  assign \$procmux$701_Y  = \$procmux$702_CMP  ? feature3_1 : feature_operand3_2;
+  assign \$procmux$703_Y  = \$procmux$704_CMP  ? weight3_1 : weight_operand3_2;
+  assign \$procmux$705_Y  = \$procmux$706_CMP  ? feature2_1 : feature_operand2_2;
+  assign \$procmux$707_Y  = \$procmux$708_CMP  ? weight2_1 : weight_operand2_2;
+  assign \$procmux$709_Y  = \$procmux$710_CMP  ? feature1_1 : feature_operand1_2;
+  assign \$procmux$711_Y  = \$procmux$712_CMP  ? weight1_1 : weight_operand1_2;
+  assign \$procmux$713_Y  = \$procmux$714_CMP  ? feature0_1 : feature_operand0_2;
+  assign \$procmux$715_Y  = \$procmux$716_CMP  ? weight0_1 : weight_operand0_2;
+  assign \$procmux$717_Y  = \$procmux$718_CMP  ? \state$71 [55:42] : weight3_1;
+  assign \$procmux$719_Y  = \$procmux$720_CMP  ? \state$71 [41:28] : weight2_1;
+  assign \$procmux$721_Y  = \$procmux$722_CMP  ? \state$71 [27:14] : weight1_1;
+  assign \$procmux$723_Y  = \$procmux$724_CMP  ? \state$71 [13:0] : weight0_1;
+  assign \$procmux$725_Y  = \$procmux$726_CMP  ? \$57 [10:0] : feature3_1;
+  assign \$procmux$727_Y  = \$procmux$728_CMP  ? \$55 [10:0] : feature2_1;
+  assign \$procmux$729_Y  = \$procmux$730_CMP  ? \$53  : feature1_1;
+  assign \$procmux$731_Y  = \$procmux$732_CMP  ? \$52  : feature0_1;
+  assign \$procmux$733_Y  = \$procmux$734_CMP  ? { \$51 [24:7], \$42  } : average1_term1_1;
+  assign \$procmux$735_Y  = \$procmux$736_CMP  ? { \$41 [25:8], \$37  } : average1_term0_1;
+  assign \$procmux$737_Y  = \$procmux$738_CMP  ? { \$36 [19:2], \$27  } : average0_term1_1;
+  assign \$procmux$739_Y  = \$procmux$740_CMP  ? { \$26 [20:3], \$22  } : average0_term0_1;
+  assign \$procmux$741_Y  = \$procmux$742_CMP  ? state[19:10] : updated2_1;
+  assign \$procmux$743_Y  = \$procmux$744_CMP  ? state[9:0] : updated1_1;
+  assign \$procmux$745_Y  = \$procmux$746_CMP  ? sample_0 : updated0_1;
+  assign \$procmux$747_Y  = \$procmux$748_CMP  ? last_5 : last_6;
+  assign \$procmux$749_Y  = \$procmux$750_CMP  ? last_4 : last_5;
+  assign \$procmux$751_Y  = \$procmux$752_CMP  ? last_3 : last_4;
+  assign \$procmux$753_Y  = \$procmux$754_CMP  ? last_2 : last_3;
+  assign \$procmux$755_Y  = \$procmux$756_CMP  ? last_1 : last_2;
+  assign \$procmux$757_Y  = \$procmux$758_CMP  ? last_0 : last_1;
+  assign \$procmux$759_Y  = \$procmux$760_CMP  ? i__payload[10] : last_0;
+  assign \$procmux$761_Y  = \$procmux$762_CMP  ? i__payload[9:0] : sample_0;
+  assign \$procmux$763_Y  = \$procmux$764_CMP  ? valid_6 : o__valid;
+  assign \$procmux$765_Y  = \$procmux$766_CMP  ? valid_5 : valid_6;
+  assign \$procmux$767_Y  = \$procmux$768_CMP  ? valid_4 : valid_5;
+  assign \$procmux$769_Y  = \$procmux$770_CMP  ? valid_3 : valid_4;
+  assign \$procmux$771_Y  = \$procmux$772_CMP  ? valid_2 : valid_3;
+  assign \$procmux$773_Y  = \$procmux$774_CMP  ? valid_1 : valid_2;
+  assign \$procmux$775_Y  = \$procmux$776_CMP  ? valid_0 : valid_1;
+  assign \$procmux$777_Y  = \$procmux$778_CMP  ? \$21  : valid_0;
   \neurorice_encoder_c1024_w10_arith.encoder.predictor.past  past (
     .advance(enable),
     .clk(clk),
@@ -4344,286 +4408,286 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   assign update[29:20] = updated2_1;
   assign update[19:10] = updated1_1;
   assign update[9:0] = updated0_1;
-  assign \$procmux$498_CMP  = enable;
-  assign \$290 [10] = \$procmux$497_Y ;
   assign \$procmux$500_CMP  = enable;
-  assign \$290 [9:0] = \$procmux$499_Y ;
+  assign \$290 [10] = \$procmux$499_Y ;
   assign \$procmux$502_CMP  = enable;
-  assign \$289  = \$procmux$501_Y ;
+  assign \$290 [9:0] = \$procmux$501_Y ;
   assign \$procmux$504_CMP  = enable;
-  assign \$288  = \$procmux$503_Y ;
+  assign \$289  = \$procmux$503_Y ;
   assign \$procmux$506_CMP  = enable;
-  assign \$287  = \$procmux$505_Y ;
+  assign \$288  = \$procmux$505_Y ;
   assign \$procmux$508_CMP  = enable;
-  assign \$286  = \$procmux$507_Y ;
+  assign \$287  = \$procmux$507_Y ;
   assign \$procmux$510_CMP  = enable;
-  assign \$285  = \$procmux$509_Y ;
+  assign \$286  = \$procmux$509_Y ;
   assign \$procmux$512_CMP  = enable;
-  assign \$284  = \$procmux$511_Y ;
+  assign \$285  = \$procmux$511_Y ;
   assign \$procmux$514_CMP  = enable;
-  assign \$283  = \$procmux$513_Y ;
+  assign \$284  = \$procmux$513_Y ;
   assign \$procmux$516_CMP  = enable;
-  assign \$282  = \$procmux$515_Y ;
+  assign \$283  = \$procmux$515_Y ;
   assign \$procmux$518_CMP  = enable;
-  assign \$281  = \$procmux$517_Y ;
+  assign \$282  = \$procmux$517_Y ;
   assign \$procmux$520_CMP  = enable;
-  assign \$280  = \$procmux$519_Y ;
+  assign \$281  = \$procmux$519_Y ;
   assign \$procmux$522_CMP  = enable;
-  assign \$279  = \$procmux$521_Y ;
+  assign \$280  = \$procmux$521_Y ;
   assign \$procmux$524_CMP  = enable;
-  assign \$278  = \$procmux$523_Y ;
+  assign \$279  = \$procmux$523_Y ;
   assign \$procmux$526_CMP  = enable;
-  assign \$277  = \$procmux$525_Y ;
+  assign \$278  = \$procmux$525_Y ;
   assign \$procmux$528_CMP  = enable;
-  assign \$276  = \$procmux$527_Y ;
+  assign \$277  = \$procmux$527_Y ;
   assign \$procmux$530_CMP  = enable;
-  assign \$275  = \$procmux$529_Y ;
+  assign \$276  = \$procmux$529_Y ;
   assign \$procmux$532_CMP  = enable;
-  assign \$274  = \$procmux$531_Y ;
+  assign \$275  = \$procmux$531_Y ;
   assign \$procmux$534_CMP  = enable;
-  assign \$273  = \$procmux$533_Y ;
+  assign \$274  = \$procmux$533_Y ;
   assign \$procmux$536_CMP  = enable;
-  assign \$272  = \$procmux$535_Y ;
+  assign \$273  = \$procmux$535_Y ;
   assign \$procmux$538_CMP  = enable;
-  assign \$271  = \$procmux$537_Y ;
+  assign \$272  = \$procmux$537_Y ;
   assign \$procmux$540_CMP  = enable;
-  assign \$270  = \$procmux$539_Y ;
+  assign \$271  = \$procmux$539_Y ;
   assign \$procmux$542_CMP  = enable;
-  assign \$269  = \$procmux$541_Y ;
+  assign \$270  = \$procmux$541_Y ;
   assign \$procmux$544_CMP  = enable;
-  assign \$268  = \$procmux$543_Y ;
+  assign \$269  = \$procmux$543_Y ;
   assign \$procmux$546_CMP  = enable;
-  assign \$267  = \$procmux$545_Y ;
+  assign \$268  = \$procmux$545_Y ;
   assign \$procmux$548_CMP  = enable;
-  assign \$266  = \$procmux$547_Y ;
+  assign \$267  = \$procmux$547_Y ;
   assign \$procmux$550_CMP  = enable;
-  assign \$265  = \$procmux$549_Y ;
+  assign \$266  = \$procmux$549_Y ;
   assign \$procmux$552_CMP  = enable;
-  assign \$264  = \$procmux$551_Y ;
+  assign \$265  = \$procmux$551_Y ;
   assign \$procmux$554_CMP  = enable;
-  assign \$263  = \$procmux$553_Y ;
+  assign \$264  = \$procmux$553_Y ;
   assign \$procmux$556_CMP  = enable;
-  assign \$262  = \$procmux$555_Y ;
+  assign \$263  = \$procmux$555_Y ;
   assign \$procmux$558_CMP  = enable;
-  assign \$261  = \$procmux$557_Y ;
+  assign \$262  = \$procmux$557_Y ;
   assign \$procmux$560_CMP  = enable;
-  assign \$260  = \$procmux$559_Y ;
+  assign \$261  = \$procmux$559_Y ;
   assign \$procmux$562_CMP  = enable;
-  assign \$259  = \$procmux$561_Y ;
+  assign \$260  = \$procmux$561_Y ;
   assign \$procmux$564_CMP  = enable;
-  assign \$258  = \$procmux$563_Y ;
+  assign \$259  = \$procmux$563_Y ;
   assign \$procmux$566_CMP  = enable;
-  assign \$257  = \$procmux$565_Y ;
+  assign \$258  = \$procmux$565_Y ;
   assign \$procmux$568_CMP  = enable;
-  assign \$256  = \$procmux$567_Y ;
+  assign \$257  = \$procmux$567_Y ;
   assign \$procmux$570_CMP  = enable;
-  assign \$255  = \$procmux$569_Y ;
+  assign \$256  = \$procmux$569_Y ;
   assign \$procmux$572_CMP  = enable;
-  assign \$254  = \$procmux$571_Y ;
+  assign \$255  = \$procmux$571_Y ;
   assign \$procmux$574_CMP  = enable;
-  assign \$253  = \$procmux$573_Y ;
+  assign \$254  = \$procmux$573_Y ;
   assign \$procmux$576_CMP  = enable;
-  assign \$252  = \$procmux$575_Y ;
+  assign \$253  = \$procmux$575_Y ;
   assign \$procmux$578_CMP  = enable;
-  assign \$251  = \$procmux$577_Y ;
+  assign \$252  = \$procmux$577_Y ;
   assign \$procmux$580_CMP  = enable;
-  assign \$250  = \$procmux$579_Y ;
+  assign \$251  = \$procmux$579_Y ;
   assign \$procmux$582_CMP  = enable;
-  assign \$249  = \$procmux$581_Y ;
+  assign \$250  = \$procmux$581_Y ;
   assign \$procmux$584_CMP  = enable;
-  assign \$248  = \$procmux$583_Y ;
+  assign \$249  = \$procmux$583_Y ;
   assign \$procmux$586_CMP  = enable;
-  assign \$247  = \$procmux$585_Y ;
+  assign \$248  = \$procmux$585_Y ;
   assign \$procmux$588_CMP  = enable;
-  assign \$246  = \$procmux$587_Y ;
+  assign \$247  = \$procmux$587_Y ;
   assign \$procmux$590_CMP  = enable;
-  assign \$245  = \$procmux$589_Y ;
+  assign \$246  = \$procmux$589_Y ;
   assign \$procmux$592_CMP  = enable;
-  assign \$244  = \$procmux$591_Y ;
+  assign \$245  = \$procmux$591_Y ;
   assign \$procmux$594_CMP  = enable;
-  assign \$243  = \$procmux$593_Y ;
+  assign \$244  = \$procmux$593_Y ;
   assign \$procmux$596_CMP  = enable;
-  assign \$242  = \$procmux$595_Y ;
+  assign \$243  = \$procmux$595_Y ;
   assign \$procmux$598_CMP  = enable;
-  assign \$241  = \$procmux$597_Y ;
+  assign \$242  = \$procmux$597_Y ;
   assign \$procmux$600_CMP  = enable;
-  assign \$240  = \$procmux$599_Y ;
+  assign \$241  = \$procmux$599_Y ;
   assign \$procmux$602_CMP  = enable;
-  assign \$239  = \$procmux$601_Y ;
+  assign \$240  = \$procmux$601_Y ;
   assign \$procmux$604_CMP  = enable;
-  assign \$238  = \$procmux$603_Y ;
+  assign \$239  = \$procmux$603_Y ;
   assign \$procmux$606_CMP  = enable;
-  assign \$237  = \$procmux$605_Y ;
+  assign \$238  = \$procmux$605_Y ;
   assign \$procmux$608_CMP  = enable;
-  assign \$236  = \$procmux$607_Y ;
+  assign \$237  = \$procmux$607_Y ;
   assign \$procmux$610_CMP  = enable;
-  assign \$235  = \$procmux$609_Y ;
+  assign \$236  = \$procmux$609_Y ;
   assign \$procmux$612_CMP  = enable;
-  assign \$234  = \$procmux$611_Y ;
+  assign \$235  = \$procmux$611_Y ;
   assign \$procmux$614_CMP  = enable;
-  assign \$233  = \$procmux$613_Y ;
+  assign \$234  = \$procmux$613_Y ;
   assign \$procmux$616_CMP  = enable;
-  assign \$232  = \$procmux$615_Y ;
+  assign \$233  = \$procmux$615_Y ;
   assign \$procmux$618_CMP  = enable;
-  assign \$231  = \$procmux$617_Y ;
+  assign \$232  = \$procmux$617_Y ;
   assign \$procmux$620_CMP  = enable;
-  assign \$230  = \$procmux$619_Y ;
+  assign \$231  = \$procmux$619_Y ;
   assign \$procmux$622_CMP  = enable;
-  assign \$229  = \$procmux$621_Y ;
+  assign \$230  = \$procmux$621_Y ;
   assign \$procmux$624_CMP  = enable;
-  assign \$228  = \$procmux$623_Y ;
+  assign \$229  = \$procmux$623_Y ;
   assign \$procmux$626_CMP  = enable;
-  assign \$227  = \$procmux$625_Y ;
+  assign \$228  = \$procmux$625_Y ;
   assign \$procmux$628_CMP  = enable;
-  assign \$226  = \$procmux$627_Y ;
+  assign \$227  = \$procmux$627_Y ;
   assign \$procmux$630_CMP  = enable;
-  assign \$225  = \$procmux$629_Y ;
+  assign \$226  = \$procmux$629_Y ;
   assign \$procmux$632_CMP  = enable;
-  assign \$224  = \$procmux$631_Y ;
+  assign \$225  = \$procmux$631_Y ;
   assign \$procmux$634_CMP  = enable;
-  assign \$223  = \$procmux$633_Y ;
+  assign \$224  = \$procmux$633_Y ;
   assign \$procmux$636_CMP  = enable;
-  assign \$222  = \$procmux$635_Y ;
+  assign \$223  = \$procmux$635_Y ;
   assign \$procmux$638_CMP  = enable;
-  assign \$221  = \$procmux$637_Y ;
+  assign \$222  = \$procmux$637_Y ;
   assign \$procmux$640_CMP  = enable;
-  assign \$220  = \$procmux$639_Y ;
+  assign \$221  = \$procmux$639_Y ;
   assign \$procmux$642_CMP  = enable;
-  assign \$219  = \$procmux$641_Y ;
+  assign \$220  = \$procmux$641_Y ;
   assign \$procmux$644_CMP  = enable;
-  assign \$218  = \$procmux$643_Y ;
+  assign \$219  = \$procmux$643_Y ;
   assign \$procmux$646_CMP  = enable;
-  assign \$217  = \$procmux$645_Y ;
+  assign \$218  = \$procmux$645_Y ;
   assign \$procmux$648_CMP  = enable;
-  assign \$216  = \$procmux$647_Y ;
+  assign \$217  = \$procmux$647_Y ;
   assign \$procmux$650_CMP  = enable;
-  assign \$215  = \$procmux$649_Y ;
-  assign \$procmux$652_CMP  = \$97 ;
-  assign \$214  = \$procmux$651_Y ;
-  assign \$procmux$654_CMP  = \$96 ;
-  assign \$213  = \$procmux$653_Y ;
-  assign \$procmux$656_CMP  = \$95 ;
-  assign \$212  = \$procmux$655_Y ;
-  assign \$procmux$658_CMP  = \$94 ;
-  assign \$211  = \$procmux$657_Y ;
-  assign \$procmux$660_CMP  = \$93 ;
-  assign \$210  = \$procmux$659_Y ;
-  assign \$procmux$662_CMP  = \$92 ;
-  assign \$209  = \$procmux$661_Y ;
-  assign \$procmux$664_CMP  = \$91 ;
-  assign \$208  = \$procmux$663_Y ;
-  assign \$procmux$666_CMP  = \$90 ;
-  assign \$207  = \$procmux$665_Y ;
-  assign \$procmux$668_CMP  = \$89 ;
-  assign \$206  = \$procmux$667_Y ;
-  assign \$procmux$670_CMP  = \$88 ;
-  assign \$205  = \$procmux$669_Y ;
-  assign \$procmux$672_CMP  = \$87 ;
-  assign \$204  = \$procmux$671_Y ;
-  assign \$procmux$674_CMP  = \$86 ;
-  assign \$203  = \$procmux$673_Y ;
-  assign \$procmux$676_CMP  = \$85 ;
-  assign \$202  = \$procmux$675_Y ;
-  assign \$procmux$678_CMP  = \$84 ;
-  assign \$201  = \$procmux$677_Y ;
-  assign \$procmux$680_CMP  = \$79 ;
-  assign \$200  = \$procmux$679_Y ;
-  assign \$procmux$682_CMP  = \$78 ;
-  assign \$199  = \$procmux$681_Y ;
-  assign \$procmux$684_CMP  = \$77 ;
-  assign \$198  = \$procmux$683_Y ;
-  assign \$procmux$686_CMP  = \$72 ;
-  assign \$197  = \$procmux$685_Y ;
-  assign \$procmux$688_CMP  = \$71 ;
-  assign \$196  = \$procmux$687_Y ;
-  assign \$procmux$690_CMP  = \$70 ;
-  assign \$195  = \$procmux$689_Y ;
-  assign \$procmux$692_CMP  = \$65 ;
-  assign \$194  = \$procmux$691_Y ;
-  assign \$procmux$694_CMP  = \$64 ;
-  assign \$193  = \$procmux$693_Y ;
-  assign \$procmux$696_CMP  = \$63 ;
-  assign \$192  = \$procmux$695_Y ;
-  assign \$procmux$698_CMP  = \$58 ;
-  assign \$191  = \$procmux$697_Y ;
-  assign \$procmux$700_CMP  = enable;
-  assign \$190  = \$procmux$699_Y ;
+  assign \$216  = \$procmux$649_Y ;
+  assign \$procmux$652_CMP  = enable;
+  assign \$215  = \$procmux$651_Y ;
+  assign \$procmux$654_CMP  = \$97 ;
+  assign \$214  = \$procmux$653_Y ;
+  assign \$procmux$656_CMP  = \$96 ;
+  assign \$213  = \$procmux$655_Y ;
+  assign \$procmux$658_CMP  = \$95 ;
+  assign \$212  = \$procmux$657_Y ;
+  assign \$procmux$660_CMP  = \$94 ;
+  assign \$211  = \$procmux$659_Y ;
+  assign \$procmux$662_CMP  = \$93 ;
+  assign \$210  = \$procmux$661_Y ;
+  assign \$procmux$664_CMP  = \$92 ;
+  assign \$209  = \$procmux$663_Y ;
+  assign \$procmux$666_CMP  = \$91 ;
+  assign \$208  = \$procmux$665_Y ;
+  assign \$procmux$668_CMP  = \$90 ;
+  assign \$207  = \$procmux$667_Y ;
+  assign \$procmux$670_CMP  = \$89 ;
+  assign \$206  = \$procmux$669_Y ;
+  assign \$procmux$672_CMP  = \$88 ;
+  assign \$205  = \$procmux$671_Y ;
+  assign \$procmux$674_CMP  = \$87 ;
+  assign \$204  = \$procmux$673_Y ;
+  assign \$procmux$676_CMP  = \$86 ;
+  assign \$203  = \$procmux$675_Y ;
+  assign \$procmux$678_CMP  = \$85 ;
+  assign \$202  = \$procmux$677_Y ;
+  assign \$procmux$680_CMP  = \$84 ;
+  assign \$201  = \$procmux$679_Y ;
+  assign \$procmux$682_CMP  = \$79 ;
+  assign \$200  = \$procmux$681_Y ;
+  assign \$procmux$684_CMP  = \$78 ;
+  assign \$199  = \$procmux$683_Y ;
+  assign \$procmux$686_CMP  = \$77 ;
+  assign \$198  = \$procmux$685_Y ;
+  assign \$procmux$688_CMP  = \$72 ;
+  assign \$197  = \$procmux$687_Y ;
+  assign \$procmux$690_CMP  = \$71 ;
+  assign \$196  = \$procmux$689_Y ;
+  assign \$procmux$692_CMP  = \$70 ;
+  assign \$195  = \$procmux$691_Y ;
+  assign \$procmux$694_CMP  = \$65 ;
+  assign \$194  = \$procmux$693_Y ;
+  assign \$procmux$696_CMP  = \$64 ;
+  assign \$193  = \$procmux$695_Y ;
+  assign \$procmux$698_CMP  = \$63 ;
+  assign \$192  = \$procmux$697_Y ;
+  assign \$procmux$700_CMP  = \$58 ;
+  assign \$191  = \$procmux$699_Y ;
   assign \$procmux$702_CMP  = enable;
-  assign \$189  = \$procmux$701_Y ;
+  assign \$190  = \$procmux$701_Y ;
   assign \$procmux$704_CMP  = enable;
-  assign \$188  = \$procmux$703_Y ;
+  assign \$189  = \$procmux$703_Y ;
   assign \$procmux$706_CMP  = enable;
-  assign \$187  = \$procmux$705_Y ;
+  assign \$188  = \$procmux$705_Y ;
   assign \$procmux$708_CMP  = enable;
-  assign \$186  = \$procmux$707_Y ;
+  assign \$187  = \$procmux$707_Y ;
   assign \$procmux$710_CMP  = enable;
-  assign \$185  = \$procmux$709_Y ;
+  assign \$186  = \$procmux$709_Y ;
   assign \$procmux$712_CMP  = enable;
-  assign \$184  = \$procmux$711_Y ;
+  assign \$185  = \$procmux$711_Y ;
   assign \$procmux$714_CMP  = enable;
-  assign \$183  = \$procmux$713_Y ;
+  assign \$184  = \$procmux$713_Y ;
   assign \$procmux$716_CMP  = enable;
-  assign \$182  = \$procmux$715_Y ;
+  assign \$183  = \$procmux$715_Y ;
   assign \$procmux$718_CMP  = enable;
-  assign \$181  = \$procmux$717_Y ;
+  assign \$182  = \$procmux$717_Y ;
   assign \$procmux$720_CMP  = enable;
-  assign \$180  = \$procmux$719_Y ;
+  assign \$181  = \$procmux$719_Y ;
   assign \$procmux$722_CMP  = enable;
-  assign \$179  = \$procmux$721_Y ;
+  assign \$180  = \$procmux$721_Y ;
   assign \$procmux$724_CMP  = enable;
-  assign \$178  = \$procmux$723_Y ;
+  assign \$179  = \$procmux$723_Y ;
   assign \$procmux$726_CMP  = enable;
-  assign \$177  = \$procmux$725_Y ;
+  assign \$178  = \$procmux$725_Y ;
   assign \$procmux$728_CMP  = enable;
-  assign \$176  = \$procmux$727_Y ;
+  assign \$177  = \$procmux$727_Y ;
   assign \$procmux$730_CMP  = enable;
-  assign \$175  = \$procmux$729_Y ;
+  assign \$176  = \$procmux$729_Y ;
   assign \$procmux$732_CMP  = enable;
-  assign \$174  = \$procmux$731_Y ;
+  assign \$175  = \$procmux$731_Y ;
   assign \$procmux$734_CMP  = enable;
-  assign \$173  = \$procmux$733_Y ;
+  assign \$174  = \$procmux$733_Y ;
   assign \$procmux$736_CMP  = enable;
-  assign \$172  = \$procmux$735_Y ;
+  assign \$173  = \$procmux$735_Y ;
   assign \$procmux$738_CMP  = enable;
-  assign \$171  = \$procmux$737_Y ;
+  assign \$172  = \$procmux$737_Y ;
   assign \$procmux$740_CMP  = enable;
-  assign \$170  = \$procmux$739_Y ;
+  assign \$171  = \$procmux$739_Y ;
   assign \$procmux$742_CMP  = enable;
-  assign \$169  = \$procmux$741_Y ;
+  assign \$170  = \$procmux$741_Y ;
   assign \$procmux$744_CMP  = enable;
-  assign \$168  = \$procmux$743_Y ;
+  assign \$169  = \$procmux$743_Y ;
   assign \$procmux$746_CMP  = enable;
-  assign \$167  = \$procmux$745_Y ;
+  assign \$168  = \$procmux$745_Y ;
   assign \$procmux$748_CMP  = enable;
-  assign \$166  = \$procmux$747_Y ;
+  assign \$167  = \$procmux$747_Y ;
   assign \$procmux$750_CMP  = enable;
-  assign \$165  = \$procmux$749_Y ;
+  assign \$166  = \$procmux$749_Y ;
   assign \$procmux$752_CMP  = enable;
-  assign \$164  = \$procmux$751_Y ;
+  assign \$165  = \$procmux$751_Y ;
   assign \$procmux$754_CMP  = enable;
-  assign \$163  = \$procmux$753_Y ;
+  assign \$164  = \$procmux$753_Y ;
   assign \$procmux$756_CMP  = enable;
-  assign \$162  = \$procmux$755_Y ;
+  assign \$163  = \$procmux$755_Y ;
   assign \$procmux$758_CMP  = enable;
-  assign \$161  = \$procmux$757_Y ;
+  assign \$162  = \$procmux$757_Y ;
   assign \$procmux$760_CMP  = enable;
-  assign \$160  = \$procmux$759_Y ;
+  assign \$161  = \$procmux$759_Y ;
   assign \$procmux$762_CMP  = enable;
-  assign \$159  = \$procmux$761_Y ;
+  assign \$160  = \$procmux$761_Y ;
   assign \$procmux$764_CMP  = enable;
-  assign \$158  = \$procmux$763_Y ;
+  assign \$159  = \$procmux$763_Y ;
   assign \$procmux$766_CMP  = enable;
-  assign \$157  = \$procmux$765_Y ;
+  assign \$158  = \$procmux$765_Y ;
   assign \$procmux$768_CMP  = enable;
-  assign \$156  = \$procmux$767_Y ;
+  assign \$157  = \$procmux$767_Y ;
   assign \$procmux$770_CMP  = enable;
-  assign \$155  = \$procmux$769_Y ;
+  assign \$156  = \$procmux$769_Y ;
   assign \$procmux$772_CMP  = enable;
-  assign \$154  = \$procmux$771_Y ;
+  assign \$155  = \$procmux$771_Y ;
   assign \$procmux$774_CMP  = enable;
-  assign \$153  = \$procmux$773_Y ;
+  assign \$154  = \$procmux$773_Y ;
   assign \$procmux$776_CMP  = enable;
-  assign \$152  = \$procmux$775_Y ;
+  assign \$153  = \$procmux$775_Y ;
+  assign \$procmux$778_CMP  = enable;
+  assign \$152  = \$procmux$777_Y ;
   assign \$2  = 1'h1;
   assign i__ready = enable;
   assign \$5  = { newest_5, 1'h0 };
@@ -4647,11 +4711,9 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor (rst, i__payload, i_
   assign \$113  = { \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27:13] };
 endmodule
 
-module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, take_last, advance, take, write__en, state, write__data, clk);
+module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, advance, take, write__en, state, write__data, take_last, clk);
   input rst;
   wire rst;
-  input take_last;
-  wire take_last;
   input advance;
   wire advance;
   input take;
@@ -4662,6 +4724,8 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, take_last
   wire [65:0] state;
   input [65:0] write__data;
   wire [65:0] write__data;
+  input take_last;
+  wire take_last;
   input clk;
   wire clk;
   wire \$1 ;
@@ -4679,20 +4743,20 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, take_last
   wire \$7 ;
   wire \$8 ;
   wire \$9 ;
-  wire \$procmux$483_Y ;
-  wire \$procmux$484_CMP ;
-  wire [9:0] \$procmux$485_Y ;
+  wire \$procmux$485_Y ;
   wire \$procmux$486_CMP ;
   wire [9:0] \$procmux$487_Y ;
   wire \$procmux$488_CMP ;
-  wire \$procmux$489_Y ;
+  wire [9:0] \$procmux$489_Y ;
   wire \$procmux$490_CMP ;
-  wire [9:0] \$procmux$491_Y ;
+  wire \$procmux$491_Y ;
   wire \$procmux$492_CMP ;
-  wire \$procmux$493_Y ;
+  wire [9:0] \$procmux$493_Y ;
   wire \$procmux$494_CMP ;
   wire \$procmux$495_Y ;
   wire \$procmux$496_CMP ;
+  wire \$procmux$497_Y ;
+  wire \$procmux$498_CMP ;
   wire busy;
   wire \busy$14 ;
   (* init = 10'h000 *)
@@ -5794,13 +5858,13 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, take_last
   always @(posedge clk, posedge rst)
     if (rst) first_round <= 1'h1;
     else first_round <= \$15 ;
-  assign \$procmux$483_Y  = \$procmux$484_CMP  ? \$8  : first_round;
-  assign \$procmux$485_Y  = \$procmux$486_CMP  ? \$4 [9:0] : next_channel;
-  assign \$procmux$487_Y  = \$procmux$488_CMP  ? next_channel : span_channel_0;
-  assign \$procmux$489_Y  = \$procmux$490_CMP  ? first_round : first;
-  assign \$procmux$491_Y  = \$procmux$492_CMP  ? span_channel_0 : span_channel_1;
-  assign \$procmux$493_Y  = \$procmux$494_CMP  ? span_valid_0 : span_valid_1;
-  assign \$procmux$495_Y  = \$procmux$496_CMP  ? take : span_valid_0;
+  assign \$procmux$485_Y  = \$procmux$486_CMP  ? \$8  : first_round;
+  assign \$procmux$487_Y  = \$procmux$488_CMP  ? \$4 [9:0] : next_channel;
+  assign \$procmux$489_Y  = \$procmux$490_CMP  ? next_channel : span_channel_0;
+  assign \$procmux$491_Y  = \$procmux$492_CMP  ? first_round : first;
+  assign \$procmux$493_Y  = \$procmux$494_CMP  ? span_channel_0 : span_channel_1;
+  assign \$procmux$495_Y  = \$procmux$496_CMP  ? span_valid_0 : span_valid_1;
+  assign \$procmux$497_Y  = \$procmux$498_CMP  ? take : span_valid_0;
   assign channel = span_channel_0;
   assign busy = 1'h0;
   assign \busy$14  = 1'h0;
@@ -5823,27 +5887,25 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.past (rst, take_last
   assign \state.averages  = state[65:30];
   assign \state.averages[0]  = state[47:30];
   assign \state.averages[1]  = state[65:48];
-  assign \$procmux$484_CMP  = take;
-  assign \$15  = \$procmux$483_Y ;
   assign \$procmux$486_CMP  = take;
-  assign \$14  = \$procmux$485_Y ;
+  assign \$15  = \$procmux$485_Y ;
   assign \$procmux$488_CMP  = take;
-  assign \$13  = \$procmux$487_Y ;
+  assign \$14  = \$procmux$487_Y ;
   assign \$procmux$490_CMP  = take;
-  assign \$12  = \$procmux$489_Y ;
-  assign \$procmux$492_CMP  = advance;
-  assign \$11  = \$procmux$491_Y ;
+  assign \$13  = \$procmux$489_Y ;
+  assign \$procmux$492_CMP  = take;
+  assign \$12  = \$procmux$491_Y ;
   assign \$procmux$494_CMP  = advance;
-  assign \$10  = \$procmux$493_Y ;
+  assign \$11  = \$procmux$493_Y ;
   assign \$procmux$496_CMP  = advance;
-  assign \$9  = \$procmux$495_Y ;
+  assign \$10  = \$procmux$495_Y ;
+  assign \$procmux$498_CMP  = advance;
+  assign \$9  = \$procmux$497_Y ;
 endmodule
 
-module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_last, advance, take, write__en, state, write__data, clk);
+module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, advance, take, write__en, state, write__data, take_last, clk);
   input rst;
   wire rst;
-  input take_last;
-  wire take_last;
   input advance;
   wire advance;
   input take;
@@ -5854,6 +5916,8 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   wire [55:0] state;
   input [55:0] write__data;
   wire [55:0] write__data;
+  input take_last;
+  wire take_last;
   input clk;
   wire clk;
   wire \$1 ;
@@ -5883,15 +5947,13 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   wire \$7 ;
   wire \$8 ;
   wire \$9 ;
-  wire \$procmux$445_Y ;
-  wire \$procmux$446_CMP ;
-  wire [9:0] \$procmux$447_Y ;
+  wire \$procmux$447_Y ;
   wire \$procmux$448_CMP ;
   wire [9:0] \$procmux$449_Y ;
   wire \$procmux$450_CMP ;
-  wire \$procmux$451_Y ;
+  wire [9:0] \$procmux$451_Y ;
   wire \$procmux$452_CMP ;
-  wire [9:0] \$procmux$453_Y ;
+  wire \$procmux$453_Y ;
   wire \$procmux$454_CMP ;
   wire [9:0] \$procmux$455_Y ;
   wire \$procmux$456_CMP ;
@@ -5905,7 +5967,7 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   wire \$procmux$464_CMP ;
   wire [9:0] \$procmux$465_Y ;
   wire \$procmux$466_CMP ;
-  wire \$procmux$467_Y ;
+  wire [9:0] \$procmux$467_Y ;
   wire \$procmux$468_CMP ;
   wire \$procmux$469_Y ;
   wire \$procmux$470_CMP ;
@@ -5921,6 +5983,8 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   wire \$procmux$480_CMP ;
   wire \$procmux$481_Y ;
   wire \$procmux$482_CMP ;
+  wire \$procmux$483_Y ;
+  wire \$procmux$484_CMP ;
   wire busy;
   wire \busy$26 ;
   (* init = 10'h000 *)
@@ -7064,25 +7128,25 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   always @(posedge clk, posedge rst)
     if (rst) first_round <= 1'h1;
     else first_round <= \$27 ;
-  assign \$procmux$445_Y  = \$procmux$446_CMP  ? \$8  : first_round;
-  assign \$procmux$447_Y  = \$procmux$448_CMP  ? \$4 [9:0] : next_channel;
-  assign \$procmux$449_Y  = \$procmux$450_CMP  ? next_channel : span_channel_0;
-  assign \$procmux$451_Y  = \$procmux$452_CMP  ? first_round : first;
-  assign \$procmux$453_Y  = \$procmux$454_CMP  ? span_channel_6 : span_channel_7;
-  assign \$procmux$455_Y  = \$procmux$456_CMP  ? span_channel_5 : span_channel_6;
-  assign \$procmux$457_Y  = \$procmux$458_CMP  ? span_channel_4 : span_channel_5;
-  assign \$procmux$459_Y  = \$procmux$460_CMP  ? span_channel_3 : span_channel_4;
-  assign \$procmux$461_Y  = \$procmux$462_CMP  ? span_channel_2 : span_channel_3;
-  assign \$procmux$463_Y  = \$procmux$464_CMP  ? span_channel_1 : span_channel_2;
-  assign \$procmux$465_Y  = \$procmux$466_CMP  ? span_channel_0 : span_channel_1;
-  assign \$procmux$467_Y  = \$procmux$468_CMP  ? span_valid_6 : span_valid_7;
-  assign \$procmux$469_Y  = \$procmux$470_CMP  ? span_valid_5 : span_valid_6;
-  assign \$procmux$471_Y  = \$procmux$472_CMP  ? span_valid_4 : span_valid_5;
-  assign \$procmux$473_Y  = \$procmux$474_CMP  ? span_valid_3 : span_valid_4;
-  assign \$procmux$475_Y  = \$procmux$476_CMP  ? span_valid_2 : span_valid_3;
-  assign \$procmux$477_Y  = \$procmux$478_CMP  ? span_valid_1 : span_valid_2;
-  assign \$procmux$479_Y  = \$procmux$480_CMP  ? span_valid_0 : span_valid_1;
-  assign \$procmux$481_Y  = \$procmux$482_CMP  ? take : span_valid_0;
+  assign \$procmux$447_Y  = \$procmux$448_CMP  ? \$8  : first_round;
+  assign \$procmux$449_Y  = \$procmux$450_CMP  ? \$4 [9:0] : next_channel;
+  assign \$procmux$451_Y  = \$procmux$452_CMP  ? next_channel : span_channel_0;
+  assign \$procmux$453_Y  = \$procmux$454_CMP  ? first_round : first;
+  assign \$procmux$455_Y  = \$procmux$456_CMP  ? span_channel_6 : span_channel_7;
+  assign \$procmux$457_Y  = \$procmux$458_CMP  ? span_channel_5 : span_channel_6;
+  assign \$procmux$459_Y  = \$procmux$460_CMP  ? span_channel_4 : span_channel_5;
+  assign \$procmux$461_Y  = \$procmux$462_CMP  ? span_channel_3 : span_channel_4;
+  assign \$procmux$463_Y  = \$procmux$464_CMP  ? span_channel_2 : span_channel_3;
+  assign \$procmux$465_Y  = \$procmux$466_CMP  ? span_channel_1 : span_channel_2;
+  assign \$procmux$467_Y  = \$procmux$468_CMP  ? span_channel_0 : span_channel_1;
+  assign \$procmux$469_Y  = \$procmux$470_CMP  ? span_valid_6 : span_valid_7;
+  assign \$procmux$471_Y  = \$procmux$472_CMP  ? span_valid_5 : span_valid_6;
+  assign \$procmux$473_Y  = \$procmux$474_CMP  ? span_valid_4 : span_valid_5;
+  assign \$procmux$475_Y  = \$procmux$476_CMP  ? span_valid_3 : span_valid_4;
+  assign \$procmux$477_Y  = \$procmux$478_CMP  ? span_valid_2 : span_valid_3;
+  assign \$procmux$479_Y  = \$procmux$480_CMP  ? span_valid_1 : span_valid_2;
+  assign \$procmux$481_Y  = \$procmux$482_CMP  ? span_valid_0 : span_valid_1;
+  assign \$procmux$483_Y  = \$procmux$484_CMP  ? take : span_valid_0;
   assign channel = span_channel_0;
   assign busy = 1'h0;
   assign \busy$26  = 1'h0;
@@ -7099,44 +7163,44 @@ module \neurorice_encoder_c1024_w10_arith.encoder.predictor.weights (rst, take_l
   assign \state[1]  = state[27:14];
   assign \state[2]  = state[41:28];
   assign \state[3]  = state[55:42];
-  assign \$procmux$446_CMP  = take;
-  assign \$27  = \$procmux$445_Y ;
   assign \$procmux$448_CMP  = take;
-  assign \$26  = \$procmux$447_Y ;
+  assign \$27  = \$procmux$447_Y ;
   assign \$procmux$450_CMP  = take;
-  assign \$25  = \$procmux$449_Y ;
+  assign \$26  = \$procmux$449_Y ;
   assign \$procmux$452_CMP  = take;
-  assign \$24  = \$procmux$451_Y ;
-  assign \$procmux$454_CMP  = advance;
-  assign \$23  = \$procmux$453_Y ;
+  assign \$25  = \$procmux$451_Y ;
+  assign \$procmux$454_CMP  = take;
+  assign \$24  = \$procmux$453_Y ;
   assign \$procmux$456_CMP  = advance;
-  assign \$22  = \$procmux$455_Y ;
+  assign \$23  = \$procmux$455_Y ;
   assign \$procmux$458_CMP  = advance;
-  assign \$21  = \$procmux$457_Y ;
+  assign \$22  = \$procmux$457_Y ;
   assign \$procmux$460_CMP  = advance;
-  assign \$20  = \$procmux$459_Y ;
+  assign \$21  = \$procmux$459_Y ;
   assign \$procmux$462_CMP  = advance;
-  assign \$19  = \$procmux$461_Y ;
+  assign \$20  = \$procmux$461_Y ;
   assign \$procmux$464_CMP  = advance;
-  assign \$18  = \$procmux$463_Y ;
+  assign \$19  = \$procmux$463_Y ;
   assign \$procmux$466_CMP  = advance;
-  assign \$17  = \$procmux$465_Y ;
+  assign \$18  = \$procmux$465_Y ;
   assign \$procmux$468_CMP  = advance;
-  assign \$16  = \$procmux$467_Y ;
+  assign \$17  = \$procmux$467_Y ;
   assign \$procmux$470_CMP  = advance;
-  assign \$15  = \$procmux$469_Y ;
+  assign \$16  = \$procmux$469_Y ;
   assign \$procmux$472_CMP  = advance;
-  assign \$14  = \$procmux$471_Y ;
+  assign \$15  = \$procmux$471_Y ;
   assign \$procmux$474_CMP  = advance;
-  assign \$13  = \$procmux$473_Y ;
+  assign \$14  = \$procmux$473_Y ;
   assign \$procmux$476_CMP  = advance;
-  assign \$12  = \$procmux$475_Y ;
+  assign \$13  = \$procmux$475_Y ;
   assign \$procmux$478_CMP  = advance;
-  assign \$11  = \$procmux$477_Y ;
+  assign \$12  = \$procmux$477_Y ;
   assign \$procmux$480_CMP  = advance;
-  assign \$10  = \$procmux$479_Y ;
+  assign \$11  = \$procmux$479_Y ;
   assign \$procmux$482_CMP  = advance;
-  assign \$9  = \$procmux$481_Y ;
+  assign \$10  = \$procmux$481_Y ;
+  assign \$procmux$484_CMP  = advance;
+  assign \$9  = \$procmux$483_Y ;
 endmodule
 
 module \neurorice_encoder_c1024_w10_arith.encoder.residuals (rst, o__ready, i__ready, i__valid, i__payload, o__payload, o__valid, clk);

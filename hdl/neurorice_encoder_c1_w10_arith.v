@@ -31,9 +31,9 @@ module neurorice_encoder_c1_w10_arith(rst, i__payload, i__valid, o__ready, i__re
     .i__payload(i__payload),
     .i__ready(i__ready),
     .i__valid(i__valid),
-    .\o__payload$54 (o__payload),
-    .\o__ready$56 (o__ready),
-    .\o__valid$58 (o__valid),
+    .\o__payload$60 (o__payload),
+    .\o__ready$62 (o__ready),
+    .\o__valid$64 (o__valid),
     .rst(rst)
   );
   assign \i__payload.sample  = i__payload[9:0];
@@ -42,21 +42,21 @@ module neurorice_encoder_c1_w10_arith(rst, i__payload, i__valid, o__ready, i__re
   assign \o__payload.last  = o__payload[32];
 endmodule
 
-module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__ready$56 , i__ready, \o__valid$58 , \o__payload$54 , clk);
+module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__ready$62 , i__ready, \o__valid$64 , \o__payload$60 , clk);
   input rst;
   wire rst;
   input [10:0] i__payload;
   wire [10:0] i__payload;
   input i__valid;
   wire i__valid;
-  input \o__ready$56 ;
-  wire \o__ready$56 ;
+  input \o__ready$62 ;
+  wire \o__ready$62 ;
   output i__ready;
   wire i__ready;
-  output \o__valid$58 ;
-  wire \o__valid$58 ;
-  output [32:0] \o__payload$54 ;
-  wire [32:0] \o__payload$54 ;
+  output \o__valid$64 ;
+  wire \o__valid$64 ;
+  output [32:0] \o__payload$60 ;
+  wire [32:0] \o__payload$60 ;
   input clk;
   wire clk;
   wire [10:0] \i__payload$1 ;
@@ -65,35 +65,38 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
   wire [10:0] \i__payload$12 ;
   wire signed [9:0] \i__payload$12.error ;
   wire \i__payload$12.last ;
-  wire [14:0] \i__payload$18 ;
-  wire [3:0] \i__payload$18.k ;
+  wire [10:0] \i__payload$18 ;
+  wire signed [9:0] \i__payload$18.error ;
   wire \i__payload$18.last ;
-  wire [9:0] \i__payload$18.u ;
   wire [14:0] \i__payload$24 ;
   wire [3:0] \i__payload$24.k ;
   wire \i__payload$24.last ;
   wire [9:0] \i__payload$24.u ;
-  wire [46:0] \i__payload$30 ;
-  wire [3:0] \i__payload$30.bits ;
-  wire [15:0] \i__payload$30.end ;
+  wire [14:0] \i__payload$30 ;
+  wire [3:0] \i__payload$30.k ;
   wire \i__payload$30.last ;
-  wire [9:0] \i__payload$30.rest ;
-  wire [15:0] \i__payload$30.start ;
-  wire [68:0] \i__payload$42 ;
-  wire [1:0] \i__payload$42.count ;
-  wire \i__payload$42.has_head ;
-  wire [7:0] \i__payload$42.head ;
-  wire \i__payload$42.last ;
-  wire [23:0] \i__payload$42.own ;
-  wire [31:0] \i__payload$42.run ;
-  wire \i__payload$42.zeros ;
-  wire [35:0] \i__payload$48 ;
-  wire [31:0] \i__payload$48.bytes ;
-  wire [2:0] \i__payload$48.count ;
+  wire [9:0] \i__payload$30.u ;
+  wire [46:0] \i__payload$36 ;
+  wire [3:0] \i__payload$36.bits ;
+  wire [15:0] \i__payload$36.end ;
+  wire \i__payload$36.last ;
+  wire [9:0] \i__payload$36.rest ;
+  wire [15:0] \i__payload$36.start ;
+  wire [68:0] \i__payload$48 ;
+  wire [1:0] \i__payload$48.count ;
+  wire \i__payload$48.has_head ;
+  wire [7:0] \i__payload$48.head ;
   wire \i__payload$48.last ;
+  wire [23:0] \i__payload$48.own ;
+  wire [31:0] \i__payload$48.run ;
+  wire \i__payload$48.zeros ;
+  wire [35:0] \i__payload$54 ;
+  wire [31:0] \i__payload$54.bytes ;
+  wire [2:0] \i__payload$54.count ;
+  wire \i__payload$54.last ;
   wire [10:0] \i__payload$6 ;
-  wire signed [9:0] \i__payload$6.error ;
   wire \i__payload$6.last ;
+  wire [9:0] \i__payload$6.sample ;
   wire \i__payload.last ;
   wire [9:0] \i__payload.sample ;
   wire \i__ready$15 ;
@@ -101,70 +104,77 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
   wire \i__ready$27 ;
   wire \i__ready$3 ;
   wire \i__ready$33 ;
-  wire \i__ready$47 ;
-  wire \i__ready$51 ;
+  wire \i__ready$39 ;
+  wire \i__ready$53 ;
+  wire \i__ready$57 ;
   wire \i__ready$9 ;
   wire \i__valid$10 ;
   wire \i__valid$16 ;
   wire \i__valid$22 ;
   wire \i__valid$28 ;
   wire \i__valid$34 ;
-  wire \i__valid$44 ;
+  wire \i__valid$40 ;
   wire \i__valid$5 ;
-  wire \i__valid$52 ;
+  wire \i__valid$50 ;
+  wire \i__valid$58 ;
   wire [10:0] o__payload;
   wire [10:0] \o__payload$13 ;
   wire signed [9:0] \o__payload$13.error ;
   wire \o__payload$13.last ;
-  wire [14:0] \o__payload$19 ;
-  wire [3:0] \o__payload$19.k ;
+  wire [10:0] \o__payload$19 ;
+  wire signed [9:0] \o__payload$19.error ;
   wire \o__payload$19.last ;
-  wire [9:0] \o__payload$19.u ;
   wire [14:0] \o__payload$25 ;
   wire [3:0] \o__payload$25.k ;
   wire \o__payload$25.last ;
   wire [9:0] \o__payload$25.u ;
-  wire [46:0] \o__payload$31 ;
-  wire [3:0] \o__payload$31.bits ;
-  wire [15:0] \o__payload$31.end ;
+  wire [14:0] \o__payload$31 ;
+  wire [3:0] \o__payload$31.k ;
   wire \o__payload$31.last ;
-  wire [9:0] \o__payload$31.rest ;
-  wire [15:0] \o__payload$31.start ;
-  wire [68:0] \o__payload$37 ;
-  wire [1:0] \o__payload$37.count ;
-  wire \o__payload$37.has_head ;
-  wire [7:0] \o__payload$37.head ;
+  wire [9:0] \o__payload$31.u ;
+  wire [46:0] \o__payload$37 ;
+  wire [3:0] \o__payload$37.bits ;
+  wire [15:0] \o__payload$37.end ;
   wire \o__payload$37.last ;
-  wire [23:0] \o__payload$37.own ;
-  wire [31:0] \o__payload$37.run ;
-  wire \o__payload$37.zeros ;
-  wire [35:0] \o__payload$49 ;
-  wire [31:0] \o__payload$49.bytes ;
-  wire [2:0] \o__payload$49.count ;
-  wire \o__payload$49.last ;
-  wire \o__payload$54.last ;
-  wire [31:0] \o__payload$54.word ;
-  wire [32:0] \o__payload$55 ;
+  wire [9:0] \o__payload$37.rest ;
+  wire [15:0] \o__payload$37.start ;
+  wire [68:0] \o__payload$43 ;
+  wire [1:0] \o__payload$43.count ;
+  wire \o__payload$43.has_head ;
+  wire [7:0] \o__payload$43.head ;
+  wire \o__payload$43.last ;
+  wire [23:0] \o__payload$43.own ;
+  wire [31:0] \o__payload$43.run ;
+  wire \o__payload$43.zeros ;
+  wire [35:0] \o__payload$55 ;
+  wire [31:0] \o__payload$55.bytes ;
+  wire [2:0] \o__payload$55.count ;
   wire \o__payload$55.last ;
-  wire [31:0] \o__payload$55.word ;
-  wire signed [9:0] \o__payload.error ;
+  wire \o__payload$60.last ;
+  wire [31:0] \o__payload$60.word ;
+  wire [32:0] \o__payload$61 ;
+  wire \o__payload$61.last ;
+  wire [31:0] \o__payload$61.word ;
   wire \o__payload.last ;
+  wire [9:0] \o__payload.sample ;
   wire o__ready;
   wire \o__ready$14 ;
   wire \o__ready$20 ;
   wire \o__ready$26 ;
   wire \o__ready$32 ;
-  wire \o__ready$40 ;
-  wire \o__ready$50 ;
-  wire \o__ready$57 ;
+  wire \o__ready$38 ;
+  wire \o__ready$46 ;
+  wire \o__ready$56 ;
+  wire \o__ready$63 ;
   wire o__valid;
   wire \o__valid$17 ;
   wire \o__valid$23 ;
   wire \o__valid$29 ;
   wire \o__valid$35 ;
-  wire \o__valid$39 ;
-  wire \o__valid$53 ;
+  wire \o__valid$41 ;
+  wire \o__valid$45 ;
   wire \o__valid$59 ;
+  wire \o__valid$65 ;
   wire [68:0] r_data;
   wire r_en;
   wire r_rdy;
@@ -173,25 +183,51 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
   wire w_rdy;
   \neurorice_encoder_c1_w10_arith.encoder.coder  coder (
     .clk(clk),
-    .i__payload(\i__payload$30 ),
-    .i__ready(\o__ready$32 ),
-    .i__valid(\i__valid$34 ),
+    .i__payload(\i__payload$36 ),
+    .i__ready(\o__ready$38 ),
+    .i__valid(\i__valid$40 ),
     .o__payload(w_data),
-    .o__ready(\o__ready$40 ),
+    .o__ready(\o__ready$46 ),
     .o__valid(w_en),
     .rst(rst)
   );
   \neurorice_encoder_c1_w10_arith.encoder.items  items (
     .clk(clk),
-    .r_data(\i__payload$42 ),
+    .r_data(\i__payload$48 ),
     .r_en(r_en),
-    .r_rdy(\i__valid$44 ),
+    .r_rdy(\i__valid$50 ),
     .rst(rst),
     .w_en(w_en),
     .w_port__data(w_data),
-    .w_rdy(\o__ready$40 )
+    .w_rdy(\o__ready$46 )
   );
   \neurorice_encoder_c1_w10_arith.encoder.model  model (
+    .clk(clk),
+    .i__payload(\i__payload$30 ),
+    .i__ready(\o__ready$32 ),
+    .i__valid(\i__valid$34 ),
+    .o__payload(\i__payload$36 ),
+    .o__ready(\o__ready$38 ),
+    .o__valid(\i__valid$40 ),
+    .rst(rst)
+  );
+  \neurorice_encoder_c1_w10_arith.encoder.order  order (
+    .i__payload(i__payload),
+    .i__ready(i__ready),
+    .o__payload(\i__payload$6 ),
+    .o__valid(i__valid)
+  );
+  \neurorice_encoder_c1_w10_arith.encoder.packer  packer (
+    .clk(clk),
+    .i__payload(\i__payload$54 ),
+    .i__ready(\o__ready$56 ),
+    .i__valid(\i__valid$58 ),
+    .o__payload(\o__payload$60 ),
+    .o__ready(\o__ready$62 ),
+    .o__valid(\o__valid$64 ),
+    .rst(rst)
+  );
+  \neurorice_encoder_c1_w10_arith.encoder.pairs  pairs (
     .clk(clk),
     .i__payload(\i__payload$24 ),
     .i__ready(\o__ready$26 ),
@@ -201,47 +237,17 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
     .o__valid(\i__valid$34 ),
     .rst(rst)
   );
-  \neurorice_encoder_c1_w10_arith.encoder.packer  packer (
-    .clk(clk),
-    .i__payload(\i__payload$48 ),
-    .i__ready(\o__ready$50 ),
-    .i__valid(\i__valid$52 ),
-    .o__payload(\o__payload$54 ),
-    .o__ready(\o__ready$56 ),
-    .o__valid(\o__valid$58 ),
-    .rst(rst)
-  );
-  \neurorice_encoder_c1_w10_arith.encoder.pairs  pairs (
-    .clk(clk),
-    .i__payload(\i__payload$18 ),
-    .i__ready(\o__ready$20 ),
-    .i__valid(\i__valid$22 ),
-    .o__payload(\i__payload$24 ),
-    .o__ready(\o__ready$26 ),
-    .o__valid(\i__valid$28 ),
-    .rst(rst)
-  );
   \neurorice_encoder_c1_w10_arith.encoder.predictor  predictor (
     .clk(clk),
-    .i__payload(i__payload),
+    .i__payload(\i__payload$6 ),
     .i__ready(i__ready),
     .i__valid(i__valid),
-    .o__payload(\i__payload$6 ),
-    .o__ready(o__ready),
-    .o__valid(\i__valid$10 ),
-    .rst(rst)
-  );
-  \neurorice_encoder_c1_w10_arith.encoder.residuals  residuals (
-    .clk(clk),
-    .i__payload(\i__payload$6 ),
-    .i__ready(o__ready),
-    .i__valid(\i__valid$10 ),
     .o__payload(\i__payload$12 ),
     .o__ready(\o__ready$14 ),
     .o__valid(\i__valid$16 ),
     .rst(rst)
   );
-  \neurorice_encoder_c1_w10_arith.encoder.rice  rice (
+  \neurorice_encoder_c1_w10_arith.encoder.residuals  residuals (
     .clk(clk),
     .i__payload(\i__payload$12 ),
     .i__ready(\o__ready$14 ),
@@ -251,22 +257,34 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
     .o__valid(\i__valid$22 ),
     .rst(rst)
   );
+  \neurorice_encoder_c1_w10_arith.encoder.rice  rice (
+    .clk(clk),
+    .i__payload(\i__payload$18 ),
+    .i__ready(\o__ready$20 ),
+    .i__valid(\i__valid$22 ),
+    .o__payload(\i__payload$24 ),
+    .o__ready(\o__ready$26 ),
+    .o__valid(\i__valid$28 ),
+    .rst(rst)
+  );
   \neurorice_encoder_c1_w10_arith.encoder.spell  spell (
     .clk(clk),
-    .i__payload(\i__payload$42 ),
+    .i__payload(\i__payload$48 ),
     .i__ready(r_en),
-    .i__valid(\i__valid$44 ),
-    .o__payload(\i__payload$48 ),
-    .o__ready(\o__ready$50 ),
-    .o__valid(\i__valid$52 ),
+    .i__valid(\i__valid$50 ),
+    .o__payload(\i__payload$54 ),
+    .o__ready(\o__ready$56 ),
+    .o__valid(\i__valid$58 ),
     .rst(rst)
   );
   assign \i__payload$1  = i__payload;
   assign \i__ready$3  = i__ready;
   assign \i__valid$5  = i__valid;
   assign o__payload = \i__payload$6 ;
-  assign \i__ready$9  = o__ready;
-  assign o__valid = \i__valid$10 ;
+  assign o__ready = i__ready;
+  assign \i__ready$9  = i__ready;
+  assign \i__valid$10  = i__valid;
+  assign o__valid = i__valid;
   assign \o__payload$13  = \i__payload$12 ;
   assign \i__ready$15  = \o__ready$14 ;
   assign \o__valid$17  = \i__valid$16 ;
@@ -279,76 +297,83 @@ module \neurorice_encoder_c1_w10_arith.encoder (rst, i__payload, i__valid, \o__r
   assign \o__payload$31  = \i__payload$30 ;
   assign \i__ready$33  = \o__ready$32 ;
   assign \o__valid$35  = \i__valid$34 ;
-  assign \o__payload$37  = w_data;
-  assign \o__valid$39  = w_en;
-  assign w_rdy = \o__ready$40 ;
-  assign r_data = \i__payload$42 ;
-  assign r_rdy = \i__valid$44 ;
-  assign \i__ready$47  = r_en;
-  assign \o__payload$49  = \i__payload$48 ;
-  assign \i__ready$51  = \o__ready$50 ;
-  assign \o__valid$53  = \i__valid$52 ;
-  assign \o__payload$55  = \o__payload$54 ;
-  assign \o__ready$57  = \o__ready$56 ;
-  assign \o__valid$59  = \o__valid$58 ;
+  assign \o__payload$37  = \i__payload$36 ;
+  assign \i__ready$39  = \o__ready$38 ;
+  assign \o__valid$41  = \i__valid$40 ;
+  assign \o__payload$43  = w_data;
+  assign \o__valid$45  = w_en;
+  assign w_rdy = \o__ready$46 ;
+  assign r_data = \i__payload$48 ;
+  assign r_rdy = \i__valid$50 ;
+  assign \i__ready$53  = r_en;
+  assign \o__payload$55  = \i__payload$54 ;
+  assign \i__ready$57  = \o__ready$56 ;
+  assign \o__valid$59  = \i__valid$58 ;
+  assign \o__payload$61  = \o__payload$60 ;
+  assign \o__ready$63  = \o__ready$62 ;
+  assign \o__valid$65  = \o__valid$64 ;
   assign \i__payload.sample  = i__payload[9:0];
   assign \i__payload.last  = i__payload[10];
   assign \i__payload$1.sample  = i__payload[9:0];
   assign \i__payload$1.last  = i__payload[10];
-  assign \i__payload$6.error  = \i__payload$6 [9:0];
+  assign \i__payload$6.sample  = \i__payload$6 [9:0];
   assign \i__payload$6.last  = \i__payload$6 [10];
-  assign \o__payload.error  = \i__payload$6 [9:0];
+  assign \o__payload.sample  = \i__payload$6 [9:0];
   assign \o__payload.last  = \i__payload$6 [10];
   assign \i__payload$12.error  = \i__payload$12 [9:0];
   assign \i__payload$12.last  = \i__payload$12 [10];
   assign \o__payload$13.error  = \i__payload$12 [9:0];
   assign \o__payload$13.last  = \i__payload$12 [10];
-  assign \i__payload$18.u  = \i__payload$18 [9:0];
-  assign \i__payload$18.k  = \i__payload$18 [13:10];
-  assign \i__payload$18.last  = \i__payload$18 [14];
-  assign \o__payload$19.u  = \i__payload$18 [9:0];
-  assign \o__payload$19.k  = \i__payload$18 [13:10];
-  assign \o__payload$19.last  = \i__payload$18 [14];
+  assign \i__payload$18.error  = \i__payload$18 [9:0];
+  assign \i__payload$18.last  = \i__payload$18 [10];
+  assign \o__payload$19.error  = \i__payload$18 [9:0];
+  assign \o__payload$19.last  = \i__payload$18 [10];
   assign \i__payload$24.u  = \i__payload$24 [9:0];
   assign \i__payload$24.k  = \i__payload$24 [13:10];
   assign \i__payload$24.last  = \i__payload$24 [14];
   assign \o__payload$25.u  = \i__payload$24 [9:0];
   assign \o__payload$25.k  = \i__payload$24 [13:10];
   assign \o__payload$25.last  = \i__payload$24 [14];
-  assign \i__payload$30.start  = \i__payload$30 [15:0];
-  assign \i__payload$30.end  = \i__payload$30 [31:16];
-  assign \i__payload$30.rest  = \i__payload$30 [41:32];
-  assign \i__payload$30.bits  = \i__payload$30 [45:42];
-  assign \i__payload$30.last  = \i__payload$30 [46];
-  assign \o__payload$31.start  = \i__payload$30 [15:0];
-  assign \o__payload$31.end  = \i__payload$30 [31:16];
-  assign \o__payload$31.rest  = \i__payload$30 [41:32];
-  assign \o__payload$31.bits  = \i__payload$30 [45:42];
-  assign \o__payload$31.last  = \i__payload$30 [46];
-  assign \o__payload$37.has_head  = w_data[0];
-  assign \o__payload$37.head  = w_data[8:1];
-  assign \o__payload$37.run  = w_data[40:9];
-  assign \o__payload$37.zeros  = w_data[41];
-  assign \o__payload$37.own  = w_data[65:42];
-  assign \o__payload$37.count  = w_data[67:66];
-  assign \o__payload$37.last  = w_data[68];
-  assign \i__payload$42.has_head  = \i__payload$42 [0];
-  assign \i__payload$42.head  = \i__payload$42 [8:1];
-  assign \i__payload$42.run  = \i__payload$42 [40:9];
-  assign \i__payload$42.zeros  = \i__payload$42 [41];
-  assign \i__payload$42.own  = \i__payload$42 [65:42];
-  assign \i__payload$42.count  = \i__payload$42 [67:66];
-  assign \i__payload$42.last  = \i__payload$42 [68];
-  assign \i__payload$48.bytes  = \i__payload$48 [31:0];
-  assign \i__payload$48.count  = \i__payload$48 [34:32];
-  assign \i__payload$48.last  = \i__payload$48 [35];
-  assign \o__payload$49.bytes  = \i__payload$48 [31:0];
-  assign \o__payload$49.count  = \i__payload$48 [34:32];
-  assign \o__payload$49.last  = \i__payload$48 [35];
-  assign \o__payload$54.word  = \o__payload$54 [31:0];
-  assign \o__payload$54.last  = \o__payload$54 [32];
-  assign \o__payload$55.word  = \o__payload$54 [31:0];
-  assign \o__payload$55.last  = \o__payload$54 [32];
+  assign \i__payload$30.u  = \i__payload$30 [9:0];
+  assign \i__payload$30.k  = \i__payload$30 [13:10];
+  assign \i__payload$30.last  = \i__payload$30 [14];
+  assign \o__payload$31.u  = \i__payload$30 [9:0];
+  assign \o__payload$31.k  = \i__payload$30 [13:10];
+  assign \o__payload$31.last  = \i__payload$30 [14];
+  assign \i__payload$36.start  = \i__payload$36 [15:0];
+  assign \i__payload$36.end  = \i__payload$36 [31:16];
+  assign \i__payload$36.rest  = \i__payload$36 [41:32];
+  assign \i__payload$36.bits  = \i__payload$36 [45:42];
+  assign \i__payload$36.last  = \i__payload$36 [46];
+  assign \o__payload$37.start  = \i__payload$36 [15:0];
+  assign \o__payload$37.end  = \i__payload$36 [31:16];
+  assign \o__payload$37.rest  = \i__payload$36 [41:32];
+  assign \o__payload$37.bits  = \i__payload$36 [45:42];
+  assign \o__payload$37.last  = \i__payload$36 [46];
+  assign \o__payload$43.has_head  = w_data[0];
+  assign \o__payload$43.head  = w_data[8:1];
+  assign \o__payload$43.run  = w_data[40:9];
+  assign \o__payload$43.zeros  = w_data[41];
+  assign \o__payload$43.own  = w_data[65:42];
+  assign \o__payload$43.count  = w_data[67:66];
+  assign \o__payload$43.last  = w_data[68];
+  assign \i__payload$48.has_head  = \i__payload$48 [0];
+  assign \i__payload$48.head  = \i__payload$48 [8:1];
+  assign \i__payload$48.run  = \i__payload$48 [40:9];
+  assign \i__payload$48.zeros  = \i__payload$48 [41];
+  assign \i__payload$48.own  = \i__payload$48 [65:42];
+  assign \i__payload$48.count  = \i__payload$48 [67:66];
+  assign \i__payload$48.last  = \i__payload$48 [68];
+  assign \i__payload$54.bytes  = \i__payload$54 [31:0];
+  assign \i__payload$54.count  = \i__payload$54 [34:32];
+  assign \i__payload$54.last  = \i__payload$54 [35];
+  assign \o__payload$55.bytes  = \i__payload$54 [31:0];
+  assign \o__payload$55.count  = \i__payload$54 [34:32];
+  assign \o__payload$55.last  = \i__payload$54 [35];
+  assign \o__payload$60.word  = \o__payload$60 [31:0];
+  assign \o__payload$60.last  = \o__payload$60 [32];
+  assign \o__payload$61.word  = \o__payload$60 [31:0];
+  assign \o__payload$61.last  = \o__payload$60 [32];
 endmodule
 
 module \neurorice_encoder_c1_w10_arith.encoder.coder (rst, i__ready, o__ready, i__valid, i__payload, o__valid, o__payload, clk);
@@ -2652,6 +2677,45 @@ module \neurorice_encoder_c1_w10_arith.encoder.model (rst, i__ready, o__ready, i
   assign \$138  = 28'h0008000;
 endmodule
 
+module \neurorice_encoder_c1_w10_arith.encoder.order (o__valid, i__ready, o__payload, i__payload);
+  input o__valid;
+  wire o__valid;
+  input i__ready;
+  wire i__ready;
+  output [10:0] o__payload;
+  wire [10:0] o__payload;
+  input [10:0] i__payload;
+  wire [10:0] i__payload;
+  wire \$1 ;
+  wire [1:0] \$2 ;
+  wire [10:0] \$3 ;
+  wire \$4 ;
+  wire [9:0] \$procmux$441_Y ;
+  wire \$procmux$442_CMP ;
+  wire \i__payload.last ;
+  wire [9:0] \i__payload.sample ;
+  wire i__valid;
+  wire \o__payload.last ;
+  wire [9:0] \o__payload.sample ;
+  wire o__ready;
+  wire [9:0] rank;
+  assign \$1  = i__payload[9:0] > 9'h1ff;
+  assign \$2  = 1'h0 + \$1 ;
+  assign \$3  = i__payload[9:0] - \$2 ;
+  assign \$4  = i__payload[9:0] == 9'h1ff;
+  assign \$procmux$441_Y  = \$procmux$442_CMP  ? 10'h3ff : \$3 [9:0];
+  assign i__valid = o__valid;
+  assign o__ready = i__ready;
+  assign \i__payload.sample  = i__payload[9:0];
+  assign \i__payload.last  = i__payload[10];
+  assign \o__payload.sample  = o__payload[9:0];
+  assign \o__payload.last  = o__payload[10];
+  assign o__payload[9:0] = rank;
+  assign o__payload[10] = i__payload[10];
+  assign \$procmux$442_CMP  = \$4 ;
+  assign rank = \$procmux$441_Y ;
+endmodule
+
 module \neurorice_encoder_c1_w10_arith.encoder.packer (rst, o__ready, i__ready, i__valid, i__payload, o__valid, o__payload, clk);
   input rst;
   wire rst;
@@ -2948,11 +3012,9 @@ module \neurorice_encoder_c1_w10_arith.encoder.pairs (rst, i__ready, o__ready, i
   assign \$13  = \$procmux$259_Y ;
 endmodule
 
-module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__valid, i__ready, o__ready, o__valid, o__payload, clk);
+module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__valid, i__ready, o__ready, o__valid, o__payload, i__payload, clk);
   input rst;
   wire rst;
-  input [10:0] i__payload;
-  wire [10:0] i__payload;
   input i__valid;
   wire i__valid;
   output i__ready;
@@ -2963,6 +3025,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   reg o__valid = 1'h0;
   output [10:0] o__payload;
   reg [10:0] o__payload = 11'h000;
+  input [10:0] i__payload;
+  wire [10:0] i__payload;
   input clk;
   wire clk;
   wire \$1 ;
@@ -3255,11 +3319,9 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$97 ;
   wire \$98 ;
   wire \$99 ;
-  wire \$procmux$485_Y ;
-  wire \$procmux$486_CMP ;
-  wire [9:0] \$procmux$487_Y ;
+  wire \$procmux$487_Y ;
   wire \$procmux$488_CMP ;
-  wire \$procmux$489_Y ;
+  wire [9:0] \$procmux$489_Y ;
   wire \$procmux$490_CMP ;
   wire \$procmux$491_Y ;
   wire \$procmux$492_CMP ;
@@ -3267,9 +3329,9 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$494_CMP ;
   wire \$procmux$495_Y ;
   wire \$procmux$496_CMP ;
-  wire [9:0] \$procmux$497_Y ;
+  wire \$procmux$497_Y ;
   wire \$procmux$498_CMP ;
-  wire [13:0] \$procmux$499_Y ;
+  wire [9:0] \$procmux$499_Y ;
   wire \$procmux$500_CMP ;
   wire [13:0] \$procmux$501_Y ;
   wire \$procmux$502_CMP ;
@@ -3341,13 +3403,13 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$568_CMP ;
   wire [13:0] \$procmux$569_Y ;
   wire \$procmux$570_CMP ;
-  wire [14:0] \$procmux$571_Y ;
+  wire [13:0] \$procmux$571_Y ;
   wire \$procmux$572_CMP ;
-  wire [26:0] \$procmux$573_Y ;
+  wire [14:0] \$procmux$573_Y ;
   wire \$procmux$574_CMP ;
   wire [26:0] \$procmux$575_Y ;
   wire \$procmux$576_CMP ;
-  wire [24:0] \$procmux$577_Y ;
+  wire [26:0] \$procmux$577_Y ;
   wire \$procmux$578_CMP ;
   wire [24:0] \$procmux$579_Y ;
   wire \$procmux$580_CMP ;
@@ -3355,7 +3417,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$582_CMP ;
   wire [24:0] \$procmux$583_Y ;
   wire \$procmux$584_CMP ;
-  wire [9:0] \$procmux$585_Y ;
+  wire [24:0] \$procmux$585_Y ;
   wire \$procmux$586_CMP ;
   wire [9:0] \$procmux$587_Y ;
   wire \$procmux$588_CMP ;
@@ -3377,7 +3439,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$604_CMP ;
   wire [9:0] \$procmux$605_Y ;
   wire \$procmux$606_CMP ;
-  wire [1:0] \$procmux$607_Y ;
+  wire [9:0] \$procmux$607_Y ;
   wire \$procmux$608_CMP ;
   wire [1:0] \$procmux$609_Y ;
   wire \$procmux$610_CMP ;
@@ -3409,7 +3471,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$636_CMP ;
   wire [1:0] \$procmux$637_Y ;
   wire \$procmux$638_CMP ;
-  wire [13:0] \$procmux$639_Y ;
+  wire [1:0] \$procmux$639_Y ;
   wire \$procmux$640_CMP ;
   wire [13:0] \$procmux$641_Y ;
   wire \$procmux$642_CMP ;
@@ -3433,7 +3495,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$660_CMP ;
   wire [13:0] \$procmux$661_Y ;
   wire \$procmux$662_CMP ;
-  wire [1:0] \$procmux$663_Y ;
+  wire [13:0] \$procmux$663_Y ;
   wire \$procmux$664_CMP ;
   wire [1:0] \$procmux$665_Y ;
   wire \$procmux$666_CMP ;
@@ -3457,21 +3519,21 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$684_CMP ;
   wire [1:0] \$procmux$685_Y ;
   wire \$procmux$686_CMP ;
-  wire [10:0] \$procmux$687_Y ;
+  wire [1:0] \$procmux$687_Y ;
   wire \$procmux$688_CMP ;
-  wire [13:0] \$procmux$689_Y ;
+  wire [10:0] \$procmux$689_Y ;
   wire \$procmux$690_CMP ;
-  wire [10:0] \$procmux$691_Y ;
+  wire [13:0] \$procmux$691_Y ;
   wire \$procmux$692_CMP ;
-  wire [13:0] \$procmux$693_Y ;
+  wire [10:0] \$procmux$693_Y ;
   wire \$procmux$694_CMP ;
-  wire [10:0] \$procmux$695_Y ;
+  wire [13:0] \$procmux$695_Y ;
   wire \$procmux$696_CMP ;
-  wire [13:0] \$procmux$697_Y ;
+  wire [10:0] \$procmux$697_Y ;
   wire \$procmux$698_CMP ;
-  wire [10:0] \$procmux$699_Y ;
+  wire [13:0] \$procmux$699_Y ;
   wire \$procmux$700_CMP ;
-  wire [13:0] \$procmux$701_Y ;
+  wire [10:0] \$procmux$701_Y ;
   wire \$procmux$702_CMP ;
   wire [13:0] \$procmux$703_Y ;
   wire \$procmux$704_CMP ;
@@ -3481,7 +3543,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$708_CMP ;
   wire [13:0] \$procmux$709_Y ;
   wire \$procmux$710_CMP ;
-  wire [10:0] \$procmux$711_Y ;
+  wire [13:0] \$procmux$711_Y ;
   wire \$procmux$712_CMP ;
   wire [10:0] \$procmux$713_Y ;
   wire \$procmux$714_CMP ;
@@ -3489,7 +3551,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$716_CMP ;
   wire [10:0] \$procmux$717_Y ;
   wire \$procmux$718_CMP ;
-  wire [18:0] \$procmux$719_Y ;
+  wire [10:0] \$procmux$719_Y ;
   wire \$procmux$720_CMP ;
   wire [18:0] \$procmux$721_Y ;
   wire \$procmux$722_CMP ;
@@ -3497,13 +3559,13 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$724_CMP ;
   wire [18:0] \$procmux$725_Y ;
   wire \$procmux$726_CMP ;
-  wire [9:0] \$procmux$727_Y ;
+  wire [18:0] \$procmux$727_Y ;
   wire \$procmux$728_CMP ;
   wire [9:0] \$procmux$729_Y ;
   wire \$procmux$730_CMP ;
   wire [9:0] \$procmux$731_Y ;
   wire \$procmux$732_CMP ;
-  wire \$procmux$733_Y ;
+  wire [9:0] \$procmux$733_Y ;
   wire \$procmux$734_CMP ;
   wire \$procmux$735_Y ;
   wire \$procmux$736_CMP ;
@@ -3517,9 +3579,9 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$744_CMP ;
   wire \$procmux$745_Y ;
   wire \$procmux$746_CMP ;
-  wire [9:0] \$procmux$747_Y ;
+  wire \$procmux$747_Y ;
   wire \$procmux$748_CMP ;
-  wire \$procmux$749_Y ;
+  wire [9:0] \$procmux$749_Y ;
   wire \$procmux$750_CMP ;
   wire \$procmux$751_Y ;
   wire \$procmux$752_CMP ;
@@ -3535,6 +3597,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   wire \$procmux$762_CMP ;
   wire \$procmux$763_Y ;
   wire \$procmux$764_CMP ;
+  wire \$procmux$765_Y ;
+  wire \$procmux$766_CMP ;
   wire advance;
   wire \advance$16 ;
   reg [18:0] average0_term0_1 = 19'h00000;
@@ -4144,146 +4208,146 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   always @(posedge clk, posedge rst)
     if (rst) o__payload <= 11'h000;
     else o__payload <= \$290 ;
-  assign \$procmux$485_Y  = \$procmux$486_CMP  ? last_6 : o__payload[10];
-  assign \$procmux$487_Y  = \$procmux$488_CMP  ? difference[9:0] : o__payload[9:0];
-  assign \$procmux$489_Y  = \$procmux$490_CMP  ? \$151  : equal_7;
-  assign \$procmux$491_Y  = \$procmux$492_CMP  ? difference[10] : below_7;
-  assign \$procmux$493_Y  = \$procmux$494_CMP  ? \$148  : over_6;
-  assign \$procmux$495_Y  = \$procmux$496_CMP  ? \$8 [13] : under_6;
-  assign \$procmux$497_Y  = \$procmux$498_CMP  ? \$8 [9:0] : inside_6;
-  assign \$procmux$499_Y  = \$procmux$500_CMP  ? kept3_6 : kept3_7;
-  assign \$procmux$501_Y  = \$procmux$502_CMP  ? weight3_5 : kept3_6;
-  assign \$procmux$503_Y  = \$procmux$504_CMP  ? if_below3_6 : if_below3_7;
-  assign \$procmux$505_Y  = \$procmux$506_CMP  ? \$145  : if_below3_6;
-  assign \$procmux$507_Y  = \$procmux$508_CMP  ? if_above3_6 : if_above3_7;
-  assign \$procmux$509_Y  = \$procmux$510_CMP  ? \$143  : if_above3_6;
-  assign \$procmux$511_Y  = \$procmux$512_CMP  ? weight3_4 : weight3_5;
-  assign \$procmux$513_Y  = \$procmux$514_CMP  ? \$141 [13:0] : down3_5;
-  assign \$procmux$515_Y  = \$procmux$516_CMP  ? \$139 [13:0] : up3_5;
-  assign \$procmux$517_Y  = \$procmux$518_CMP  ? kept2_6 : kept2_7;
-  assign \$procmux$519_Y  = \$procmux$520_CMP  ? weight2_5 : kept2_6;
-  assign \$procmux$521_Y  = \$procmux$522_CMP  ? if_below2_6 : if_below2_7;
-  assign \$procmux$523_Y  = \$procmux$524_CMP  ? \$137  : if_below2_6;
-  assign \$procmux$525_Y  = \$procmux$526_CMP  ? if_above2_6 : if_above2_7;
-  assign \$procmux$527_Y  = \$procmux$528_CMP  ? \$135  : if_above2_6;
-  assign \$procmux$529_Y  = \$procmux$530_CMP  ? weight2_4 : weight2_5;
-  assign \$procmux$531_Y  = \$procmux$532_CMP  ? \$133 [13:0] : down2_5;
-  assign \$procmux$533_Y  = \$procmux$534_CMP  ? \$131 [13:0] : up2_5;
-  assign \$procmux$535_Y  = \$procmux$536_CMP  ? kept1_6 : kept1_7;
-  assign \$procmux$537_Y  = \$procmux$538_CMP  ? weight1_5 : kept1_6;
-  assign \$procmux$539_Y  = \$procmux$540_CMP  ? if_below1_6 : if_below1_7;
-  assign \$procmux$541_Y  = \$procmux$542_CMP  ? \$129  : if_below1_6;
-  assign \$procmux$543_Y  = \$procmux$544_CMP  ? if_above1_6 : if_above1_7;
-  assign \$procmux$545_Y  = \$procmux$546_CMP  ? \$127  : if_above1_6;
-  assign \$procmux$547_Y  = \$procmux$548_CMP  ? weight1_4 : weight1_5;
-  assign \$procmux$549_Y  = \$procmux$550_CMP  ? \$125 [13:0] : down1_5;
-  assign \$procmux$551_Y  = \$procmux$552_CMP  ? \$123 [13:0] : up1_5;
-  assign \$procmux$553_Y  = \$procmux$554_CMP  ? kept0_6 : kept0_7;
-  assign \$procmux$555_Y  = \$procmux$556_CMP  ? weight0_5 : kept0_6;
-  assign \$procmux$557_Y  = \$procmux$558_CMP  ? if_below0_6 : if_below0_7;
-  assign \$procmux$559_Y  = \$procmux$560_CMP  ? \$121  : if_below0_6;
-  assign \$procmux$561_Y  = \$procmux$562_CMP  ? if_above0_6 : if_above0_7;
-  assign \$procmux$563_Y  = \$procmux$564_CMP  ? \$119  : if_above0_6;
-  assign \$procmux$565_Y  = \$procmux$566_CMP  ? weight0_4 : weight0_5;
-  assign \$procmux$567_Y  = \$procmux$568_CMP  ? \$117 [13:0] : down0_5;
-  assign \$procmux$569_Y  = \$procmux$570_CMP  ? \$115 [13:0] : up0_5;
-  assign \$procmux$571_Y  = \$procmux$572_CMP  ? \$113 [14:0] : scaled_5;
-  assign \$procmux$573_Y  = \$procmux$574_CMP  ? { \$111 [25], \$111  } : pair1_4;
-  assign \$procmux$575_Y  = \$procmux$576_CMP  ? { \$110 [25], \$110  } : pair0_4;
-  assign \$procmux$577_Y  = \$procmux$578_CMP  ? \$109  : product3_3;
-  assign \$procmux$579_Y  = \$procmux$580_CMP  ? \$108  : product2_3;
-  assign \$procmux$581_Y  = \$procmux$582_CMP  ? \$107  : product1_3;
-  assign \$procmux$583_Y  = \$procmux$584_CMP  ? \$106  : product0_3;
-  assign \$procmux$585_Y  = \$procmux$586_CMP  ? sample_5 : sample_6;
-  assign \$procmux$587_Y  = \$procmux$588_CMP  ? sample_4 : sample_5;
-  assign \$procmux$589_Y  = \$procmux$590_CMP  ? sample_3 : sample_4;
-  assign \$procmux$591_Y  = \$procmux$592_CMP  ? sample_2 : sample_3;
-  assign \$procmux$593_Y  = \$procmux$594_CMP  ? sample_1 : sample_2;
-  assign \$procmux$595_Y  = \$procmux$596_CMP  ? sample_0 : sample_1;
-  assign \$procmux$597_Y  = \$procmux$598_CMP  ? newest_4 : newest_5;
-  assign \$procmux$599_Y  = \$procmux$600_CMP  ? newest_3 : newest_4;
-  assign \$procmux$601_Y  = \$procmux$602_CMP  ? newest_2 : newest_3;
-  assign \$procmux$603_Y  = \$procmux$604_CMP  ? newest_1 : newest_2;
-  assign \$procmux$605_Y  = \$procmux$606_CMP  ? state[9:0] : newest_1;
-  assign \$procmux$607_Y  = \$procmux$608_CMP  ? feature_sign3_4 : feature_sign3_5;
-  assign \$procmux$609_Y  = \$procmux$610_CMP  ? feature_sign3_3 : feature_sign3_4;
-  assign \$procmux$611_Y  = \$procmux$612_CMP  ? feature_sign3_2 : feature_sign3_3;
-  assign \$procmux$613_Y  = \$procmux$614_CMP  ? { \$105 , \$104  } : feature_sign3_2;
-  assign \$procmux$615_Y  = \$procmux$616_CMP  ? feature_sign2_4 : feature_sign2_5;
-  assign \$procmux$617_Y  = \$procmux$618_CMP  ? feature_sign2_3 : feature_sign2_4;
-  assign \$procmux$619_Y  = \$procmux$620_CMP  ? feature_sign2_2 : feature_sign2_3;
-  assign \$procmux$621_Y  = \$procmux$622_CMP  ? { \$103 , \$102  } : feature_sign2_2;
-  assign \$procmux$623_Y  = \$procmux$624_CMP  ? feature_sign1_4 : feature_sign1_5;
-  assign \$procmux$625_Y  = \$procmux$626_CMP  ? feature_sign1_3 : feature_sign1_4;
-  assign \$procmux$627_Y  = \$procmux$628_CMP  ? feature_sign1_2 : feature_sign1_3;
-  assign \$procmux$629_Y  = \$procmux$630_CMP  ? { \$101 , \$100  } : feature_sign1_2;
-  assign \$procmux$631_Y  = \$procmux$632_CMP  ? feature_sign0_4 : feature_sign0_5;
-  assign \$procmux$633_Y  = \$procmux$634_CMP  ? feature_sign0_3 : feature_sign0_4;
-  assign \$procmux$635_Y  = \$procmux$636_CMP  ? feature_sign0_2 : feature_sign0_3;
-  assign \$procmux$637_Y  = \$procmux$638_CMP  ? { \$99 , \$98  } : feature_sign0_2;
-  assign \$procmux$639_Y  = \$procmux$640_CMP  ? weight3_3 : weight3_4;
-  assign \$procmux$641_Y  = \$procmux$642_CMP  ? weight3_2 : weight3_3;
-  assign \$procmux$643_Y  = \$procmux$644_CMP  ? weight3_1 : weight3_2;
-  assign \$procmux$645_Y  = \$procmux$646_CMP  ? weight2_3 : weight2_4;
-  assign \$procmux$647_Y  = \$procmux$648_CMP  ? weight2_2 : weight2_3;
-  assign \$procmux$649_Y  = \$procmux$650_CMP  ? weight2_1 : weight2_2;
-  assign \$procmux$651_Y  = \$procmux$652_CMP  ? weight1_3 : weight1_4;
-  assign \$procmux$653_Y  = \$procmux$654_CMP  ? weight1_2 : weight1_3;
-  assign \$procmux$655_Y  = \$procmux$656_CMP  ? weight1_1 : weight1_2;
-  assign \$procmux$657_Y  = \$procmux$658_CMP  ? weight0_3 : weight0_4;
-  assign \$procmux$659_Y  = \$procmux$660_CMP  ? weight0_2 : weight0_3;
-  assign \$procmux$661_Y  = \$procmux$662_CMP  ? weight0_1 : weight0_2;
-  assign \$procmux$663_Y  = \$procmux$664_CMP  ? bounds3_3 : bounds3_4;
-  assign \$procmux$665_Y  = \$procmux$666_CMP  ? bounds3_2 : bounds3_3;
-  assign \$procmux$667_Y  = \$procmux$668_CMP  ? { \$83 , \$81  } : bounds3_2;
-  assign \$procmux$669_Y  = \$procmux$670_CMP  ? bounds2_3 : bounds2_4;
-  assign \$procmux$671_Y  = \$procmux$672_CMP  ? bounds2_2 : bounds2_3;
-  assign \$procmux$673_Y  = \$procmux$674_CMP  ? { \$76 , \$74  } : bounds2_2;
-  assign \$procmux$675_Y  = \$procmux$676_CMP  ? bounds1_3 : bounds1_4;
-  assign \$procmux$677_Y  = \$procmux$678_CMP  ? bounds1_2 : bounds1_3;
-  assign \$procmux$679_Y  = \$procmux$680_CMP  ? { \$69 , \$67  } : bounds1_2;
-  assign \$procmux$681_Y  = \$procmux$682_CMP  ? bounds0_3 : bounds0_4;
-  assign \$procmux$683_Y  = \$procmux$684_CMP  ? bounds0_2 : bounds0_3;
-  assign \$procmux$685_Y  = \$procmux$686_CMP  ? { \$62 , \$60  } : bounds0_2;
-  assign \$procmux$687_Y  = \$procmux$688_CMP  ? feature3_1 : feature_operand3_2;
-  assign \$procmux$689_Y  = \$procmux$690_CMP  ? weight3_1 : weight_operand3_2;
-  assign \$procmux$691_Y  = \$procmux$692_CMP  ? feature2_1 : feature_operand2_2;
-  assign \$procmux$693_Y  = \$procmux$694_CMP  ? weight2_1 : weight_operand2_2;
-  assign \$procmux$695_Y  = \$procmux$696_CMP  ? feature1_1 : feature_operand1_2;
-  assign \$procmux$697_Y  = \$procmux$698_CMP  ? weight1_1 : weight_operand1_2;
-  assign \$procmux$699_Y  = \$procmux$700_CMP  ? feature0_1 : feature_operand0_2;
-  assign \$procmux$701_Y  = \$procmux$702_CMP  ? weight0_1 : weight_operand0_2;
-  assign \$procmux$703_Y  = \$procmux$704_CMP  ? \state$71 [55:42] : weight3_1;
-  assign \$procmux$705_Y  = \$procmux$706_CMP  ? \state$71 [41:28] : weight2_1;
-  assign \$procmux$707_Y  = \$procmux$708_CMP  ? \state$71 [27:14] : weight1_1;
-  assign \$procmux$709_Y  = \$procmux$710_CMP  ? \state$71 [13:0] : weight0_1;
-  assign \$procmux$711_Y  = \$procmux$712_CMP  ? \$57 [10:0] : feature3_1;
-  assign \$procmux$713_Y  = \$procmux$714_CMP  ? \$55 [10:0] : feature2_1;
-  assign \$procmux$715_Y  = \$procmux$716_CMP  ? \$53  : feature1_1;
-  assign \$procmux$717_Y  = \$procmux$718_CMP  ? \$52  : feature0_1;
-  assign \$procmux$719_Y  = \$procmux$720_CMP  ? { \$51 [24:7], \$42  } : average1_term1_1;
-  assign \$procmux$721_Y  = \$procmux$722_CMP  ? { \$41 [25:8], \$37  } : average1_term0_1;
-  assign \$procmux$723_Y  = \$procmux$724_CMP  ? { \$36 [19:2], \$27  } : average0_term1_1;
-  assign \$procmux$725_Y  = \$procmux$726_CMP  ? { \$26 [20:3], \$22  } : average0_term0_1;
-  assign \$procmux$727_Y  = \$procmux$728_CMP  ? state[19:10] : updated2_1;
-  assign \$procmux$729_Y  = \$procmux$730_CMP  ? state[9:0] : updated1_1;
-  assign \$procmux$731_Y  = \$procmux$732_CMP  ? sample_0 : updated0_1;
-  assign \$procmux$733_Y  = \$procmux$734_CMP  ? last_5 : last_6;
-  assign \$procmux$735_Y  = \$procmux$736_CMP  ? last_4 : last_5;
-  assign \$procmux$737_Y  = \$procmux$738_CMP  ? last_3 : last_4;
-  assign \$procmux$739_Y  = \$procmux$740_CMP  ? last_2 : last_3;
-  assign \$procmux$741_Y  = \$procmux$742_CMP  ? last_1 : last_2;
-  assign \$procmux$743_Y  = \$procmux$744_CMP  ? last_0 : last_1;
-  assign \$procmux$745_Y  = \$procmux$746_CMP  ? i__payload[10] : last_0;
-  assign \$procmux$747_Y  = \$procmux$748_CMP  ? i__payload[9:0] : sample_0;
-  assign \$procmux$749_Y  = \$procmux$750_CMP  ? valid_6 : o__valid;
-  assign \$procmux$751_Y  = \$procmux$752_CMP  ? valid_5 : valid_6;
-  assign \$procmux$753_Y  = \$procmux$754_CMP  ? valid_4 : valid_5;
-  assign \$procmux$755_Y  = \$procmux$756_CMP  ? valid_3 : valid_4;
-  assign \$procmux$757_Y  = \$procmux$758_CMP  ? valid_2 : valid_3;
-  assign \$procmux$759_Y  = \$procmux$760_CMP  ? valid_1 : valid_2;
-  assign \$procmux$761_Y  = \$procmux$762_CMP  ? valid_0 : valid_1;
-  assign \$procmux$763_Y  = \$procmux$764_CMP  ? \$21  : valid_0;
+  assign \$procmux$487_Y  = \$procmux$488_CMP  ? last_6 : o__payload[10];
+  assign \$procmux$489_Y  = \$procmux$490_CMP  ? difference[9:0] : o__payload[9:0];
+  assign \$procmux$491_Y  = \$procmux$492_CMP  ? \$151  : equal_7;
+  assign \$procmux$493_Y  = \$procmux$494_CMP  ? difference[10] : below_7;
+  assign \$procmux$495_Y  = \$procmux$496_CMP  ? \$148  : over_6;
+  assign \$procmux$497_Y  = \$procmux$498_CMP  ? \$8 [13] : under_6;
+  assign \$procmux$499_Y  = \$procmux$500_CMP  ? \$8 [9:0] : inside_6;
+  assign \$procmux$501_Y  = \$procmux$502_CMP  ? kept3_6 : kept3_7;
+  assign \$procmux$503_Y  = \$procmux$504_CMP  ? weight3_5 : kept3_6;
+  assign \$procmux$505_Y  = \$procmux$506_CMP  ? if_below3_6 : if_below3_7;
+  assign \$procmux$507_Y  = \$procmux$508_CMP  ? \$145  : if_below3_6;
+  assign \$procmux$509_Y  = \$procmux$510_CMP  ? if_above3_6 : if_above3_7;
+  assign \$procmux$511_Y  = \$procmux$512_CMP  ? \$143  : if_above3_6;
+  assign \$procmux$513_Y  = \$procmux$514_CMP  ? weight3_4 : weight3_5;
+  assign \$procmux$515_Y  = \$procmux$516_CMP  ? \$141 [13:0] : down3_5;
+  assign \$procmux$517_Y  = \$procmux$518_CMP  ? \$139 [13:0] : up3_5;
+  assign \$procmux$519_Y  = \$procmux$520_CMP  ? kept2_6 : kept2_7;
+  assign \$procmux$521_Y  = \$procmux$522_CMP  ? weight2_5 : kept2_6;
+  assign \$procmux$523_Y  = \$procmux$524_CMP  ? if_below2_6 : if_below2_7;
+  assign \$procmux$525_Y  = \$procmux$526_CMP  ? \$137  : if_below2_6;
+  assign \$procmux$527_Y  = \$procmux$528_CMP  ? if_above2_6 : if_above2_7;
+  assign \$procmux$529_Y  = \$procmux$530_CMP  ? \$135  : if_above2_6;
+  assign \$procmux$531_Y  = \$procmux$532_CMP  ? weight2_4 : weight2_5;
+  assign \$procmux$533_Y  = \$procmux$534_CMP  ? \$133 [13:0] : down2_5;
+  assign \$procmux$535_Y  = \$procmux$536_CMP  ? \$131 [13:0] : up2_5;
+  assign \$procmux$537_Y  = \$procmux$538_CMP  ? kept1_6 : kept1_7;
+  assign \$procmux$539_Y  = \$procmux$540_CMP  ? weight1_5 : kept1_6;
+  assign \$procmux$541_Y  = \$procmux$542_CMP  ? if_below1_6 : if_below1_7;
+  assign \$procmux$543_Y  = \$procmux$544_CMP  ? \$129  : if_below1_6;
+  assign \$procmux$545_Y  = \$procmux$546_CMP  ? if_above1_6 : if_above1_7;
+  assign \$procmux$547_Y  = \$procmux$548_CMP  ? \$127  : if_above1_6;
+  assign \$procmux$549_Y  = \$procmux$550_CMP  ? weight1_4 : weight1_5;
+  assign \$procmux$551_Y  = \$procmux$552_CMP  ? \$125 [13:0] : down1_5;
+  assign \$procmux$553_Y  = \$procmux$554_CMP  ? \$123 [13:0] : up1_5;
+  assign \$procmux$555_Y  = \$procmux$556_CMP  ? kept0_6 : kept0_7;
+  assign \$procmux$557_Y  = \$procmux$558_CMP  ? weight0_5 : kept0_6;
+  assign \$procmux$559_Y  = \$procmux$560_CMP  ? if_below0_6 : if_below0_7;
+  assign \$procmux$561_Y  = \$procmux$562_CMP  ? \$121  : if_below0_6;
+  assign \$procmux$563_Y  = \$procmux$564_CMP  ? if_above0_6 : if_above0_7;
+  assign \$procmux$565_Y  = \$procmux$566_CMP  ? \$119  : if_above0_6;
+  assign \$procmux$567_Y  = \$procmux$568_CMP  ? weight0_4 : weight0_5;
+  assign \$procmux$569_Y  = \$procmux$570_CMP  ? \$117 [13:0] : down0_5;
+  assign \$procmux$571_Y  = \$procmux$572_CMP  ? \$115 [13:0] : up0_5;
+  assign \$procmux$573_Y  = \$procmux$574_CMP  ? \$113 [14:0] : scaled_5;
+  assign \$procmux$575_Y  = \$procmux$576_CMP  ? { \$111 [25], \$111  } : pair1_4;
+  assign \$procmux$577_Y  = \$procmux$578_CMP  ? { \$110 [25], \$110  } : pair0_4;
+  assign \$procmux$579_Y  = \$procmux$580_CMP  ? \$109  : product3_3;
+  assign \$procmux$581_Y  = \$procmux$582_CMP  ? \$108  : product2_3;
+  assign \$procmux$583_Y  = \$procmux$584_CMP  ? \$107  : product1_3;
+  assign \$procmux$585_Y  = \$procmux$586_CMP  ? \$106  : product0_3;
+  assign \$procmux$587_Y  = \$procmux$588_CMP  ? sample_5 : sample_6;
+  assign \$procmux$589_Y  = \$procmux$590_CMP  ? sample_4 : sample_5;
+  assign \$procmux$591_Y  = \$procmux$592_CMP  ? sample_3 : sample_4;
+  assign \$procmux$593_Y  = \$procmux$594_CMP  ? sample_2 : sample_3;
+  assign \$procmux$595_Y  = \$procmux$596_CMP  ? sample_1 : sample_2;
+  assign \$procmux$597_Y  = \$procmux$598_CMP  ? sample_0 : sample_1;
+  assign \$procmux$599_Y  = \$procmux$600_CMP  ? newest_4 : newest_5;
+  assign \$procmux$601_Y  = \$procmux$602_CMP  ? newest_3 : newest_4;
+  assign \$procmux$603_Y  = \$procmux$604_CMP  ? newest_2 : newest_3;
+  assign \$procmux$605_Y  = \$procmux$606_CMP  ? newest_1 : newest_2;
+  assign \$procmux$607_Y  = \$procmux$608_CMP  ? state[9:0] : newest_1;
+  assign \$procmux$609_Y  = \$procmux$610_CMP  ? feature_sign3_4 : feature_sign3_5;
+  assign \$procmux$611_Y  = \$procmux$612_CMP  ? feature_sign3_3 : feature_sign3_4;
+  assign \$procmux$613_Y  = \$procmux$614_CMP  ? feature_sign3_2 : feature_sign3_3;
+  assign \$procmux$615_Y  = \$procmux$616_CMP  ? { \$105 , \$104  } : feature_sign3_2;
+  assign \$procmux$617_Y  = \$procmux$618_CMP  ? feature_sign2_4 : feature_sign2_5;
+  assign \$procmux$619_Y  = \$procmux$620_CMP  ? feature_sign2_3 : feature_sign2_4;
+  assign \$procmux$621_Y  = \$procmux$622_CMP  ? feature_sign2_2 : feature_sign2_3;
+  assign \$procmux$623_Y  = \$procmux$624_CMP  ? { \$103 , \$102  } : feature_sign2_2;
+  assign \$procmux$625_Y  = \$procmux$626_CMP  ? feature_sign1_4 : feature_sign1_5;
+  assign \$procmux$627_Y  = \$procmux$628_CMP  ? feature_sign1_3 : feature_sign1_4;
+  assign \$procmux$629_Y  = \$procmux$630_CMP  ? feature_sign1_2 : feature_sign1_3;
+  assign \$procmux$631_Y  = \$procmux$632_CMP  ? { \$101 , \$100  } : feature_sign1_2;
+  assign \$procmux$633_Y  = \$procmux$634_CMP  ? feature_sign0_4 : feature_sign0_5;
+  assign \$procmux$635_Y  = \$procmux$636_CMP  ? feature_sign0_3 : feature_sign0_4;
+  assign \$procmux$637_Y  = \$procmux$638_CMP  ? feature_sign0_2 : feature_sign0_3;
+  assign \$procmux$639_Y  = \$procmux$640_CMP  ? { \$99 , \$98  } : feature_sign0_2;
+  assign \$procmux$641_Y  = \$procmux$642_CMP  ? weight3_3 : weight3_4;
+  assign \$procmux$643_Y  = \$procmux$644_CMP  ? weight3_2 : weight3_3;
+  assign \$procmux$645_Y  = \$procmux$646_CMP  ? weight3_1 : weight3_2;
+  assign \$procmux$647_Y  = \$procmux$648_CMP  ? weight2_3 : weight2_4;
+  assign \$procmux$649_Y  = \$procmux$650_CMP  ? weight2_2 : weight2_3;
+  assign \$procmux$651_Y  = \$procmux$652_CMP  ? weight2_1 : weight2_2;
+  assign \$procmux$653_Y  = \$procmux$654_CMP  ? weight1_3 : weight1_4;
+  assign \$procmux$655_Y  = \$procmux$656_CMP  ? weight1_2 : weight1_3;
+  assign \$procmux$657_Y  = \$procmux$658_CMP  ? weight1_1 : weight1_2;
+  assign \$procmux$659_Y  = \$procmux$660_CMP  ? weight0_3 : weight0_4;
+  assign \$procmux$661_Y  = \$procmux$662_CMP  ? weight0_2 : weight0_3;
+  assign \$procmux$663_Y  = \$procmux$664_CMP  ? weight0_1 : weight0_2;
+  assign \$procmux$665_Y  = \$procmux$666_CMP  ? bounds3_3 : bounds3_4;
+  assign \$procmux$667_Y  = \$procmux$668_CMP  ? bounds3_2 : bounds3_3;
+  assign \$procmux$669_Y  = \$procmux$670_CMP  ? { \$83 , \$81  } : bounds3_2;
+  assign \$procmux$671_Y  = \$procmux$672_CMP  ? bounds2_3 : bounds2_4;
+  assign \$procmux$673_Y  = \$procmux$674_CMP  ? bounds2_2 : bounds2_3;
+  assign \$procmux$675_Y  = \$procmux$676_CMP  ? { \$76 , \$74  } : bounds2_2;
+  assign \$procmux$677_Y  = \$procmux$678_CMP  ? bounds1_3 : bounds1_4;
+  assign \$procmux$679_Y  = \$procmux$680_CMP  ? bounds1_2 : bounds1_3;
+  assign \$procmux$681_Y  = \$procmux$682_CMP  ? { \$69 , \$67  } : bounds1_2;
+  assign \$procmux$683_Y  = \$procmux$684_CMP  ? bounds0_3 : bounds0_4;
+  assign \$procmux$685_Y  = \$procmux$686_CMP  ? bounds0_2 : bounds0_3;
+  assign \$procmux$687_Y  = \$procmux$688_CMP  ? { \$62 , \$60  } : bounds0_2;
+  assign \$procmux$689_Y  = \$procmux$690_CMP  ? feature3_1 : feature_operand3_2;
+  assign \$procmux$691_Y  = \$procmux$692_CMP  ? weight3_1 : weight_operand3_2;
+  assign \$procmux$693_Y  = \$procmux$694_CMP  ? feature2_1 : feature_operand2_2;
+  assign \$procmux$695_Y  = \$procmux$696_CMP  ? weight2_1 : weight_operand2_2;
+  assign \$procmux$697_Y  = \$procmux$698_CMP  ? feature1_1 : feature_operand1_2;
+  assign \$procmux$699_Y  = \$procmux$700_CMP  ? weight1_1 : weight_operand1_2;
+  assign \$procmux$701_Y  = \$procmux$702_CMP  ? feature0_1 : feature_operand0_2;
+  assign \$procmux$703_Y  = \$procmux$704_CMP  ? weight0_1 : weight_operand0_2;
+  assign \$procmux$705_Y  = \$procmux$706_CMP  ? \state$71 [55:42] : weight3_1;
+  assign \$procmux$707_Y  = \$procmux$708_CMP  ? \state$71 [41:28] : weight2_1;
+  assign \$procmux$709_Y  = \$procmux$710_CMP  ? \state$71 [27:14] : weight1_1;
+  assign \$procmux$711_Y  = \$procmux$712_CMP  ? \state$71 [13:0] : weight0_1;
+  assign \$procmux$713_Y  = \$procmux$714_CMP  ? \$57 [10:0] : feature3_1;
+  assign \$procmux$715_Y  = \$procmux$716_CMP  ? \$55 [10:0] : feature2_1;
+  assign \$procmux$717_Y  = \$procmux$718_CMP  ? \$53  : feature1_1;
+  assign \$procmux$719_Y  = \$procmux$720_CMP  ? \$52  : feature0_1;
+  assign \$procmux$721_Y  = \$procmux$722_CMP  ? { \$51 [24:7], \$42  } : average1_term1_1;
+  assign \$procmux$723_Y  = \$procmux$724_CMP  ? { \$41 [25:8], \$37  } : average1_term0_1;
+  assign \$procmux$725_Y  = \$procmux$726_CMP  ? { \$36 [19:2], \$27  } : average0_term1_1;
+  assign \$procmux$727_Y  = \$procmux$728_CMP  ? { \$26 [20:3], \$22  } : average0_term0_1;
+  assign \$procmux$729_Y  = \$procmux$730_CMP  ? state[19:10] : updated2_1;
+  assign \$procmux$731_Y  = \$procmux$732_CMP  ? state[9:0] : updated1_1;
+  assign \$procmux$733_Y  = \$procmux$734_CMP  ? sample_0 : updated0_1;
+  assign \$procmux$735_Y  = \$procmux$736_CMP  ? last_5 : last_6;
+  assign \$procmux$737_Y  = \$procmux$738_CMP  ? last_4 : last_5;
+  assign \$procmux$739_Y  = \$procmux$740_CMP  ? last_3 : last_4;
+  assign \$procmux$741_Y  = \$procmux$742_CMP  ? last_2 : last_3;
+  assign \$procmux$743_Y  = \$procmux$744_CMP  ? last_1 : last_2;
+  assign \$procmux$745_Y  = \$procmux$746_CMP  ? last_0 : last_1;
+  assign \$procmux$747_Y  = \$procmux$748_CMP  ? i__payload[10] : last_0;
+  assign \$procmux$749_Y  = \$procmux$750_CMP  ? i__payload[9:0] : sample_0;
+  assign \$procmux$751_Y  = \$procmux$752_CMP  ? valid_6 : o__valid;
+  assign \$procmux$753_Y  = \$procmux$754_CMP  ? valid_5 : valid_6;
+  assign \$procmux$755_Y  = \$procmux$756_CMP  ? valid_4 : valid_5;
+  assign \$procmux$757_Y  = \$procmux$758_CMP  ? valid_3 : valid_4;
+  assign \$procmux$759_Y  = \$procmux$760_CMP  ? valid_2 : valid_3;
+  assign \$procmux$761_Y  = \$procmux$762_CMP  ? valid_1 : valid_2;
+  assign \$procmux$763_Y  = \$procmux$764_CMP  ? valid_0 : valid_1;
+  assign \$procmux$765_Y  = \$procmux$766_CMP  ? \$21  : valid_0;
   \neurorice_encoder_c1_w10_arith.encoder.predictor.past  past (
     .advance(enable),
     .clk(clk),
@@ -4346,286 +4410,286 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   assign update[29:20] = updated2_1;
   assign update[19:10] = updated1_1;
   assign update[9:0] = updated0_1;
-  assign \$procmux$486_CMP  = enable;
-  assign \$290 [10] = \$procmux$485_Y ;
   assign \$procmux$488_CMP  = enable;
-  assign \$290 [9:0] = \$procmux$487_Y ;
+  assign \$290 [10] = \$procmux$487_Y ;
   assign \$procmux$490_CMP  = enable;
-  assign \$289  = \$procmux$489_Y ;
+  assign \$290 [9:0] = \$procmux$489_Y ;
   assign \$procmux$492_CMP  = enable;
-  assign \$288  = \$procmux$491_Y ;
+  assign \$289  = \$procmux$491_Y ;
   assign \$procmux$494_CMP  = enable;
-  assign \$287  = \$procmux$493_Y ;
+  assign \$288  = \$procmux$493_Y ;
   assign \$procmux$496_CMP  = enable;
-  assign \$286  = \$procmux$495_Y ;
+  assign \$287  = \$procmux$495_Y ;
   assign \$procmux$498_CMP  = enable;
-  assign \$285  = \$procmux$497_Y ;
+  assign \$286  = \$procmux$497_Y ;
   assign \$procmux$500_CMP  = enable;
-  assign \$284  = \$procmux$499_Y ;
+  assign \$285  = \$procmux$499_Y ;
   assign \$procmux$502_CMP  = enable;
-  assign \$283  = \$procmux$501_Y ;
+  assign \$284  = \$procmux$501_Y ;
   assign \$procmux$504_CMP  = enable;
-  assign \$282  = \$procmux$503_Y ;
+  assign \$283  = \$procmux$503_Y ;
   assign \$procmux$506_CMP  = enable;
-  assign \$281  = \$procmux$505_Y ;
+  assign \$282  = \$procmux$505_Y ;
   assign \$procmux$508_CMP  = enable;
-  assign \$280  = \$procmux$507_Y ;
+  assign \$281  = \$procmux$507_Y ;
   assign \$procmux$510_CMP  = enable;
-  assign \$279  = \$procmux$509_Y ;
+  assign \$280  = \$procmux$509_Y ;
   assign \$procmux$512_CMP  = enable;
-  assign \$278  = \$procmux$511_Y ;
+  assign \$279  = \$procmux$511_Y ;
   assign \$procmux$514_CMP  = enable;
-  assign \$277  = \$procmux$513_Y ;
+  assign \$278  = \$procmux$513_Y ;
   assign \$procmux$516_CMP  = enable;
-  assign \$276  = \$procmux$515_Y ;
+  assign \$277  = \$procmux$515_Y ;
   assign \$procmux$518_CMP  = enable;
-  assign \$275  = \$procmux$517_Y ;
+  assign \$276  = \$procmux$517_Y ;
   assign \$procmux$520_CMP  = enable;
-  assign \$274  = \$procmux$519_Y ;
+  assign \$275  = \$procmux$519_Y ;
   assign \$procmux$522_CMP  = enable;
-  assign \$273  = \$procmux$521_Y ;
+  assign \$274  = \$procmux$521_Y ;
   assign \$procmux$524_CMP  = enable;
-  assign \$272  = \$procmux$523_Y ;
+  assign \$273  = \$procmux$523_Y ;
   assign \$procmux$526_CMP  = enable;
-  assign \$271  = \$procmux$525_Y ;
+  assign \$272  = \$procmux$525_Y ;
   assign \$procmux$528_CMP  = enable;
-  assign \$270  = \$procmux$527_Y ;
+  assign \$271  = \$procmux$527_Y ;
   assign \$procmux$530_CMP  = enable;
-  assign \$269  = \$procmux$529_Y ;
+  assign \$270  = \$procmux$529_Y ;
   assign \$procmux$532_CMP  = enable;
-  assign \$268  = \$procmux$531_Y ;
+  assign \$269  = \$procmux$531_Y ;
   assign \$procmux$534_CMP  = enable;
-  assign \$267  = \$procmux$533_Y ;
+  assign \$268  = \$procmux$533_Y ;
   assign \$procmux$536_CMP  = enable;
-  assign \$266  = \$procmux$535_Y ;
+  assign \$267  = \$procmux$535_Y ;
   assign \$procmux$538_CMP  = enable;
-  assign \$265  = \$procmux$537_Y ;
+  assign \$266  = \$procmux$537_Y ;
   assign \$procmux$540_CMP  = enable;
-  assign \$264  = \$procmux$539_Y ;
+  assign \$265  = \$procmux$539_Y ;
   assign \$procmux$542_CMP  = enable;
-  assign \$263  = \$procmux$541_Y ;
+  assign \$264  = \$procmux$541_Y ;
   assign \$procmux$544_CMP  = enable;
-  assign \$262  = \$procmux$543_Y ;
+  assign \$263  = \$procmux$543_Y ;
   assign \$procmux$546_CMP  = enable;
-  assign \$261  = \$procmux$545_Y ;
+  assign \$262  = \$procmux$545_Y ;
   assign \$procmux$548_CMP  = enable;
-  assign \$260  = \$procmux$547_Y ;
+  assign \$261  = \$procmux$547_Y ;
   assign \$procmux$550_CMP  = enable;
-  assign \$259  = \$procmux$549_Y ;
+  assign \$260  = \$procmux$549_Y ;
   assign \$procmux$552_CMP  = enable;
-  assign \$258  = \$procmux$551_Y ;
+  assign \$259  = \$procmux$551_Y ;
   assign \$procmux$554_CMP  = enable;
-  assign \$257  = \$procmux$553_Y ;
+  assign \$258  = \$procmux$553_Y ;
   assign \$procmux$556_CMP  = enable;
-  assign \$256  = \$procmux$555_Y ;
+  assign \$257  = \$procmux$555_Y ;
   assign \$procmux$558_CMP  = enable;
-  assign \$255  = \$procmux$557_Y ;
+  assign \$256  = \$procmux$557_Y ;
   assign \$procmux$560_CMP  = enable;
-  assign \$254  = \$procmux$559_Y ;
+  assign \$255  = \$procmux$559_Y ;
   assign \$procmux$562_CMP  = enable;
-  assign \$253  = \$procmux$561_Y ;
+  assign \$254  = \$procmux$561_Y ;
   assign \$procmux$564_CMP  = enable;
-  assign \$252  = \$procmux$563_Y ;
+  assign \$253  = \$procmux$563_Y ;
   assign \$procmux$566_CMP  = enable;
-  assign \$251  = \$procmux$565_Y ;
+  assign \$252  = \$procmux$565_Y ;
   assign \$procmux$568_CMP  = enable;
-  assign \$250  = \$procmux$567_Y ;
+  assign \$251  = \$procmux$567_Y ;
   assign \$procmux$570_CMP  = enable;
-  assign \$249  = \$procmux$569_Y ;
+  assign \$250  = \$procmux$569_Y ;
   assign \$procmux$572_CMP  = enable;
-  assign \$248  = \$procmux$571_Y ;
+  assign \$249  = \$procmux$571_Y ;
   assign \$procmux$574_CMP  = enable;
-  assign \$247  = \$procmux$573_Y ;
+  assign \$248  = \$procmux$573_Y ;
   assign \$procmux$576_CMP  = enable;
-  assign \$246  = \$procmux$575_Y ;
+  assign \$247  = \$procmux$575_Y ;
   assign \$procmux$578_CMP  = enable;
-  assign \$245  = \$procmux$577_Y ;
+  assign \$246  = \$procmux$577_Y ;
   assign \$procmux$580_CMP  = enable;
-  assign \$244  = \$procmux$579_Y ;
+  assign \$245  = \$procmux$579_Y ;
   assign \$procmux$582_CMP  = enable;
-  assign \$243  = \$procmux$581_Y ;
+  assign \$244  = \$procmux$581_Y ;
   assign \$procmux$584_CMP  = enable;
-  assign \$242  = \$procmux$583_Y ;
+  assign \$243  = \$procmux$583_Y ;
   assign \$procmux$586_CMP  = enable;
-  assign \$241  = \$procmux$585_Y ;
+  assign \$242  = \$procmux$585_Y ;
   assign \$procmux$588_CMP  = enable;
-  assign \$240  = \$procmux$587_Y ;
+  assign \$241  = \$procmux$587_Y ;
   assign \$procmux$590_CMP  = enable;
-  assign \$239  = \$procmux$589_Y ;
+  assign \$240  = \$procmux$589_Y ;
   assign \$procmux$592_CMP  = enable;
-  assign \$238  = \$procmux$591_Y ;
+  assign \$239  = \$procmux$591_Y ;
   assign \$procmux$594_CMP  = enable;
-  assign \$237  = \$procmux$593_Y ;
+  assign \$238  = \$procmux$593_Y ;
   assign \$procmux$596_CMP  = enable;
-  assign \$236  = \$procmux$595_Y ;
+  assign \$237  = \$procmux$595_Y ;
   assign \$procmux$598_CMP  = enable;
-  assign \$235  = \$procmux$597_Y ;
+  assign \$236  = \$procmux$597_Y ;
   assign \$procmux$600_CMP  = enable;
-  assign \$234  = \$procmux$599_Y ;
+  assign \$235  = \$procmux$599_Y ;
   assign \$procmux$602_CMP  = enable;
-  assign \$233  = \$procmux$601_Y ;
+  assign \$234  = \$procmux$601_Y ;
   assign \$procmux$604_CMP  = enable;
-  assign \$232  = \$procmux$603_Y ;
+  assign \$233  = \$procmux$603_Y ;
   assign \$procmux$606_CMP  = enable;
-  assign \$231  = \$procmux$605_Y ;
+  assign \$232  = \$procmux$605_Y ;
   assign \$procmux$608_CMP  = enable;
-  assign \$230  = \$procmux$607_Y ;
+  assign \$231  = \$procmux$607_Y ;
   assign \$procmux$610_CMP  = enable;
-  assign \$229  = \$procmux$609_Y ;
+  assign \$230  = \$procmux$609_Y ;
   assign \$procmux$612_CMP  = enable;
-  assign \$228  = \$procmux$611_Y ;
+  assign \$229  = \$procmux$611_Y ;
   assign \$procmux$614_CMP  = enable;
-  assign \$227  = \$procmux$613_Y ;
+  assign \$228  = \$procmux$613_Y ;
   assign \$procmux$616_CMP  = enable;
-  assign \$226  = \$procmux$615_Y ;
+  assign \$227  = \$procmux$615_Y ;
   assign \$procmux$618_CMP  = enable;
-  assign \$225  = \$procmux$617_Y ;
+  assign \$226  = \$procmux$617_Y ;
   assign \$procmux$620_CMP  = enable;
-  assign \$224  = \$procmux$619_Y ;
+  assign \$225  = \$procmux$619_Y ;
   assign \$procmux$622_CMP  = enable;
-  assign \$223  = \$procmux$621_Y ;
+  assign \$224  = \$procmux$621_Y ;
   assign \$procmux$624_CMP  = enable;
-  assign \$222  = \$procmux$623_Y ;
+  assign \$223  = \$procmux$623_Y ;
   assign \$procmux$626_CMP  = enable;
-  assign \$221  = \$procmux$625_Y ;
+  assign \$222  = \$procmux$625_Y ;
   assign \$procmux$628_CMP  = enable;
-  assign \$220  = \$procmux$627_Y ;
+  assign \$221  = \$procmux$627_Y ;
   assign \$procmux$630_CMP  = enable;
-  assign \$219  = \$procmux$629_Y ;
+  assign \$220  = \$procmux$629_Y ;
   assign \$procmux$632_CMP  = enable;
-  assign \$218  = \$procmux$631_Y ;
+  assign \$219  = \$procmux$631_Y ;
   assign \$procmux$634_CMP  = enable;
-  assign \$217  = \$procmux$633_Y ;
+  assign \$218  = \$procmux$633_Y ;
   assign \$procmux$636_CMP  = enable;
-  assign \$216  = \$procmux$635_Y ;
+  assign \$217  = \$procmux$635_Y ;
   assign \$procmux$638_CMP  = enable;
-  assign \$215  = \$procmux$637_Y ;
-  assign \$procmux$640_CMP  = \$97 ;
-  assign \$214  = \$procmux$639_Y ;
-  assign \$procmux$642_CMP  = \$96 ;
-  assign \$213  = \$procmux$641_Y ;
-  assign \$procmux$644_CMP  = \$95 ;
-  assign \$212  = \$procmux$643_Y ;
-  assign \$procmux$646_CMP  = \$94 ;
-  assign \$211  = \$procmux$645_Y ;
-  assign \$procmux$648_CMP  = \$93 ;
-  assign \$210  = \$procmux$647_Y ;
-  assign \$procmux$650_CMP  = \$92 ;
-  assign \$209  = \$procmux$649_Y ;
-  assign \$procmux$652_CMP  = \$91 ;
-  assign \$208  = \$procmux$651_Y ;
-  assign \$procmux$654_CMP  = \$90 ;
-  assign \$207  = \$procmux$653_Y ;
-  assign \$procmux$656_CMP  = \$89 ;
-  assign \$206  = \$procmux$655_Y ;
-  assign \$procmux$658_CMP  = \$88 ;
-  assign \$205  = \$procmux$657_Y ;
-  assign \$procmux$660_CMP  = \$87 ;
-  assign \$204  = \$procmux$659_Y ;
-  assign \$procmux$662_CMP  = \$86 ;
-  assign \$203  = \$procmux$661_Y ;
-  assign \$procmux$664_CMP  = \$85 ;
-  assign \$202  = \$procmux$663_Y ;
-  assign \$procmux$666_CMP  = \$84 ;
-  assign \$201  = \$procmux$665_Y ;
-  assign \$procmux$668_CMP  = \$79 ;
-  assign \$200  = \$procmux$667_Y ;
-  assign \$procmux$670_CMP  = \$78 ;
-  assign \$199  = \$procmux$669_Y ;
-  assign \$procmux$672_CMP  = \$77 ;
-  assign \$198  = \$procmux$671_Y ;
-  assign \$procmux$674_CMP  = \$72 ;
-  assign \$197  = \$procmux$673_Y ;
-  assign \$procmux$676_CMP  = \$71 ;
-  assign \$196  = \$procmux$675_Y ;
-  assign \$procmux$678_CMP  = \$70 ;
-  assign \$195  = \$procmux$677_Y ;
-  assign \$procmux$680_CMP  = \$65 ;
-  assign \$194  = \$procmux$679_Y ;
-  assign \$procmux$682_CMP  = \$64 ;
-  assign \$193  = \$procmux$681_Y ;
-  assign \$procmux$684_CMP  = \$63 ;
-  assign \$192  = \$procmux$683_Y ;
-  assign \$procmux$686_CMP  = \$58 ;
-  assign \$191  = \$procmux$685_Y ;
-  assign \$procmux$688_CMP  = enable;
-  assign \$190  = \$procmux$687_Y ;
+  assign \$216  = \$procmux$637_Y ;
+  assign \$procmux$640_CMP  = enable;
+  assign \$215  = \$procmux$639_Y ;
+  assign \$procmux$642_CMP  = \$97 ;
+  assign \$214  = \$procmux$641_Y ;
+  assign \$procmux$644_CMP  = \$96 ;
+  assign \$213  = \$procmux$643_Y ;
+  assign \$procmux$646_CMP  = \$95 ;
+  assign \$212  = \$procmux$645_Y ;
+  assign \$procmux$648_CMP  = \$94 ;
+  assign \$211  = \$procmux$647_Y ;
+  assign \$procmux$650_CMP  = \$93 ;
+  assign \$210  = \$procmux$649_Y ;
+  assign \$procmux$652_CMP  = \$92 ;
+  assign \$209  = \$procmux$651_Y ;
+  assign \$procmux$654_CMP  = \$91 ;
+  assign \$208  = \$procmux$653_Y ;
+  assign \$procmux$656_CMP  = \$90 ;
+  assign \$207  = \$procmux$655_Y ;
+  assign \$procmux$658_CMP  = \$89 ;
+  assign \$206  = \$procmux$657_Y ;
+  assign \$procmux$660_CMP  = \$88 ;
+  assign \$205  = \$procmux$659_Y ;
+  assign \$procmux$662_CMP  = \$87 ;
+  assign \$204  = \$procmux$661_Y ;
+  assign \$procmux$664_CMP  = \$86 ;
+  assign \$203  = \$procmux$663_Y ;
+  assign \$procmux$666_CMP  = \$85 ;
+  assign \$202  = \$procmux$665_Y ;
+  assign \$procmux$668_CMP  = \$84 ;
+  assign \$201  = \$procmux$667_Y ;
+  assign \$procmux$670_CMP  = \$79 ;
+  assign \$200  = \$procmux$669_Y ;
+  assign \$procmux$672_CMP  = \$78 ;
+  assign \$199  = \$procmux$671_Y ;
+  assign \$procmux$674_CMP  = \$77 ;
+  assign \$198  = \$procmux$673_Y ;
+  assign \$procmux$676_CMP  = \$72 ;
+  assign \$197  = \$procmux$675_Y ;
+  assign \$procmux$678_CMP  = \$71 ;
+  assign \$196  = \$procmux$677_Y ;
+  assign \$procmux$680_CMP  = \$70 ;
+  assign \$195  = \$procmux$679_Y ;
+  assign \$procmux$682_CMP  = \$65 ;
+  assign \$194  = \$procmux$681_Y ;
+  assign \$procmux$684_CMP  = \$64 ;
+  assign \$193  = \$procmux$683_Y ;
+  assign \$procmux$686_CMP  = \$63 ;
+  assign \$192  = \$procmux$685_Y ;
+  assign \$procmux$688_CMP  = \$58 ;
+  assign \$191  = \$procmux$687_Y ;
   assign \$procmux$690_CMP  = enable;
-  assign \$189  = \$procmux$689_Y ;
+  assign \$190  = \$procmux$689_Y ;
   assign \$procmux$692_CMP  = enable;
-  assign \$188  = \$procmux$691_Y ;
+  assign \$189  = \$procmux$691_Y ;
   assign \$procmux$694_CMP  = enable;
-  assign \$187  = \$procmux$693_Y ;
+  assign \$188  = \$procmux$693_Y ;
   assign \$procmux$696_CMP  = enable;
-  assign \$186  = \$procmux$695_Y ;
+  assign \$187  = \$procmux$695_Y ;
   assign \$procmux$698_CMP  = enable;
-  assign \$185  = \$procmux$697_Y ;
+  assign \$186  = \$procmux$697_Y ;
   assign \$procmux$700_CMP  = enable;
-  assign \$184  = \$procmux$699_Y ;
+  assign \$185  = \$procmux$699_Y ;
   assign \$procmux$702_CMP  = enable;
-  assign \$183  = \$procmux$701_Y ;
+  assign \$184  = \$procmux$701_Y ;
   assign \$procmux$704_CMP  = enable;
-  assign \$182  = \$procmux$703_Y ;
+  assign \$183  = \$procmux$703_Y ;
   assign \$procmux$706_CMP  = enable;
-  assign \$181  = \$procmux$705_Y ;
+  assign \$182  = \$procmux$705_Y ;
   assign \$procmux$708_CMP  = enable;
-  assign \$180  = \$procmux$707_Y ;
+  assign \$181  = \$procmux$707_Y ;
   assign \$procmux$710_CMP  = enable;
-  assign \$179  = \$procmux$709_Y ;
+  assign \$180  = \$procmux$709_Y ;
   assign \$procmux$712_CMP  = enable;
-  assign \$178  = \$procmux$711_Y ;
+  assign \$179  = \$procmux$711_Y ;
   assign \$procmux$714_CMP  = enable;
-  assign \$177  = \$procmux$713_Y ;
+  assign \$178  = \$procmux$713_Y ;
   assign \$procmux$716_CMP  = enable;
-  assign \$176  = \$procmux$715_Y ;
+  assign \$177  = \$procmux$715_Y ;
   assign \$procmux$718_CMP  = enable;
-  assign \$175  = \$procmux$717_Y ;
+  assign \$176  = \$procmux$717_Y ;
   assign \$procmux$720_CMP  = enable;
-  assign \$174  = \$procmux$719_Y ;
+  assign \$175  = \$procmux$719_Y ;
   assign \$procmux$722_CMP  = enable;
-  assign \$173  = \$procmux$721_Y ;
+  assign \$174  = \$procmux$721_Y ;
   assign \$procmux$724_CMP  = enable;
-  assign \$172  = \$procmux$723_Y ;
+  assign \$173  = \$procmux$723_Y ;
   assign \$procmux$726_CMP  = enable;
-  assign \$171  = \$procmux$725_Y ;
+  assign \$172  = \$procmux$725_Y ;
   assign \$procmux$728_CMP  = enable;
-  assign \$170  = \$procmux$727_Y ;
+  assign \$171  = \$procmux$727_Y ;
   assign \$procmux$730_CMP  = enable;
-  assign \$169  = \$procmux$729_Y ;
+  assign \$170  = \$procmux$729_Y ;
   assign \$procmux$732_CMP  = enable;
-  assign \$168  = \$procmux$731_Y ;
+  assign \$169  = \$procmux$731_Y ;
   assign \$procmux$734_CMP  = enable;
-  assign \$167  = \$procmux$733_Y ;
+  assign \$168  = \$procmux$733_Y ;
   assign \$procmux$736_CMP  = enable;
-  assign \$166  = \$procmux$735_Y ;
+  assign \$167  = \$procmux$735_Y ;
   assign \$procmux$738_CMP  = enable;
-  assign \$165  = \$procmux$737_Y ;
+  assign \$166  = \$procmux$737_Y ;
   assign \$procmux$740_CMP  = enable;
-  assign \$164  = \$procmux$739_Y ;
+  assign \$165  = \$procmux$739_Y ;
   assign \$procmux$742_CMP  = enable;
-  assign \$163  = \$procmux$741_Y ;
+  assign \$164  = \$procmux$741_Y ;
   assign \$procmux$744_CMP  = enable;
-  assign \$162  = \$procmux$743_Y ;
+  assign \$163  = \$procmux$743_Y ;
   assign \$procmux$746_CMP  = enable;
-  assign \$161  = \$procmux$745_Y ;
+  assign \$162  = \$procmux$745_Y ;
   assign \$procmux$748_CMP  = enable;
-  assign \$160  = \$procmux$747_Y ;
+  assign \$161  = \$procmux$747_Y ;
   assign \$procmux$750_CMP  = enable;
-  assign \$159  = \$procmux$749_Y ;
+  assign \$160  = \$procmux$749_Y ;
   assign \$procmux$752_CMP  = enable;
-  assign \$158  = \$procmux$751_Y ;
+  assign \$159  = \$procmux$751_Y ;
   assign \$procmux$754_CMP  = enable;
-  assign \$157  = \$procmux$753_Y ;
+  assign \$158  = \$procmux$753_Y ;
   assign \$procmux$756_CMP  = enable;
-  assign \$156  = \$procmux$755_Y ;
+  assign \$157  = \$procmux$755_Y ;
   assign \$procmux$758_CMP  = enable;
-  assign \$155  = \$procmux$757_Y ;
+  assign \$156  = \$procmux$757_Y ;
   assign \$procmux$760_CMP  = enable;
-  assign \$154  = \$procmux$759_Y ;
+  assign \$155  = \$procmux$759_Y ;
   assign \$procmux$762_CMP  = enable;
-  assign \$153  = \$procmux$761_Y ;
+  assign \$154  = \$procmux$761_Y ;
   assign \$procmux$764_CMP  = enable;
-  assign \$152  = \$procmux$763_Y ;
+  assign \$153  = \$procmux$763_Y ;
+  assign \$procmux$766_CMP  = enable;
+  assign \$152  = \$procmux$765_Y ;
   assign \$5  = { newest_5, 1'h0 };
   assign \$8  = { \$7 [15], \$7 [15:1] };
   assign \$25  = { 7'h00, sample_0, 8'h00 };
@@ -4647,11 +4711,9 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor (rst, i__payload, i__va
   assign \$113  = { \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27], \$112 [27:13] };
 endmodule
 
-module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, advance, take, leave, update, stored, clk);
+module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, advance, take, leave, update, stored, take_last, clk);
   input rst;
   wire rst;
-  input take_last;
-  wire take_last;
   input advance;
   wire advance;
   input take;
@@ -4662,6 +4724,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, a
   wire [65:0] update;
   output [65:0] stored;
   reg [65:0] stored = 66'h20000800020080200;
+  input take_last;
+  wire take_last;
   input clk;
   wire clk;
   wire \$1 ;
@@ -4672,9 +4736,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, a
   wire \$6 ;
   wire \$7 ;
   wire [65:0] \$8 ;
-  wire [65:0] \$procmux$475_Y ;
-  wire \$procmux$476_CMP ;
-  wire \$procmux$477_Y ;
+  wire [65:0] \$procmux$477_Y ;
   wire \$procmux$478_CMP ;
   wire \$procmux$479_Y ;
   wire \$procmux$480_CMP ;
@@ -4682,6 +4744,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, a
   wire \$procmux$482_CMP ;
   wire \$procmux$483_Y ;
   wire \$procmux$484_CMP ;
+  wire \$procmux$485_Y ;
+  wire \$procmux$486_CMP ;
   reg busy = 1'h0;
   (* init = 1'h0 *)
   wire \busy$13 ;
@@ -4730,11 +4794,11 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, a
     if (rst) stored <= 66'h20000800020080200;
     else stored <= \$8 ;
   assign \$1  = advance ? take : span_valid_0;
-  assign \$procmux$475_Y  = \$procmux$476_CMP  ? \$3  : stored;
-  assign \$procmux$477_Y  = \$procmux$478_CMP  ? span_last_0 : span_last_1;
-  assign \$procmux$479_Y  = \$procmux$480_CMP  ? take_last : span_last_0;
-  assign \$procmux$481_Y  = \$procmux$482_CMP  ? span_valid_0 : span_valid_1;
-  assign \$procmux$483_Y  = \$procmux$484_CMP  ? take : span_valid_0;
+  assign \$procmux$477_Y  = \$procmux$478_CMP  ? \$3  : stored;
+  assign \$procmux$479_Y  = \$procmux$480_CMP  ? span_last_0 : span_last_1;
+  assign \$procmux$481_Y  = \$procmux$482_CMP  ? take_last : span_last_0;
+  assign \$procmux$483_Y  = \$procmux$484_CMP  ? span_valid_0 : span_valid_1;
+  assign \$procmux$485_Y  = \$procmux$486_CMP  ? take : span_valid_0;
   assign \busy$13  = busy;
   assign state = stored;
   assign \stored.history  = stored[29:0];
@@ -4758,24 +4822,22 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.past (rst, take_last, a
   assign \state.averages  = stored[65:30];
   assign \state.averages[0]  = stored[47:30];
   assign \state.averages[1]  = stored[65:48];
-  assign \$procmux$476_CMP  = leave;
-  assign \$8  = \$procmux$475_Y ;
-  assign \$procmux$478_CMP  = advance;
-  assign \$7  = \$procmux$477_Y ;
+  assign \$procmux$478_CMP  = leave;
+  assign \$8  = \$procmux$477_Y ;
   assign \$procmux$480_CMP  = advance;
-  assign \$6  = \$procmux$479_Y ;
+  assign \$7  = \$procmux$479_Y ;
   assign \$procmux$482_CMP  = advance;
-  assign \$5  = \$procmux$481_Y ;
+  assign \$6  = \$procmux$481_Y ;
   assign \$procmux$484_CMP  = advance;
-  assign \$4  = \$procmux$483_Y ;
+  assign \$5  = \$procmux$483_Y ;
+  assign \$procmux$486_CMP  = advance;
+  assign \$4  = \$procmux$485_Y ;
   assign \$2  = \$1 ;
 endmodule
 
-module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last, advance, take, leave, update, busy, stored, clk);
+module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, advance, take, leave, update, busy, stored, take_last, clk);
   input rst;
   wire rst;
-  input take_last;
-  wire take_last;
   input advance;
   wire advance;
   input take;
@@ -4788,6 +4850,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last
   reg busy = 1'h0;
   output [55:0] stored;
   reg [55:0] stored = 56'h00000000000000;
+  input take_last;
+  wire take_last;
   input clk;
   wire clk;
   wire \$1 ;
@@ -4816,9 +4880,7 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last
   wire \$7 ;
   wire \$8 ;
   wire [55:0] \$9 ;
-  wire [55:0] \$procmux$441_Y ;
-  wire \$procmux$442_CMP ;
-  wire \$procmux$443_Y ;
+  wire [55:0] \$procmux$443_Y ;
   wire \$procmux$444_CMP ;
   wire \$procmux$445_Y ;
   wire \$procmux$446_CMP ;
@@ -4850,6 +4912,8 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last
   wire \$procmux$472_CMP ;
   wire \$procmux$473_Y ;
   wire \$procmux$474_CMP ;
+  wire \$procmux$475_Y ;
+  wire \$procmux$476_CMP ;
   (* init = 1'h0 *)
   wire \busy$25 ;
   reg span_last_0 = 1'h0;
@@ -4937,23 +5001,23 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last
   always @(posedge clk, posedge rst)
     if (rst) stored <= 56'h00000000000000;
     else stored <= \$26 ;
-  assign \$procmux$441_Y  = \$procmux$442_CMP  ? \$9  : stored;
-  assign \$procmux$443_Y  = \$procmux$444_CMP  ? span_last_6 : span_last_7;
-  assign \$procmux$445_Y  = \$procmux$446_CMP  ? span_last_5 : span_last_6;
-  assign \$procmux$447_Y  = \$procmux$448_CMP  ? span_last_4 : span_last_5;
-  assign \$procmux$449_Y  = \$procmux$450_CMP  ? span_last_3 : span_last_4;
-  assign \$procmux$451_Y  = \$procmux$452_CMP  ? span_last_2 : span_last_3;
-  assign \$procmux$453_Y  = \$procmux$454_CMP  ? span_last_1 : span_last_2;
-  assign \$procmux$455_Y  = \$procmux$456_CMP  ? span_last_0 : span_last_1;
-  assign \$procmux$457_Y  = \$procmux$458_CMP  ? take_last : span_last_0;
-  assign \$procmux$459_Y  = \$procmux$460_CMP  ? span_valid_6 : span_valid_7;
-  assign \$procmux$461_Y  = \$procmux$462_CMP  ? span_valid_5 : span_valid_6;
-  assign \$procmux$463_Y  = \$procmux$464_CMP  ? span_valid_4 : span_valid_5;
-  assign \$procmux$465_Y  = \$procmux$466_CMP  ? span_valid_3 : span_valid_4;
-  assign \$procmux$467_Y  = \$procmux$468_CMP  ? span_valid_2 : span_valid_3;
-  assign \$procmux$469_Y  = \$procmux$470_CMP  ? span_valid_1 : span_valid_2;
-  assign \$procmux$471_Y  = \$procmux$472_CMP  ? span_valid_0 : span_valid_1;
-  assign \$procmux$473_Y  = \$procmux$474_CMP  ? take : span_valid_0;
+  assign \$procmux$443_Y  = \$procmux$444_CMP  ? \$9  : stored;
+  assign \$procmux$445_Y  = \$procmux$446_CMP  ? span_last_6 : span_last_7;
+  assign \$procmux$447_Y  = \$procmux$448_CMP  ? span_last_5 : span_last_6;
+  assign \$procmux$449_Y  = \$procmux$450_CMP  ? span_last_4 : span_last_5;
+  assign \$procmux$451_Y  = \$procmux$452_CMP  ? span_last_3 : span_last_4;
+  assign \$procmux$453_Y  = \$procmux$454_CMP  ? span_last_2 : span_last_3;
+  assign \$procmux$455_Y  = \$procmux$456_CMP  ? span_last_1 : span_last_2;
+  assign \$procmux$457_Y  = \$procmux$458_CMP  ? span_last_0 : span_last_1;
+  assign \$procmux$459_Y  = \$procmux$460_CMP  ? take_last : span_last_0;
+  assign \$procmux$461_Y  = \$procmux$462_CMP  ? span_valid_6 : span_valid_7;
+  assign \$procmux$463_Y  = \$procmux$464_CMP  ? span_valid_5 : span_valid_6;
+  assign \$procmux$465_Y  = \$procmux$466_CMP  ? span_valid_4 : span_valid_5;
+  assign \$procmux$467_Y  = \$procmux$468_CMP  ? span_valid_3 : span_valid_4;
+  assign \$procmux$469_Y  = \$procmux$470_CMP  ? span_valid_2 : span_valid_3;
+  assign \$procmux$471_Y  = \$procmux$472_CMP  ? span_valid_1 : span_valid_2;
+  assign \$procmux$473_Y  = \$procmux$474_CMP  ? span_valid_0 : span_valid_1;
+  assign \$procmux$475_Y  = \$procmux$476_CMP  ? take : span_valid_0;
   assign \busy$25  = busy;
   assign state = stored;
   assign \stored[0]  = stored[13:0];
@@ -4968,40 +5032,40 @@ module \neurorice_encoder_c1_w10_arith.encoder.predictor.weights (rst, take_last
   assign \state[1]  = stored[27:14];
   assign \state[2]  = stored[41:28];
   assign \state[3]  = stored[55:42];
-  assign \$procmux$442_CMP  = leave;
-  assign \$26  = \$procmux$441_Y ;
-  assign \$procmux$444_CMP  = advance;
-  assign \$25  = \$procmux$443_Y ;
+  assign \$procmux$444_CMP  = leave;
+  assign \$26  = \$procmux$443_Y ;
   assign \$procmux$446_CMP  = advance;
-  assign \$24  = \$procmux$445_Y ;
+  assign \$25  = \$procmux$445_Y ;
   assign \$procmux$448_CMP  = advance;
-  assign \$23  = \$procmux$447_Y ;
+  assign \$24  = \$procmux$447_Y ;
   assign \$procmux$450_CMP  = advance;
-  assign \$22  = \$procmux$449_Y ;
+  assign \$23  = \$procmux$449_Y ;
   assign \$procmux$452_CMP  = advance;
-  assign \$21  = \$procmux$451_Y ;
+  assign \$22  = \$procmux$451_Y ;
   assign \$procmux$454_CMP  = advance;
-  assign \$20  = \$procmux$453_Y ;
+  assign \$21  = \$procmux$453_Y ;
   assign \$procmux$456_CMP  = advance;
-  assign \$19  = \$procmux$455_Y ;
+  assign \$20  = \$procmux$455_Y ;
   assign \$procmux$458_CMP  = advance;
-  assign \$18  = \$procmux$457_Y ;
+  assign \$19  = \$procmux$457_Y ;
   assign \$procmux$460_CMP  = advance;
-  assign \$17  = \$procmux$459_Y ;
+  assign \$18  = \$procmux$459_Y ;
   assign \$procmux$462_CMP  = advance;
-  assign \$16  = \$procmux$461_Y ;
+  assign \$17  = \$procmux$461_Y ;
   assign \$procmux$464_CMP  = advance;
-  assign \$15  = \$procmux$463_Y ;
+  assign \$16  = \$procmux$463_Y ;
   assign \$procmux$466_CMP  = advance;
-  assign \$14  = \$procmux$465_Y ;
+  assign \$15  = \$procmux$465_Y ;
   assign \$procmux$468_CMP  = advance;
-  assign \$13  = \$procmux$467_Y ;
+  assign \$14  = \$procmux$467_Y ;
   assign \$procmux$470_CMP  = advance;
-  assign \$12  = \$procmux$469_Y ;
+  assign \$13  = \$procmux$469_Y ;
   assign \$procmux$472_CMP  = advance;
-  assign \$11  = \$procmux$471_Y ;
+  assign \$12  = \$procmux$471_Y ;
   assign \$procmux$474_CMP  = advance;
-  assign \$10  = \$procmux$473_Y ;
+  assign \$11  = \$procmux$473_Y ;
+  assign \$procmux$476_CMP  = advance;
+  assign \$10  = \$procmux$475_Y ;
 endmodule
 
 module \neurorice_encoder_c1_w10_arith.encoder.residuals (rst, o__ready, i__ready, i__valid, i__payload, o__payload, o__valid, clk);
