@@ -22,7 +22,6 @@ asked for (:func:`near_of` says which a compressed file is).
 """
 
 import io
-import itertools
 import struct
 import zlib
 
@@ -293,16 +292,18 @@ def _encode_core(source, sink, layout, prefix, suffix, steps, mapping, coder, ne
                               else steps.to_linear(values))
 
     coded = pieces()
-    first = next(coded)
-    if first[2] is None:
+    # the first piece is read before the header, which says which order it chose
+    current = next(coded)
+    if current[2] is None:
         return False
     if table_in_header(VERSION, mapping, coder, near) and coder != "adc":
-        table = _order_table(first[2], first[0], table, steps)
+        table = _order_table(current[2], current[0], table, steps)
     sink.write(_core_header(layout, prefix, suffix, mapping, coder, near, table, piece))
     crc_at = sink.tell()
     sink.write(bytes(4))
     crc = zlib.crc32(prefix)
-    for size, raw, values in itertools.chain([first], coded):
+    while current is not None:
+        (size, raw, values), current = current, None
         if values is None:
             return False
         payload = steps.encode(values, width, channels, coder=coder, near=near, table=table)
@@ -315,6 +316,9 @@ def _encode_core(source, sink, layout, prefix, suffix, steps, mapping, coder, ne
                                     table=table)
             raw = steps.from_codes(restored)
         crc = zlib.crc32(raw, crc)
+        # one piece in memory at a time: nothing of this one is held while the next is read
+        del raw, values, payload
+        current = next(coded, None)
     end = sink.tell()
     sink.seek(crc_at)
     sink.write(zlib.crc32(suffix, crc).to_bytes(4, "little"))
