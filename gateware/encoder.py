@@ -2,8 +2,11 @@
 
 ::
 
-    i ──▶ Predictor ──▶ SkidBuffer ──▶ RiceCoder ──▶ SkidBuffer ──▶ BitPacker ──▶ o
-          sample          residual                        codeword                  word
+    i ──▶ CodeOrder ──▶ Predictor ──▶ SkidBuffer ──▶ RiceCoder ──▶ SkidBuffer ──▶ BitPacker ──▶ o
+          code        rank            residual                        codeword             word
+
+(:class:`~gateware.code_order.CodeOrder`, the rank order of the ADC's codes, only where the
+stream has one: lossless, with a table that has missing codes.)
 
 Each block is a pipeline of short stages that advance together when its output register is
 free or being taken (:class:`~gateware.pipeline.Lockstep`), so the input waits only for
