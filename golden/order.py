@@ -28,11 +28,9 @@ In hardware the rank is a comparator against each missing code and a subtraction
 (:mod:`gateware.code_order`).
 """
 
-from functools import lru_cache
-
 from . import adc
 
-__all__ = ["CodeOrder", "IDENTITY", "for_stream", "missing_codes"]
+__all__ = ["CodeOrder", "for_stream", "identity", "missing_codes"]
 
 #: The back ends that code the ranks; ``adc`` models the widths themselves.
 RANKED_CODERS = ("rice", "arith")
@@ -53,7 +51,7 @@ class CodeOrder:
     missing : tuple of int
         The codes put last, in increasing order.
     ranks : tuple of int
-        ``ranks[c]``, the coded value of code ``c``.
+        ``ranks[c]``, the coded value of code ``c`` (built when first read).
     codes : tuple of int
         ``codes[y]``, the code of coded value ``y``: the inverse of ``ranks``.
     """
@@ -63,17 +61,32 @@ class CodeOrder:
         self.missing = tuple(sorted(set(missing)))
         if any(not 0 <= c < 1 << width for c in self.missing):
             raise ValueError(f"a missing code must be a {width}-bit code")
-        gone = set(self.missing)
-        self.codes = tuple([c for c in range(1 << width) if c not in gone] + list(self.missing))
-        ranks = [0] * (1 << width)
-        for rank, code in enumerate(self.codes):
-            ranks[code] = rank
-        self.ranks = tuple(ranks)
+        self._codes = self._ranks = None
 
     @property
     def identity(self):
         """True if every code is its own rank."""
         return not self.missing
+
+    # the tables are built when first read: a stream of 16-bit samples in the natural order
+    # never builds its 65,536 entries, and importing this module builds nothing
+    # (functools.cached_property would import collections into every ./encode)
+    @property
+    def codes(self):
+        if self._codes is None:
+            gone = set(self.missing)
+            self._codes = tuple([c for c in range(1 << self.width) if c not in gone]
+                                + list(self.missing))
+        return self._codes
+
+    @property
+    def ranks(self):
+        if self._ranks is None:
+            ranks = [0] * (1 << self.width)
+            for rank, code in enumerate(self.codes):
+                ranks[code] = rank
+            self._ranks = tuple(ranks)
+        return self._ranks
 
     def __eq__(self, other):
         return (isinstance(other, CodeOrder) and self.width == other.width
@@ -86,20 +99,30 @@ class CodeOrder:
         return f"CodeOrder({list(self.missing)}, {self.width})"
 
 
-#: No code moved, for any width up to 16.
-IDENTITY = {width: CodeOrder((), width) for width in range(1, 17)}
+_known = {}
+
+
+def identity(width):
+    """The order that moves no code, for ``width``-bit codes."""
+    return of_table(None, width)
 
 
 def for_stream(coder, near, table, width):
     """The order a ``width``-bit stream of ``coder`` at error bound ``near`` codes in, with
     the width table ``table`` (:func:`golden.adc.default` of ``width`` if None)."""
     if coder not in RANKED_CODERS or near:
-        return IDENTITY[width]
+        return identity(width)
     return of_table(adc.default(width) if table is None else table, width)
 
 
-@lru_cache(maxsize=16)
 def of_table(table, width):
-    """The order of ``table``'s missing codes last, for ``width``-bit codes."""
-    missing = missing_codes(table, width)
-    return CodeOrder(missing, width) if missing else IDENTITY[width]
+    """The order of ``table``'s missing codes last, for ``width``-bit codes (no code moved
+    if ``table`` is None); kept for the few tables a process uses."""
+    key = (table, width)
+    found = _known.get(key)
+    if found is None:
+        found = CodeOrder(missing_codes(table, width) if table is not None else (), width)
+        if len(_known) >= 16:
+            _known.pop(next(iter(_known)))
+        _known[key] = found
+    return found

@@ -10,7 +10,9 @@ import struct
 
 from golden import order as spec
 
-_core = None
+from . import require
+
+_core = require()
 _kept = {}
 
 
@@ -26,20 +28,12 @@ def _tables(order):
     return found
 
 
-def _module():
-    global _core
-    if _core is None:
-        from . import require
-        _core = require()
-    return _core
-
-
 def ranked(values, coder, near, table, width):
     """The packed native uint16 ``values`` as the stream codes them (:func:`spec.for_stream`)."""
     order = spec.for_stream(coder, near, table, width)
     if order.identity:
         return values
-    return _module().values_to_codes(values, _tables(order)[0])
+    return _core.values_to_codes(values, _tables(order)[0])
 
 
 def restored(values, coder, near, table, width):
@@ -47,4 +41,4 @@ def restored(values, coder, near, table, width):
     order = spec.for_stream(coder, near, table, width)
     if order.identity:
         return values
-    return _module().values_to_codes(values, _tables(order)[1])
+    return _core.values_to_codes(values, _tables(order)[1])

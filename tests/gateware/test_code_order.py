@@ -33,7 +33,7 @@ def ranks_of(code_order):
     order.for_stream("rice", 0, adc.DEFAULT, 10),                      # 511 last
     order.CodeOrder(order.missing_codes(adc.AdcTable([16, 0, 16, 16], {1: 3, 6: 0}), 4), 4),
     order.CodeOrder([0, 15], 4),
-    order.IDENTITY[3],
+    order.identity(3),
 ])
 def test_ranks_equal_golden(code_order):
     assert ranks_of(code_order) == list(code_order.ranks)
