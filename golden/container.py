@@ -55,7 +55,7 @@ CORE_FLAGS = {1: CANONICAL_HEADER | ARITH | NEAR, 2: CANONICAL_HEADER | ARITH | 
               4: CANONICAL_HEADER | ARITH | NEAR | ADC | PIECES}
 #: The encoder codes a file in its table's rank order (golden.order) unless the table's
 #: missing codes are more than one in this many of its first piece's samples: each costs
-#: about 40 bits where the order saves about 0.017 bits a sample (docs/FORMAT.md 2.2).
+#: about 40 bits where the order saves about 0.017 bits a sample (docs/FORMAT.md 5.9).
 MISSING_CODES_RARITY = 4096
 #: An arithmetic-coded sample takes at least 1/2048 of a bit (docs/FORMAT.md, 6).
 ARITH_SAMPLES_A_BIT = backends.BACK_ENDS["arith"].samples_a_bit
