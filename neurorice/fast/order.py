@@ -20,7 +20,9 @@ def _tables(order):
     found = _kept.get(order)
     if found is None:
         def padded(entries):
-            return struct.pack(f"{1 << 16}H", *entries, *[0xFFFF] * ((1 << 16) - len(entries)))
+            # the codes' entries, then 0xFFFF (no code) for the rest: bytes, not 65,536 ints
+            return (struct.pack(f"{len(entries)}H", *entries)
+                    + b"\xff\xff" * ((1 << 16) - len(entries)))
         found = padded(order.ranks), padded(order.codes)
         if len(_kept) >= 8:
             _kept.pop(next(iter(_kept)))
