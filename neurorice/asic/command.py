@@ -25,6 +25,7 @@ from neurorice.hardware.tools import CACHE, ToolError
 from . import gatesim, latchbank, liberty, memory, power, radio, sta, supply
 from .library_path import LibraryNotFound, locate, locate_lef
 from .memory_activity import memory_activity
+from .repair import repair
 from .synthesis import synthesise
 
 __all__ = ["build", "main"]
@@ -64,17 +65,29 @@ def configuration(channels, coder, library, models, recs, args, progress):
                            memory_latches=args.memory_latches, rows_per_bank=args.bank_rows)
     progress(f"C={channels}: {sum(synthesis.kinds(library).values())} cells, "
              f"{synthesis.area_um2:.0f} µm², {synthesis.fanout_buffers} fanout buffers")
-    placement = None
+    place = None
     if args.wires == "placed":
-        progress(f"C={channels}: placing with GrayWolf at {args.utilisation:.0%} utilisation "
-                 "(cached after a run)")
-        from .placement import place
+        from .placement import place as graywolf
 
-        placement = place(synthesis.module, locate_lef(library.path, args.lef),
-                          utilisation=args.utilisation)
-        progress(f"C={channels}: placed in {placement.die[2] - placement.die[0]:.0f} x "
-                 f"{placement.die[3] - placement.die[1]:.0f} µm, {placement.rows} rows "
-                 f"({placement.seconds:.0f} s)")
+        lef = locate_lef(library.path, args.lef)
+
+        def place(module):
+            progress(f"C={channels}: placing with GrayWolf at {args.utilisation:.0%} "
+                     "utilisation (cached after a run)")
+            placed = graywolf(module, lef, utilisation=args.utilisation)
+            progress(f"C={channels}: placed in {placed.die[2] - placed.die[0]:.0f} x "
+                     f"{placed.die[3] - placed.die[1]:.0f} µm, {placed.rows} rows "
+                     f"({placed.seconds:.0f} s)")
+            return placed
+    repaired = None
+    if args.memory_latches:
+        # the latch arrays' decoders drive their rows unbuffered, as the model prices them
+        placement = place(synthesis.module) if place is not None else None
+    else:
+        synthesis, placement, repaired = repair(synthesis, library, place)
+        progress(f"C={channels}: {repaired['upsized']} drivers upsized to drive their "
+                 f"{'placed' if place else 'wire-load'} loads, {repaired['left']} left over "
+                 "their limits")
     cps = cycles_per_sample(channels, args.compact, args.near)
     window = max(args.samples_per_channel * channels * cps, args.power_cycles)
     warmup = max(args.warmup, 2 * channels * cps)
@@ -153,6 +166,7 @@ def configuration(channels, coder, library, models, recs, args, progress):
         "near": design.near, "top": design.top(),
         "synthesis": synthesis.summary(library),
         "fanout_buffers": synthesis.fanout_buffers, "clock_gates": synthesis.clock_gates,
+        "repair": repaired,
         "area_um2": area, "area_per_channel_um2": area / channels,
         "timing": {k: v for k, v in timed.items() if k not in ("report_checks",)},
         "critical_path_report": timed["report_checks"],

@@ -174,6 +174,16 @@ def markdown(report, figure, radio_figure=None):
             f"{'met' if c['target_met'] else '**missed**'} |")
     lines.append("")
     for c in report["configurations"]:
+        r = c.get("repair")
+        if r and r["upsized"]:
+            lines.append(f"- {_name(c)}: {r['upsized']} driver(s) upsized to drive their "
+                         f"{'placed' if c.get('placement') else 'wire-load'} loads within "
+                         f"the library's limits"
+                         + (f" ({r['in_place']} of them after the last placement, where "
+                            "they stand)" if r.get("in_place") else "")
+                         + (f"; {r['left']} net(s) no cell of their function can drive"
+                            if r["left"] else "") + ".")
+    for c in report["configurations"]:
         if not c["target_met"]:
             terms = c["power"]["terms_w"]
             worst = max(terms, key=terms.get)

@@ -25,7 +25,7 @@ from .clockgating import gate_clocks
 from .latchbank import replace_memories
 from .memory import ROWS_PER_BANK
 
-__all__ = ["DONT_USE", "AsicSynthesis", "synthesise"]
+__all__ = ["DONT_USE", "AsicSynthesis", "rewritten", "synthesise"]
 
 #: Library cells the mapping leaves alone (globs on the cell name).
 DONT_USE = ("*__clkbuf_*", "*__clkinv*", "*__clkdlybuf*", "*__dlclkp*", "*__sdlclkp*",
@@ -223,8 +223,21 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
     # the latch arrays' decoders and drivers drive their rows unbuffered, as priced
     unbuffered = {b for a in arrays for b in a["nets"]}
     buffers = buffer_fanout(module, clock | gated | unbuffered)
+    synthesis = _write(netlist, top, library)
+    synthesis.fanout_buffers = buffers
+    synthesis.clock_gates = gates
+    synthesis.latch_arrays = [{k: v for k, v in a.items() if k not in ("cells", "nets", "clock")}
+                              | {"cells": len(a["cells"])} for a in arrays]
+    synthesis.upsized = 0
+    return synthesis
+
+
+def _write(netlist, top, library):
+    """Yosys writes the figures and the netlists of ``netlist`` (Yosys JSON of library
+    cells); an :class:`AsicSynthesis`."""
     result = run_tool("yosys", ["-q", "-p", WRITE.format(top=top)],
-                      {"buffered.json": json.dumps(netlist).encode(), "cells.lib": cells},
+                      {"buffered.json": json.dumps(netlist).encode(),
+                       "cells.lib": library.path.read_bytes()},
                       ["stat.json", "netlist.v", "netlist.json", "sta.v"])
     if result["returncode"] != 0:
         raise ToolError(f"yosys failed to write {top}'s netlist", result["log"])
@@ -234,8 +247,19 @@ def synthesise(verilog, top, library, clock_mhz, *, clock_gating=False, memory_f
                               files["netlist.json"].decode(), files["netlist.v"].decode(),
                               result["cached"])
     synthesis.sta_verilog = files["sta.v"].decode()
-    synthesis.fanout_buffers = buffers
-    synthesis.clock_gates = gates
-    synthesis.latch_arrays = [{k: v for k, v in a.items() if k not in ("cells", "nets", "clock")}
-                              | {"cells": len(a["cells"])} for a in arrays]
     return synthesis
+
+
+def rewritten(synthesis, library, module, upsized):
+    """``synthesis`` with its top module replaced by ``module`` (the same nets, cells
+    resized by :func:`~neurorice.asic.repair.upsize`), its figures and netlists written
+    again; ``upsized`` cells more are counted as resized."""
+    netlist = json.loads(synthesis.netlist_json)
+    netlist["modules"] = {name: module for name in netlist["modules"]
+                          if name.lstrip("\\") == synthesis.top}
+    repaired = _write(netlist, synthesis.top, library)
+    repaired.fanout_buffers = synthesis.fanout_buffers
+    repaired.clock_gates = synthesis.clock_gates
+    repaired.latch_arrays = synthesis.latch_arrays
+    repaired.upsized = synthesis.upsized + upsized
+    return repaired
