@@ -18,7 +18,9 @@ each decision coded with an adaptive probability of its context (16-bit state, m
 ``1/2**RATE`` of the way each time: ideal code lengths, no coder loss). The contexts: ``k``
 (as the adc back end's four), the decision, and for the DNL the widths of the codes at
 stake: the first decision's ``c0``'s width class and where ``P`` sits in it, the last
-suffix bit's two candidate codes' positions in the table's period. Variants drop the width
+suffix bit's two candidate codes' positions in the table's period; with the spans too, each
+of the first four prefix decisions the mean width of its bucket's codes, and each other
+suffix bit which half of the codes still in play is wider. Variants drop the width
 contexts (what the ADC's widths are worth here) or change the estimator's rate.
 
     python tools/study/binary.py [--files N]     # the first N training recordings (default 40)
@@ -87,7 +89,7 @@ def width_class(width, mean=1 << adc.FRACTION_BITS):
     return 0 if width * 4 < mean * 3 else 2 if width * 4 > mean * 5 else 1
 
 
-def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter=1):
+def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter=1, spans=False):
     kc = min(k, interval.CONTEXTS - 1)
     # c0: the code whose interval holds P (the last code whose lower edge is at most P)
     c0 = min(max(_holding(table, p), 0), 1023)
@@ -105,16 +107,37 @@ def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter=1):
     m = abs(rx - r0) - 1
     kb = max(k - shorter, 0)
     u = m >> kb
+    step = 1 if up else -1
+
+    def widths(first, count):
+        """The summed widths of ``count`` codes from rank ``first`` outwards."""
+        return sum(table.width(codes_of[first + j * step]) for j in range(count)
+                   if 0 <= first + j * step < 1024)
+
+    def bucket(i):
+        # with spans, the first four prefix decisions see their bucket's mean width
+        if not spans or i > 3:
+            return ()
+        return (width_class(widths(r0 + (1 + (i << kb)) * step, 1 << kb) >> kb),)
+
     for i in range(min(u, PREFIX_LIMIT)):
-        ctx.code(("u", kc, i), True)
+        ctx.code(("u", kc, i) + bucket(i), True)
     if u >= PREFIX_LIMIT:
         ctx.bits += 10
         return
-    ctx.code(("u", kc, u), False)
+    ctx.code(("u", kc, u) + bucket(u), False)
     # the suffix, most significant bit first; the last bit chooses between two codes
+    start, offset = r0 + (1 + (u << kb)) * step, 0
     for level in range(kb - 1, -1, -1):
         bit = (m >> level) & 1
         context = ("b", kc, level)
+        if spans and level > 0:
+            # with spans, the wider half of the codes still in play is the likelier
+            near_half = widths(start + offset * step, 1 << level)
+            far_half = widths(start + (offset + (1 << level)) * step, 1 << level)
+            context += (0 if near_half * 5 < far_half * 4 else
+                        2 if near_half * 4 > far_half * 5 else 1,)
+        offset += bit << level
         if level == 0 and dnl:
             base = (m >> 1) << 1
             first = r0 + (1 + base if up else -(1 + base))
@@ -145,10 +168,10 @@ def main(argv=None):
     ranks = order.of_table(table, 10).ranks
     codes_of = order.of_table(table, 10).codes
     streams = [r.codes for r in recordings.load(args.data, args.files) if r.codes is not None]
-    variants = {"widths in the contexts, rate 7": (True, 7, 1),
-                "widths in the contexts, rate 6": (True, 6, 1),
-                "suffix k - 2, widths in the contexts, rate 7": (True, 7, 2),
-                "no widths in the contexts, rate 7": (False, 7, 1)}
+    variants = {"widths of the codes at stake and of the spans, rate 7": (True, 7, 1, True),
+                "widths of the codes at stake, rate 7": (True, 7, 1, False),
+                "widths of the codes at stake, rate 6": (True, 6, 1, False),
+                "no widths in the contexts, rate 7": (False, 7, 1, False)}
     totals = {name: {"all": [0.0, 0], "even": [0.0, 0], "odd": [0.0, 0]} for name in variants}
     decisions = {name: 0 for name in variants}
     adc_bits = {"all": 0, "even": 0, "odd": 0}
@@ -162,10 +185,10 @@ def main(argv=None):
             samples[h] += len(codes)
             for coder in others:
                 others[coder][h] += 8 * len(fast.encode(codes, 10, coder=coder, table=table))
-        for name, (dnl, rate, shorter) in variants.items():
+        for name, (dnl, rate, shorter, spans) in variants.items():
             ctx = Contexts(rate)
             for k, p, x in seen:
-                code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter)
+                code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter, spans)
             decisions[name] += ctx.decisions
             for h in ("all", half):
                 totals[name][h][0] += ctx.bits
