@@ -68,9 +68,9 @@ class CodeOrder:
         """True if every code is its own rank."""
         return not self.missing
 
-    # the tables are built when first read: a stream of 16-bit samples in the natural order
-    # never builds its 65,536 entries, and importing this module builds nothing
-    # (functools.cached_property would import collections into every ./encode)
+    # the tables are built when first read: the fast path never builds the 65,536 entries
+    # of a stream of 16-bit samples in the natural order, and importing this module builds
+    # nothing (functools.cached_property would import collections into every ./encode)
     @property
     def codes(self):
         if self._codes is None:

@@ -16,14 +16,16 @@ _core = require()
 _kept = {}
 
 
+def _padded(entries):
+    """A lookup table of ``values_to_codes``: the entries, then 0xFFFF (no code) for the
+    rest of the 16-bit values; bytes, not 65,536 ints."""
+    return struct.pack(f"{len(entries)}H", *entries) + b"\xff\xff" * ((1 << 16) - len(entries))
+
+
 def _tables(order):
     found = _kept.get(order)
     if found is None:
-        def padded(entries):
-            # the codes' entries, then 0xFFFF (no code) for the rest: bytes, not 65,536 ints
-            return (struct.pack(f"{len(entries)}H", *entries)
-                    + b"\xff\xff" * ((1 << 16) - len(entries)))
-        found = padded(order.ranks), padded(order.codes)
+        found = _padded(order.ranks), _padded(order.codes)
         if len(_kept) >= 8:
             _kept.pop(next(iter(_kept)))
         _kept[order] = found

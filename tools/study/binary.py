@@ -89,7 +89,7 @@ def width_class(width, mean=1 << adc.FRACTION_BITS):
     return 0 if width * 4 < mean * 3 else 2 if width * 4 > mean * 5 else 1
 
 
-def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter=1, spans=False):
+def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, spans=False):
     kc = min(k, interval.CONTEXTS - 1)
     # c0: the code whose interval holds P (the last code whose lower edge is at most P)
     c0 = min(max(_holding(table, p), 0), 1023)
@@ -105,7 +105,7 @@ def code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter=1, spans=Fals
                     for r in (r0 - 1, r0 + 1))
     ctx.code(("s", kc) + ((where, width_class(below), width_class(above)) if dnl else ()), up)
     m = abs(rx - r0) - 1
-    kb = max(k - shorter, 0)
+    kb = max(k - 1, 0)
     u = m >> kb
     step = 1 if up else -1
 
@@ -168,10 +168,10 @@ def main(argv=None):
     ranks = order.of_table(table, 10).ranks
     codes_of = order.of_table(table, 10).codes
     streams = [r.codes for r in recordings.load(args.data, args.files) if r.codes is not None]
-    variants = {"widths of the codes at stake and of the spans, rate 7": (True, 7, 1, True),
-                "widths of the codes at stake, rate 7": (True, 7, 1, False),
-                "widths of the codes at stake, rate 6": (True, 6, 1, False),
-                "no widths in the contexts, rate 7": (False, 7, 1, False)}
+    variants = {"widths of the codes at stake and of the spans, rate 7": (True, 7, True),
+                "widths of the codes at stake, rate 7": (True, 7, False),
+                "widths of the codes at stake, rate 6": (True, 6, False),
+                "no widths in the contexts, rate 7": (False, 7, False)}
     totals = {name: {"all": [0.0, 0], "even": [0.0, 0], "odd": [0.0, 0]} for name in variants}
     decisions = {name: 0 for name in variants}
     adc_bits = {"all": 0, "even": 0, "odd": 0}
@@ -185,10 +185,10 @@ def main(argv=None):
             samples[h] += len(codes)
             for coder in others:
                 others[coder][h] += 8 * len(fast.encode(codes, 10, coder=coder, table=table))
-        for name, (dnl, rate, shorter, spans) in variants.items():
+        for name, (dnl, rate, spans) in variants.items():
             ctx = Contexts(rate)
             for k, p, x in seen:
-                code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, shorter, spans)
+                code_sample(ctx, table, ranks, codes_of, k, p, x, dnl, spans)
             decisions[name] += ctx.decisions
             for h in ("all", half):
                 totals[name][h][0] += ctx.bits
